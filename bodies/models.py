@@ -1,0 +1,288 @@
+"""Who exists (regions, organisations, systems) and where decisions are made (bodies)."""
+
+import pghistory
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from core.db import end_not_before_start
+
+
+@pghistory.track()
+class Region(models.Model):
+    """An NHS England region, e.g. South West (Y58)."""
+
+    code = models.CharField("region code", max_length=3, unique=True, help_text="e.g. Y58")
+    ons_code = models.CharField("ONS code", max_length=9, unique=True, help_text="e.g. E40000006")
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationKind(models.TextChoices):
+    NHS_TRUST = "nhs_trust", "NHS trust"
+    NHS_FOUNDATION_TRUST = "nhs_foundation_trust", "NHS foundation trust"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    CCG = "ccg", "Clinical commissioning group / sub-ICB location"
+    ICB = "icb", "Integrated care board"
+    PRIMARY_CARE_NETWORK = "primary_care_network", "Primary care network"
+    GP_PRACTICE = "gp_practice", "GP practice"
+    VCSE = "vcse", "VCSE organisation"
+    HEALTHWATCH = "healthwatch", "Healthwatch"
+    NHS_ENGLAND = "nhs_england", "NHS England"
+    OTHER = "other", "Other"
+
+
+NHS_TRUST_KINDS = (OrganisationKind.NHS_TRUST, OrganisationKind.NHS_FOUNDATION_TRUST)
+
+
+@pghistory.track()
+class Organisation(models.Model):
+    """A legal entity: a trust, council, CCG, ICB, PCN, VCSE body and so on."""
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=OrganisationKind.choices)
+    ods_code = models.CharField(
+        "ODS code",
+        max_length=10,
+        blank=True,
+        help_text="NHS Organisation Data Service code, unique when present (e.g. RH5).",
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations"
+    )
+    systems = models.ManyToManyField(
+        "IntegratedCareSystem",
+        blank=True,
+        related_name="organisations",
+        verbose_name="ICS footprints",
+        help_text="The integrated care systems whose area this organisation serves.",
+    )
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    opened = models.DateField(null=True, blank=True)
+    closed = models.DateField(null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        help_text="The organisation that took over its functions (e.g. a CCG's ICB).",
+    )
+    is_demo = models.BooleanField(
+        "demo data", default=False, help_text="Fictional record created by load_demo."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ods_code"],
+                condition=~Q(ods_code=""),
+                name="bodies_organisation_unique_ods_code",
+                violation_error_message="Another organisation already has this ODS code.",
+            ),
+            end_not_before_start(
+                "opened",
+                "closed",
+                name="bodies_organisation_closed_after_opened",
+                message="An organisation cannot close before it opened.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(successor=F("id")),
+                name="bodies_organisation_not_own_successor",
+                violation_error_message="An organisation cannot be its own successor.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.ods_code})" if self.ods_code else self.name
+
+    def get_absolute_url(self):
+        return reverse("admin:bodies_organisation_change", args=[self.pk])
+
+
+class SystemStatus(models.TextChoices):
+    SHADOW = "shadow", "Shadow"
+    DESIGNATE = "designate", "Designate"
+    ESTABLISHED = "established", "Established"
+    ABOLISHED = "abolished", "Abolished"
+
+
+@pghistory.track()
+class IntegratedCareSystem(models.Model):
+    """An ICS: the ICB and the ICP of one area, known by its ICB's ODS code."""
+
+    code = models.CharField(
+        max_length=10, unique=True, help_text="The ICB's ODS code, e.g. QSL for Somerset."
+    )
+    ons_code = models.CharField("ONS code", max_length=9, unique=True, help_text="e.g. E54000038")
+    name = models.CharField(max_length=150, unique=True, help_text="e.g. Somerset")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="systems")
+    icb = models.OneToOneField(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="icb_of",
+        verbose_name="ICB",
+        limit_choices_to={"kind": OrganisationKind.ICB},
+        help_text="The statutory integrated care board (the legal entity).",
+    )
+    status = models.CharField(
+        max_length=20, choices=SystemStatus.choices, default=SystemStatus.ESTABLISHED
+    )
+    go_live = models.DateField(
+        "go-live date", null=True, blank=True, help_text="When the ICB was established."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "integrated care system"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=SystemStatus.ESTABLISHED) | Q(go_live__isnull=False),
+                name="bodies_ics_established_has_go_live",
+                violation_error_message="An established system needs its go-live date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ICS"
+
+    def get_absolute_url(self):
+        return reverse("admin:bodies_integratedcaresystem_change", args=[self.pk])
+
+
+class BodyKind(models.TextChoices):
+    ICB = "icb", "ICB unitary board"
+    ICP = "icp", "Integrated care partnership"
+    PLACE_PARTNERSHIP = "place_partnership", "Place-based partnership"
+    PROVIDER_COLLABORATIVE = "provider_collaborative", "Provider collaborative"
+    HEALTH_AND_WELLBEING_BOARD = "health_and_wellbeing_board", "Health and wellbeing board"
+    SYSTEM_GROUP = "system_group", "System group"
+
+
+class PlaceGovernanceOption(models.IntegerChoices):
+    """The five place governance options of the Thriving Places guidance [001]."""
+
+    CONSULTATIVE_FORUM = 1, "1. Consultative forum"
+    EXECUTIVES_WITH_COMMITTEE = 2, "2. Individual executives with a committee of external members"
+    ICB_COMMITTEE = 3, "3. ICB committee with delegated authority"
+    JOINT_COMMITTEE = 4, "4. Joint committee of statutory bodies"
+    LEAD_PROVIDER = 5, "5. Lead provider"
+
+
+# Bodies of which an ICS has at most one at a time.
+SINGLE_BODY_KINDS = (BodyKind.ICB, BodyKind.ICP)
+
+
+@pghistory.track()
+class Body(models.Model):
+    """A governance arrangement of an ICS: its ICB board, ICP, places, collaboratives."""
+
+    ics = models.ForeignKey(
+        IntegratedCareSystem,
+        on_delete=models.PROTECT,
+        related_name="bodies",
+        verbose_name="ICS",
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=BodyKind.choices)
+    governance_option = models.PositiveSmallIntegerField(
+        choices=PlaceGovernanceOption.choices,
+        null=True,
+        blank=True,
+        help_text="Place-based partnerships only: the Thriving Places option (1-5).",
+    )
+    place_board_model = models.BooleanField(
+        default=False,
+        help_text="Place-based partnerships only: follows the white paper's place board "
+        "model (2022, para 3.18).",
+    )
+    lead_provider = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_bodies",
+        help_text="Provider collaboratives and option 5 places: the lead provider.",
+    )
+    member_organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="member_of_bodies",
+        help_text="Partner organisations (e.g. the members of a provider collaborative).",
+    )
+    convening_organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="convened_bodies",
+        help_text="Who established it; an ICP is convened jointly by the ICB and the "
+        "local authorities (R7).",
+    )
+    established = models.DateField(null=True, blank=True)
+    abolished = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["ics__name", "kind", "name"]
+        verbose_name_plural = "bodies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ics", "name"],
+                name="bodies_body_unique_name_in_ics",
+                violation_error_message="This system already has a body with this name.",
+            ),
+            # Target of composite foreign keys from committees and seats.
+            models.UniqueConstraint(fields=["id", "ics"], name="bodies_body_id_ics"),
+            models.UniqueConstraint(
+                fields=["ics", "kind"],
+                condition=Q(kind__in=SINGLE_BODY_KINDS) & Q(abolished__isnull=True),
+                name="bodies_body_one_icb_and_icp_per_ics",
+                violation_error_message="This system already has a current body of this kind.",
+            ),
+            end_not_before_start(
+                "established",
+                "abolished",
+                name="bodies_body_abolished_after_established",
+                message="A body cannot be abolished before it was established.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=BodyKind.PLACE_PARTNERSHIP)
+                | (Q(governance_option__isnull=True) & Q(place_board_model=False)),
+                name="bodies_body_place_fields_only_on_places",
+                violation_error_message="Only a place-based partnership has a place "
+                "governance option or follows the place board model.",
+            ),
+            models.CheckConstraint(
+                condition=Q(governance_option__isnull=True)
+                | Q(governance_option__gte=1, governance_option__lte=5),
+                name="bodies_body_governance_option_1_to_5",
+                violation_error_message="The place governance option is a number from 1 to 5.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.ics.name})"
+
+    def get_absolute_url(self):
+        return reverse("admin:bodies_body_change", args=[self.pk])
+
+
+# Changes to the many-to-many links are governance data too: audit them.
+for _through in (
+    Organisation.systems.through,
+    Body.member_organisations.through,
+    Body.convening_organisations.through,
+):
+    pghistory.track(
+        pghistory.InsertEvent("add"),
+        pghistory.DeleteEvent("remove"),
+        obj_field=None,
+    )(_through)

@@ -1,0 +1,69 @@
+"""Shared write path: validate, write atomically, turn database refusals into messages.
+
+Every service in the apps saves through :func:`save_validated` so that the admin, the
+HTML forms, the API and the management commands give the same clear message for the
+same broken rule, whether Django's validation or PostgreSQL caught it first.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pghistory
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+
+# Multi-column foreign keys added by migrations (core.db.AddCompositeForeignKey):
+# Django does not know them, so their messages live here.
+COMPOSITE_KEY_MESSAGES = {
+    "committees_committee_body_same_ics": "A committee belongs to the same system as its body.",
+    "committees_committee_parent_same_ics": "A parent committee must belong to the same system.",
+    "committees_seat_committee_body_same_ics": "A seat's committee and body must belong to the "
+    "same system.",
+    "memberships_membership_seat_committee_same_ics": "A membership's committee and system must "
+    "be those of its seat.",
+}
+
+
+def constraint_messages() -> dict[str, str]:
+    """Every named constraint in the project, with the message an officer should see."""
+    messages = dict(COMPOSITE_KEY_MESSAGES)
+    for model in apps.get_models():
+        for constraint in model._meta.constraints:
+            messages[constraint.name] = str(constraint.get_violation_error_message())
+    return messages
+
+
+def integrity_error_message(exc: IntegrityError) -> str:
+    diag = getattr(exc.__cause__, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if name:
+        message = constraint_messages().get(name)
+        if message and "%(name)s" not in message:
+            return message
+    return f"The database refused this change: {getattr(diag, 'message_primary', None) or exc}"
+
+
+@contextmanager
+def database_errors_as_validation_errors() -> Iterator[None]:
+    """Run a write in a savepoint; a constraint violation becomes a ValidationError."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        raise ValidationError(integrity_error_message(exc)) from exc
+
+
+def audit_context(by=None, **extra):
+    """Attach who made a change (and why) to the audit events written inside it."""
+    if by is not None and getattr(by, "pk", None) is not None:
+        extra["user"] = by.pk
+    return pghistory.context(**extra)
+
+
+def save_validated(instance: models.Model, *, by=None, exclude=None) -> models.Model:
+    """full_clean() then save, atomically, recording ``by`` in the audit trail."""
+    instance.full_clean(exclude=exclude)
+    with audit_context(by), database_errors_as_validation_errors():
+        instance.save()
+    return instance

@@ -1,0 +1,1 @@
+"""Meetings, decisions, votes and delegations: see issue 4."""

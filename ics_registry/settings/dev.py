@@ -1,0 +1,12 @@
+"""Local development: embedded PostgreSQL unless ``DATABASE_URL`` is set."""
+
+from ics_registry.embedded_db import embedded_database_url
+
+from .base import *  # noqa: F403
+from .base import database_config, env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY", default="dev-only-not-secret")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+
+DATABASES = {"default": database_config(env("DATABASE_URL", default="") or embedded_database_url())}

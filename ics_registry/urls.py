@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "ICS Governance Registry"
+admin.site.site_title = "ICS Governance Registry"
+admin.site.index_title = "Governance of England's Integrated Care Systems"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,177 @@
+"""People and who held which seat when (Popolo's Person and Membership)."""
+
+import pghistory
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from bodies.models import IntegratedCareSystem, Organisation
+from committees.models import Committee, Seat
+from core.db import end_not_before_start, period_of
+
+
+@pghistory.track()
+class Person(models.Model):
+    honorific_prefix = models.CharField(
+        "title", max_length=30, blank=True, help_text="e.g. Dr, Professor, Cllr"
+    )
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    post_nominals = models.CharField(max_length=100, blank=True, help_text="e.g. OBE, FRCP")
+    work_email = models.EmailField(
+        blank=True, help_text="Private: used for reminders, never published."
+    )
+    employing_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="employees",
+    )
+    is_demo = models.BooleanField(
+        "demo data", default=False, help_text="Fictional person created by load_demo."
+    )
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("admin:memberships_person_change", args=[self.pk])
+
+    @property
+    def name(self) -> str:
+        parts = [self.honorific_prefix, self.given_name, self.family_name]
+        name = " ".join(p for p in parts if p)
+        return f"{name} {self.post_nominals}" if self.post_nominals else name
+
+
+class MembershipStatus(models.TextChoices):
+    DESIGNATE = "designate", "Designate"
+    ACTING = "acting", "Acting"
+    INTERIM = "interim", "Interim"
+    SUBSTANTIVE = "substantive", "Substantive"
+
+
+class EndReason(models.TextChoices):
+    TERM_EXPIRED = "term_expired", "Term expired"
+    RESIGNED = "resigned", "Resigned"
+    REMOVED = "removed", "Removed"
+    DIED = "died", "Died"
+    SEAT_ABOLISHED = "seat_abolished", "Seat abolished"
+    REPLACED = "replaced", "Replaced by a substantive appointment"
+
+
+@pghistory.track()
+class Membership(models.Model):
+    """A person in a seat from ``start`` to ``end`` (both inclusive; no end means current)."""
+
+    seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="memberships")
+    committee = models.ForeignKey(
+        Committee,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        editable=False,
+        verbose_name="board or committee",
+        help_text="Copied from the seat; the database keeps the copy equal.",
+    )
+    ics = models.ForeignKey(
+        IntegratedCareSystem,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        editable=False,
+        verbose_name="ICS",
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    person_name = models.CharField(
+        max_length=250,
+        editable=False,
+        help_text="The name as it was on appointment, kept if the person is merged or erased.",
+    )
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True, help_text="Last day in the seat.")
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+    status = models.CharField(
+        max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.SUBSTANTIVE
+    )
+    on_behalf_of = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships_on_behalf",
+        help_text="The organisation the holder represents, where the seat is nominated.",
+    )
+
+    class Meta:
+        ordering = ["seat", "-start"]
+        constraints = [
+            end_not_before_start(
+                "start",
+                "end",
+                name="memberships_membership_end_after_start",
+                message="A membership cannot end before it starts (R23).",
+            ),
+            models.CheckConstraint(
+                condition=(Q(end__isnull=True) & Q(end_reason=""))
+                | (Q(end__isnull=False) & ~Q(end_reason="")),
+                name="memberships_membership_end_reason_when_ended",
+                violation_error_message="Give an end reason when, and only when, the "
+                "membership has an end date (R23).",
+            ),
+            ExclusionConstraint(
+                name="memberships_membership_one_holder_per_seat",
+                expressions=[
+                    ("seat", RangeOperators.EQUAL),
+                    (period_of(), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message="This seat already has a holder during these dates: "
+                "a seat has at most one holder on any day (R22).",
+            ),
+            ExclusionConstraint(
+                name="memberships_membership_one_seat_per_committee",
+                expressions=[
+                    ("person", RangeOperators.EQUAL),
+                    ("committee", RangeOperators.EQUAL),
+                    (period_of(), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message="This person already holds another seat on this board "
+                "or committee during these dates (R22).",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person_name} – {self.seat.label}, {self.seat.committee.name}"
+
+    def save(self, *args, **kwargs):
+        self._copy_from_seat()
+        if self.person_id and not self.person_name:
+            self.person_name = Person.objects.get(pk=self.person_id).name
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:memberships_membership_change", args=[self.pk])
+
+    def clean(self):
+        # Fill the copies before validate_constraints() checks the exclusion constraints.
+        self._copy_from_seat()
+        if self.person_id and not self.person_name:
+            self.person_name = self.person.name
+
+    def validate_constraints(self, exclude=None):
+        # Forms leave out the copied columns; they follow from the seat, so when the seat
+        # is validated the per-committee rule (R22) must be too.
+        if exclude and "seat" not in exclude:
+            exclude = set(exclude) - {"committee", "ics"}
+        super().validate_constraints(exclude=exclude)
+
+    def _copy_from_seat(self):
+        if self.seat_id:
+            self.committee_id, self.ics_id = Seat.objects.values_list("committee_id", "ics_id").get(
+                pk=self.seat_id
+            )
