@@ -40,6 +40,19 @@ class OrganisationKind(models.TextChoices):
 NHS_TRUST_KINDS = (OrganisationKind.NHS_TRUST, OrganisationKind.NHS_FOUNDATION_TRUST)
 
 
+class TrustType(models.TextChoices):
+    """What an NHS trust mainly provides: R13 concerns acute and mental health trusts."""
+
+    ACUTE = "acute", "Acute"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    COMMUNITY = "community", "Community"
+    AMBULANCE = "ambulance", "Ambulance"
+    INTEGRATED = "integrated", "Integrated (acute, community and mental health)"
+
+
+COLLABORATIVE_TRUST_TYPES = (TrustType.ACUTE, TrustType.MENTAL_HEALTH, TrustType.INTEGRATED)
+
+
 @pghistory.track()
 class Organisation(models.Model):
     """A legal entity: a trust, council, CCG, ICB, PCN, VCSE body and so on."""
@@ -61,6 +74,13 @@ class Organisation(models.Model):
         related_name="organisations",
         verbose_name="ICS footprints",
         help_text="The integrated care systems whose area this organisation serves.",
+    )
+    trust_type = models.CharField(
+        max_length=20,
+        choices=TrustType.choices,
+        blank=True,
+        help_text="NHS trusts only: what it mainly provides (inferred from the name on import; "
+        "correct it here).",
     )
     town = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
@@ -92,6 +112,11 @@ class Organisation(models.Model):
                 "closed",
                 name="bodies_organisation_closed_after_opened",
                 message="An organisation cannot close before it opened.",
+            ),
+            models.CheckConstraint(
+                condition=Q(trust_type="") | Q(kind__in=NHS_TRUST_KINDS),
+                name="bodies_organisation_trust_type_only_for_trusts",
+                violation_error_message="Only an NHS trust has a trust type.",
             ),
             models.CheckConstraint(
                 condition=~Q(successor=F("id")),

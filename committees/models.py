@@ -1,12 +1,15 @@
 """Boards and committees of a body, and the seats on them (Popolo's Post)."""
 
 import pghistory
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from bodies.models import Body, IntegratedCareSystem, Organisation
-from core.db import end_not_before_start
+from bodies.models import Body, BodyKind, IntegratedCareSystem, Organisation, OrganisationKind
+from committees.rules import RequirementKind, Severity
+from core.db import end_not_before_start, period_of
 
 
 class CommitteeKind(models.TextChoices):
@@ -296,3 +299,248 @@ pghistory.track(
     pghistory.DeleteEvent("remove"),
     obj_field=None,
 )(Seat.nominating_organisations.through)
+
+
+class RuleSource(models.TextChoices):
+    STATUTE = "statute", "Statute"
+    POLICY = "policy", "National policy"
+    CONSTITUTION = "constitution", "Own constitution"
+
+
+SEVERITY_OF_SOURCE = {
+    RuleSource.STATUTE: Severity.STATUTORY,
+    RuleSource.POLICY: Severity.POLICY,
+    RuleSource.CONSTITUTION: Severity.CONSTITUTION,
+}
+
+
+@pghistory.track()
+class Constitution(models.Model):
+    """A versioned set of composition requirements (R19): the law, national policy, or a
+    body's own constitution. It applies to one board or committee, or, for the built-in
+    sets, to every board or committee of the given kinds."""
+
+    code = models.SlugField(max_length=60, help_text="Stable name across versions.")
+    version = models.PositiveSmallIntegerField(default=1)
+    name = models.CharField(max_length=200)
+    source = models.CharField(max_length=20, choices=RuleSource.choices)
+    citation = models.CharField(max_length=250, blank=True, help_text="Where the rules come from.")
+    committee = models.ForeignKey(
+        Committee,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="constitutions",
+        verbose_name="board or committee",
+        help_text="Leave empty for a rule set that applies to every body and committee of the "
+        "kinds below.",
+    )
+    body_kinds = ArrayField(
+        models.CharField(max_length=30, choices=BodyKind.choices),
+        default=list,
+        blank=True,
+        help_text="Kinds of body whose boards or committees this applies to (general sets).",
+    )
+    committee_kinds = ArrayField(
+        models.CharField(max_length=30, choices=CommitteeKind.choices),
+        default=list,
+        blank=True,
+        help_text="Kinds of board or committee this applies to (general sets).",
+    )
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+    is_builtin = models.BooleanField(
+        "built in", default=False, editable=False, help_text="Shipped with the registry."
+    )
+
+    class Meta:
+        ordering = ["source", "code", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version"],
+                name="committees_constitution_unique_version",
+                violation_error_message="This rule set already has a version with this number.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(committee__isnull=False) & Q(committee_kinds=[]) & Q(body_kinds=[]))
+                | (Q(committee__isnull=True) & ~Q(committee_kinds=[])),
+                name="committees_constitution_one_scope",
+                violation_error_message="A rule set applies either to one board or committee, "
+                "or to kinds of committee, not both.",
+            ),
+            end_not_before_start(
+                "effective_from",
+                "effective_to",
+                name="committees_constitution_effective_to_after_from",
+                message="A rule set cannot stop applying before it starts.",
+            ),
+            ExclusionConstraint(
+                name="committees_constitution_one_version_at_a_time",
+                expressions=[
+                    ("code", RangeOperators.EQUAL),
+                    (period_of("effective_from", "effective_to"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message="Another version of this rule set is in force during "
+                "these dates.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (v{self.version})"
+
+    def get_absolute_url(self):
+        return reverse("admin:committees_constitution_change", args=[self.pk])
+
+
+class SeatFlag(models.TextChoices):
+    CHAIR = "is_chair", "Chair"
+    DEPUTY_CHAIR = "is_deputy_chair", "Deputy chair"
+    SENIOR_INDEPENDENT_MEMBER = "is_senior_independent_member", "Senior independent member"
+
+
+@pghistory.track()
+class Requirement(models.Model):
+    """One rule of a constitution: e.g. at least one local authority partner member,
+    nominated by the local authorities (R20, R4)."""
+
+    constitution = models.ForeignKey(
+        Constitution, on_delete=models.CASCADE, related_name="requirements"
+    )
+    code = models.SlugField(max_length=60)
+    rule = models.CharField(max_length=10, blank=True, help_text="Rule number, e.g. R20.")
+    kind = models.CharField(
+        max_length=30, choices=RequirementKind.choices, default=RequirementKind.SEATS
+    )
+    description = models.CharField(
+        max_length=150, help_text="What is required, as a noun: 'local authority partner member'."
+    )
+    description_plural = models.CharField(max_length=150, blank=True)
+    roles = ArrayField(
+        models.CharField(max_length=40, choices=Role.choices),
+        default=list,
+        blank=True,
+        help_text="Seats of any of these roles count (empty: any role). For the chair check: "
+        "the roles the chair may hold.",
+    )
+    seat_flag = models.CharField(
+        max_length=40, choices=SeatFlag.choices, blank=True, help_text="Only seats with this flag."
+    )
+    min_seats = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_seats = models.PositiveSmallIntegerField(null=True, blank=True)
+    voting = models.BooleanField(
+        null=True, blank=True, help_text="Only voting (yes) or non-voting (no) seats count."
+    )
+    independence_required = models.BooleanField(
+        default=False, help_text="Only seats that require an independent holder count (R2)."
+    )
+    nominating_kinds = ArrayField(
+        models.CharField(max_length=30, choices=OrganisationKind.choices),
+        default=list,
+        blank=True,
+        help_text="For the nomination check: the kinds of organisation that may nominate (R4).",
+    )
+    severity = models.CharField(
+        max_length=20,
+        choices=Severity.choices,
+        blank=True,
+        help_text="Leave empty to follow the rule set's source.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["constitution", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["constitution", "code"],
+                name="committees_requirement_unique_code",
+                violation_error_message="This rule set already has a requirement with this code.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_seats__isnull=True)
+                | Q(min_seats__isnull=True)
+                | Q(max_seats__gte=F("min_seats")),
+                name="committees_requirement_max_not_below_min",
+                violation_error_message="The maximum number of seats cannot be below the minimum.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rule + ': ' if self.rule else ''}{self.description}"
+
+    @property
+    def plural(self) -> str:
+        return self.description_plural or f"{self.description}s"
+
+    @property
+    def effective_severity(self) -> str:
+        return self.severity or SEVERITY_OF_SOURCE[self.constitution.source]
+
+    @property
+    def nominator_phrase(self) -> str:
+        labels = [OrganisationKind(k).label.lower() for k in self.nominating_kinds]
+        return " or ".join(f"an {x}" if x[0] in "aeiou" else f"a {x}" for x in labels)
+
+
+class VotingMethod(models.TextChoices):
+    SIMPLE_MAJORITY = "simple_majority", "Simple majority of those voting"
+    TWO_THIRDS = "two_thirds", "Two-thirds of those voting"
+    UNANIMITY = "unanimity", "Unanimity"
+
+
+@pghistory.track()
+class StandingOrders(models.Model):
+    """Quorum (R25) and voting (R26) rules of one board or committee."""
+
+    committee = models.OneToOneField(
+        Committee, on_delete=models.CASCADE, related_name="standing_orders"
+    )
+    quorum_voting_members = models.PositiveSmallIntegerField(
+        "quorum: voting members present", help_text="Minimum number of voting members present."
+    )
+    conflicted_members_count_for_quorum = models.BooleanField(
+        default=False,
+        help_text="Whether a member excluded from an item by a conflict still counts towards "
+        "the quorum for it (R27).",
+    )
+    voting_method = models.CharField(
+        max_length=20, choices=VotingMethod.choices, default=VotingMethod.SIMPLE_MAJORITY
+    )
+    chair_has_casting_vote = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "standing orders"
+        verbose_name_plural = "standing orders"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quorum_voting_members__gte=1),
+                name="committees_standingorders_quorum_positive",
+                violation_error_message="A quorum needs at least one voting member present.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Standing orders of {self.committee.name}"
+
+
+@pghistory.track()
+class QuorumCondition(models.Model):
+    """A category that must be present for a quorum, e.g. one independent non-executive."""
+
+    standing_orders = models.ForeignKey(
+        StandingOrders, on_delete=models.CASCADE, related_name="conditions"
+    )
+    description = models.CharField(max_length=150, help_text="e.g. 'independent non-executive'")
+    roles = ArrayField(models.CharField(max_length=40, choices=Role.choices))
+    min_present = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_present__gte=1),
+                name="committees_quorumcondition_min_present_positive",
+                violation_error_message="A quorum condition needs at least one member present.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.min_present} × {self.description}"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import DateField, F, Func, Prefetch, Q, QuerySet
 
 from bodies.models import Body, Organisation
-from committees.models import Committee, CommitteeKind, Seat
+from committees.models import Committee, Seat
 from core.dates import term_end
 from core.db import in_force_on
 from memberships.models import Membership
@@ -23,6 +23,8 @@ class OtherRole:
     """Another role of a seat holder in the same ICS on the date (R2's roles in the footprint)."""
 
     description: str
+    role: str | None = None
+    body_id: int | None = None
     seat_id: int | None = None
     organisation_id: int | None = None
 
@@ -64,10 +66,6 @@ def membership_term_end(membership: Membership) -> datetime.date | None:
 def held_on(as_of: datetime.date) -> Q:
     """Memberships that cover ``as_of`` (end dates are inclusive)."""
     return Q(start__lte=as_of) & (Q(end__isnull=True) | Q(end__gte=as_of))
-
-
-def board_of(body: Body) -> Committee | None:
-    return body.committees.filter(kind=CommitteeKind.BOARD, abolished__isnull=True).first()
 
 
 def compositions(
@@ -129,6 +127,8 @@ def _other_roles(memberships: Iterable[Membership], as_of) -> dict[int, list[Oth
         roles = [
             OtherRole(
                 description=f"{other.seat.label}, {other.seat.committee.name}",
+                role=other.seat.role,
+                body_id=other.seat.body_id,
                 seat_id=other.seat_id,
             )
             for other in elsewhere[membership.person_id]

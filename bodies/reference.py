@@ -1,0 +1,651 @@
+"""Import of the public NHS reference data: regions, ICSs and their ICBs, trusts, councils, CCGs.
+
+The CSV files in ``bodies/data/ods/`` (see SOURCE.md there) are read and checked in full
+before anything is written, so bad input is reported with its file and line and leaves the
+database as it was. The write is one transaction keyed on natural codes (region code, ICB
+and other ODS codes): a re-run updates what changed, creates what is new and never
+duplicates. Nothing is deleted except footprint links between imported organisations and
+imported systems that the data no longer lists.
+"""
+
+import csv
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import DatabaseError, IntegrityError, models, transaction
+
+from bodies.models import (
+    IntegratedCareSystem,
+    Organisation,
+    OrganisationKind,
+    Region,
+    SystemStatus,
+    TrustType,
+)
+from core.services import audit_context, integrity_error_message
+
+DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "ods"
+
+REGIONS_FILE = "nhs_england_regions.csv"
+ICBS_FILE = "icbs.csv"
+TRUSTS_FILE = "trusts.csv"
+MAP_FILE = "icb_local_authorities_trusts.csv"
+
+# All 42 ICBs were established under the Health and Care Act 2022 on 1 July 2022, the day
+# the CCGs they replaced were abolished (R30).
+ICBS_ESTABLISHED = datetime.date(2022, 7, 1)
+CCGS_ABOLISHED = datetime.date(2022, 6, 30)
+
+
+class ReferenceDataError(Exception):
+    """Input that cannot be imported, located by file and (when known) line."""
+
+    def __init__(self, message: str, *, file: Path | str | None = None, line: int | None = None):
+        self.message = message
+        self.file = file
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if self.file is None:
+            return self.message
+        where = f"{self.file}, line {self.line}" if self.line else str(self.file)
+        return f"{where}: {self.message}"
+
+
+# --- Readable names --------------------------------------------------------------------
+
+# Lower case inside a name ("Isle of Wight", "Stoke-on-Trent", "Newcastle upon Tyne",
+# "Weston-super-Mare"), capitalised only as the first word ("The Christie ...").
+SMALL_WORDS = frozenset({"and", "of", "the", "upon", "on", "in", "under", "for", "with", "super"})
+UPPER_CASE_WORDS = frozenset({"NHS", "ICB", "ICS", "CCG", "BCP", "UK"})
+# A word with an optional possessive or elision, so "KING'S" becomes "King's", not "King'S".
+_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+
+
+def readable_name(text: str) -> str:
+    """Title case an upper-case ODS name: 'ISLE OF WIGHT NHS TRUST' -> 'Isle of Wight NHS Trust'."""
+
+    def fix(match: re.Match) -> str:
+        word = match.group()
+        if word.upper() in UPPER_CASE_WORDS:
+            return word.upper()
+        lower = word.lower()
+        if match.start() > 0 and lower in SMALL_WORDS:
+            return lower
+        return lower[0].upper() + lower[1:]
+
+    return _WORD.sub(fix, " ".join(text.split()))
+
+
+def system_name(icb_name: str) -> str:
+    """The short name of an ICS from its ICB's ODS name.
+
+    'NHS SOMERSET INTEGRATED CARE BOARD' -> 'Somerset'.
+    """
+    name = " ".join(icb_name.split())
+    name = re.sub(r"^NHS\s+", "", name, flags=re.IGNORECASE)
+    name = re.sub(r"\s+(INTEGRATED CARE BOARD|ICB)$", "", name, flags=re.IGNORECASE)
+    return readable_name(name)
+
+
+def icb_organisation_name(system: str) -> str:
+    return f"NHS {system} Integrated Care Board"
+
+
+def sub_icb_location_name(system: str, code: str) -> str:
+    return f"NHS {system} ICB – {code} (sub-ICB location, former CCG)"
+
+
+# Checked in order: the first keyword found in a trust's name gives its type. Names do
+# not say everything (Somerset NHS FT is acute, community and mental health), so the
+# type is only a starting point that officers correct in the admin.
+TRUST_TYPE_KEYWORDS = (
+    ("AMBULANCE", TrustType.AMBULANCE),
+    ("COMMUNITY", TrustType.COMMUNITY),
+    ("CARE SERVICES", TrustType.COMMUNITY),
+    ("MENTAL HEALTH", TrustType.MENTAL_HEALTH),
+    ("PARTNERSHIP", TrustType.MENTAL_HEALTH),
+    ("HEALTH AND CARE", TrustType.MENTAL_HEALTH),
+    ("HEALTHCARE", TrustType.MENTAL_HEALTH),
+    ("HEALTH NHS", TrustType.MENTAL_HEALTH),
+    ("DISTRICT CARE", TrustType.MENTAL_HEALTH),
+)
+
+
+def trust_type(name: str) -> str:
+    """What a trust mainly provides, guessed from its name (R13 needs acute and MH trusts)."""
+    upper = name.upper()
+    if "HEALTH BOARD" in upper:  # Welsh local health boards are outside ICSs' duties
+        return ""
+    return next((kind for word, kind in TRUST_TYPE_KEYWORDS if word in upper), TrustType.ACUTE)
+
+
+def trust_kind(name: str) -> str:
+    if "FOUNDATION TRUST" in name.upper():
+        return OrganisationKind.NHS_FOUNDATION_TRUST
+    return OrganisationKind.NHS_TRUST
+
+
+# --- Reading ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReferenceData:
+    """Everything the CSV files say, checked, keyed by natural code."""
+
+    regions: dict[str, dict] = field(default_factory=dict)
+    systems: dict[str, dict] = field(default_factory=dict)
+    trusts: dict[str, dict] = field(default_factory=dict)
+    local_authorities: dict[str, dict] = field(default_factory=dict)
+    # sub-ICB location (former CCG) code -> its ICB's code
+    sub_icb_locations: dict[str, str] = field(default_factory=dict)
+    # (trust or local authority ODS code, ICB code)
+    footprint: set[tuple[str, str]] = field(default_factory=set)
+
+
+def _rows(file: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each data row of a CSV file with its line number, whitespace collapsed."""
+    try:
+        handle = file.open(newline="", encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ReferenceDataError("file not found", file=file) from None
+    except OSError as exc:
+        raise ReferenceDataError(f"cannot be read ({exc.strerror})", file=file) from None
+    with handle:
+        reader = csv.DictReader(handle)
+        try:
+            header = reader.fieldnames or []
+            missing = [column for column in columns if column not in header]
+            if missing:
+                raise ReferenceDataError(
+                    f"missing column(s) {', '.join(missing)}", file=file, line=1
+                )
+            for row in reader:
+                if None in row:
+                    raise ReferenceDataError(
+                        f"more fields than the {len(header)} columns",
+                        file=file,
+                        line=reader.line_num,
+                    )
+                if None in row.values():
+                    raise ReferenceDataError(
+                        f"fewer fields than the {len(header)} columns",
+                        file=file,
+                        line=reader.line_num,
+                    )
+                yield reader.line_num, {key: " ".join(value.split()) for key, value in row.items()}
+        except csv.Error as exc:
+            raise ReferenceDataError(
+                f"not valid CSV ({exc})", file=file, line=reader.line_num
+            ) from None
+        except UnicodeDecodeError:
+            raise ReferenceDataError("not UTF-8 text", file=file) from None
+
+
+def _required(row: dict[str, str], column: str, file: Path, line: int) -> str:
+    value = row[column]
+    if not value:
+        raise ReferenceDataError(f"empty {column}", file=file, line=line)
+    return value
+
+
+def _check_length(model: type[models.Model], field_name: str, value: str, file, line) -> None:
+    max_length = model._meta.get_field(field_name).max_length
+    if max_length and len(value) > max_length:
+        raise ReferenceDataError(
+            f"{model._meta.verbose_name} {field_name} {value!r} is longer than "
+            f"{max_length} characters",
+            file=file,
+            line=line,
+        )
+
+
+class _Codes:
+    """ODS codes seen so far, so that no code names two organisations."""
+
+    def __init__(self):
+        self.seen: dict[str, tuple[str, Path, int]] = {}
+
+    def claim(self, code: str, what: str, file: Path, line: int) -> None:
+        _check_length(Organisation, "ods_code", code, file, line)
+        if code in self.seen:
+            first_what, first_file, first_line = self.seen[code]
+            raise ReferenceDataError(
+                f"duplicate ODS code {code} for a {what}: {first_file.name} line "
+                f"{first_line} already has it ({first_what})",
+                file=file,
+                line=line,
+            )
+        self.seen[code] = (what, file, line)
+
+
+def read_reference_data(path: Path | str = DEFAULT_PATH) -> ReferenceData:
+    """Read and check the four CSV files; raise ReferenceDataError on the first problem."""
+    path = Path(path)
+    if not path.is_dir():
+        raise ReferenceDataError("no such directory", file=path)
+    data = ReferenceData()
+    codes = _Codes()
+
+    file = path / REGIONS_FILE
+    first_line: dict[str, int] = {}
+    for line, row in _rows(file, ("region_code", "ons_code", "name")):
+        code = _required(row, "region_code", file, line)
+        if code in data.regions:
+            raise ReferenceDataError(
+                f"duplicate region code {code} (first at line {first_line[code]})",
+                file=file,
+                line=line,
+            )
+        region = {
+            "ons_code": _required(row, "ons_code", file, line),
+            "name": _required(row, "name", file, line),
+        }
+        _check_length(Region, "code", code, file, line)
+        for name, value in region.items():
+            _check_length(Region, name, value, file, line)
+        data.regions[code] = region
+        first_line[code] = line
+
+    file = path / ICBS_FILE
+    for line, row in _rows(file, ("ods_code", "ons_code", "name", "region_code")):
+        code = _required(row, "ods_code", file, line)
+        codes.claim(code, "ICB", file, line)
+        region_code = _required(row, "region_code", file, line)
+        if region_code not in data.regions:
+            raise ReferenceDataError(
+                f"unknown region code {region_code} (not in {REGIONS_FILE})", file=file, line=line
+            )
+        name = system_name(_required(row, "name", file, line))
+        if not name:
+            raise ReferenceDataError(f"ICB name {row['name']!r} has no area", file=file, line=line)
+        system = {"ons_code": _required(row, "ons_code", file, line), "name": name}
+        for field_name, value in system.items():
+            _check_length(IntegratedCareSystem, field_name, value, file, line)
+        _check_length(Organisation, "name", icb_organisation_name(name), file, line)
+        data.systems[code] = {**system, "region_code": region_code}
+
+    file = path / TRUSTS_FILE
+    for line, row in _rows(file, ("ods_code", "name", "town", "postcode")):
+        code = _required(row, "ods_code", file, line)
+        codes.claim(code, "trust", file, line)
+        raw_name = _required(row, "name", file, line)
+        trust = {
+            "name": readable_name(raw_name),
+            "kind": trust_kind(raw_name),
+            "town": readable_name(row["town"]),
+            "postcode": row["postcode"].upper(),
+        }
+        for field_name in ("name", "town", "postcode"):
+            _check_length(Organisation, field_name, trust[field_name], file, line)
+        data.trusts[code] = trust
+
+    _read_map(path / MAP_FILE, data, codes)
+    return data
+
+
+def _read_map(file: Path, data: ReferenceData, codes: _Codes) -> None:
+    """The ICB -> sub-ICB location, local authority and trust map.
+
+    A row names at most one of each; rows with an empty local authority (or an empty
+    sub-ICB location) continue the ICB with another trust. A row with no ICB at all
+    continues the previous row's ICB.
+    """
+    columns = (
+        "region_code",
+        "icb_ods_code",
+        "sub_icb_ods_code",
+        "local_authority",
+        "local_authority_ods_code",
+        "trust_name",
+        "trust_ods_code",
+    )
+    icb_code = None
+    first_line_of_la: dict[str, int] = {}
+    for line, row in _rows(file, columns):
+        if row["icb_ods_code"]:
+            icb_code = row["icb_ods_code"]
+        elif icb_code is None:
+            raise ReferenceDataError(
+                "empty icb_ods_code and no ICB to continue", file=file, line=line
+            )
+        if icb_code not in data.systems:
+            raise ReferenceDataError(
+                f"ICB code {icb_code} is not in {ICBS_FILE}", file=file, line=line
+            )
+        region_code = row["region_code"]
+        if region_code and region_code not in data.regions:
+            raise ReferenceDataError(
+                f"unknown region code {region_code} (not in {REGIONS_FILE})", file=file, line=line
+            )
+        if region_code and region_code != data.systems[icb_code]["region_code"]:
+            raise ReferenceDataError(
+                f"region {region_code} differs from region "
+                f"{data.systems[icb_code]['region_code']} given for ICB {icb_code} in {ICBS_FILE}",
+                file=file,
+                line=line,
+            )
+
+        sub_icb_code = row["sub_icb_ods_code"]
+        if sub_icb_code:
+            if sub_icb_code in data.sub_icb_locations:
+                raise ReferenceDataError(
+                    f"sub-ICB location {sub_icb_code} is listed twice", file=file, line=line
+                )
+            codes.claim(sub_icb_code, "sub-ICB location", file, line)
+            name = sub_icb_location_name(data.systems[icb_code]["name"], sub_icb_code)
+            _check_length(Organisation, "name", name, file, line)
+            data.sub_icb_locations[sub_icb_code] = icb_code
+
+        la_name, la_code = row["local_authority"], row["local_authority_ods_code"]
+        if la_name or la_code:
+            if not la_code:
+                raise ReferenceDataError(
+                    f"empty local_authority_ods_code for {la_name}", file=file, line=line
+                )
+            if not la_name:
+                raise ReferenceDataError(
+                    f"empty local_authority for ODS code {la_code}", file=file, line=line
+                )
+            known = data.local_authorities.get(la_code)
+            if known is None:
+                codes.claim(la_code, "local authority", file, line)
+                _check_length(Organisation, "name", la_name, file, line)
+                data.local_authorities[la_code] = {"name": la_name}
+                first_line_of_la[la_code] = line
+            elif known["name"] != la_name:
+                raise ReferenceDataError(
+                    f"local authority {la_code} is {la_name!r} here but {known['name']!r} "
+                    f"at line {first_line_of_la[la_code]}",
+                    file=file,
+                    line=line,
+                )
+            data.footprint.add((la_code, icb_code))
+
+        trust_name, trust_code = row["trust_name"], row["trust_ods_code"]
+        if trust_name and not trust_code:
+            raise ReferenceDataError(f"empty trust_ods_code for {trust_name}", file=file, line=line)
+        if trust_code:
+            if trust_code not in data.trusts:
+                raise ReferenceDataError(
+                    f"trust {trust_code} is not in {TRUSTS_FILE}", file=file, line=line
+                )
+            data.footprint.add((trust_code, icb_code))
+
+
+# --- Writing ---------------------------------------------------------------------------
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+@dataclass
+class Tally:
+    """What an import did to one kind of record."""
+
+    label: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    verbs: tuple[str, str] = ("created", "updated")
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.removed)
+
+    def count(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def describe(self) -> str:
+        if self.verbs == ("added", "removed"):
+            return (
+                f"{self.label}: {self.created} added, {self.removed} removed, "
+                f"{self.unchanged} unchanged"
+            )
+        return (
+            f"{self.label}: {self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged"
+        )
+
+
+@dataclass
+class ImportResult:
+    path: Path
+    tallies: list[Tally]
+
+    @property
+    def changed(self) -> bool:
+        return any(tally.changed for tally in self.tallies)
+
+    def __getitem__(self, label: str) -> Tally:
+        return next(tally for tally in self.tallies if tally.label == label)
+
+    def report(self) -> str:
+        if not self.changed:
+            counts = [f"{tally.total} {tally.label}" for tally in self.tallies]
+            listed = ", ".join(counts[:-1]) + f" and {counts[-1]}"
+            return f"Nothing to change: {listed} already up to date."
+        lines = [f"Imported NHS ODS reference data from {self.path}:"]
+        lines += [f"  {tally.describe()}" for tally in self.tallies]
+        return "\n".join(lines)
+
+
+def _sync(
+    model: type[models.Model],
+    key: str,
+    desired: dict[str, dict],
+    *,
+    when_blank: dict[str, dict] | None = None,
+) -> tuple[dict[str, models.Model], dict[str, str]]:
+    """Make each ``key -> fields`` in ``desired`` true with one read and at most two writes.
+
+    Fields are given by attribute name (``region_id``), so no related row is fetched.
+    ``when_blank`` fields are only filled where empty, so an officer's correction stays.
+    Returns the rows by key and what happened to each key.
+    """
+    when_blank = when_blank or {}
+    existing = {
+        getattr(row, key): row for row in model.objects.filter(**{f"{key}__in": list(desired)})
+    }
+    rows: dict[str, models.Model] = {}
+    outcomes: dict[str, str] = {}
+    to_create, to_update, changed_fields = [], [], set()
+    for code, fields in sorted(desired.items()):
+        row = existing.get(code)
+        if row is None:
+            row = model(**{key: code}, **{**when_blank.get(code, {}), **fields})
+            to_create.append(row)
+            outcomes[code] = CREATED
+        else:
+            fields = {
+                **{n: v for n, v in when_blank.get(code, {}).items() if not getattr(row, n)},
+                **fields,
+            }
+            changed = [name for name, value in fields.items() if getattr(row, name) != value]
+            for name in changed:
+                setattr(row, name, fields[name])
+            if changed:
+                to_update.append(row)
+                changed_fields.update(changed)
+            outcomes[code] = UPDATED if changed else UNCHANGED
+        rows[code] = row
+    model.objects.bulk_create(to_create)
+    if to_update:
+        model.objects.bulk_update(to_update, sorted(changed_fields))
+    return rows, outcomes
+
+
+def _single_region(region_codes: set[str], regions: dict[str, Region]) -> dict:
+    """``region_id`` when every system an organisation serves is in one region, else nothing.
+
+    A trust or council serving systems in two regions has no single region, and the data
+    says nothing of where the rest are; leaving the field out keeps any region an officer
+    has set by hand.
+    """
+    if len(region_codes) == 1:
+        return {"region_id": regions[next(iter(region_codes))].pk}
+    return {}
+
+
+def write_reference_data(data: ReferenceData, *, path: Path) -> ImportResult:
+    """Create or update everything in ``data`` in one transaction, audited as import_ods."""
+    tallies = {
+        label: Tally(label)
+        for label in (
+            "regions",
+            "systems",
+            "ICBs",
+            "trusts",
+            "local authorities",
+            "sub-ICB locations (former CCGs)",
+        )
+    }
+    links = Tally("footprint links", verbs=("added", "removed"))
+    step = "regions"
+    try:
+        with transaction.atomic(), audit_context(command="import_ods"):
+            regions, outcomes = _sync(Region, "code", data.regions)
+            for outcome in outcomes.values():
+                tallies["regions"].count(outcome)
+
+            step = "ICBs"
+            icbs, outcomes = _sync(
+                Organisation,
+                "ods_code",
+                {
+                    code: {
+                        "name": icb_organisation_name(system["name"]),
+                        "kind": OrganisationKind.ICB,
+                        "region_id": regions[system["region_code"]].pk,
+                        "opened": ICBS_ESTABLISHED,
+                        "is_demo": False,
+                    }
+                    for code, system in data.systems.items()
+                },
+            )
+            for outcome in outcomes.values():
+                tallies["ICBs"].count(outcome)
+
+            step = "systems"
+            systems, outcomes = _sync(
+                IntegratedCareSystem,
+                "code",
+                {
+                    code: {
+                        "ons_code": system["ons_code"],
+                        "name": system["name"],
+                        "region_id": regions[system["region_code"]].pk,
+                        "icb_id": icbs[code].pk,
+                        "status": SystemStatus.ESTABLISHED,
+                        "go_live": ICBS_ESTABLISHED,
+                    }
+                    for code, system in data.systems.items()
+                },
+            )
+            for outcome in outcomes.values():
+                tallies["systems"].count(outcome)
+
+            step = "organisations"
+            served: dict[str, set[str]] = defaultdict(set)
+            for org_code, icb_code in data.footprint:
+                served[org_code].add(data.systems[icb_code]["region_code"])
+            desired: dict[str, dict] = {}
+            label_of: dict[str, str] = {}
+            for code, trust in data.trusts.items():
+                desired[code] = {
+                    **trust,
+                    "is_demo": False,
+                    **_single_region(served[code], regions),
+                }
+                label_of[code] = "trusts"
+            for code, la in data.local_authorities.items():
+                desired[code] = {
+                    **la,
+                    "kind": OrganisationKind.LOCAL_AUTHORITY,
+                    "is_demo": False,
+                    **_single_region(served[code], regions),
+                }
+                label_of[code] = "local authorities"
+            for code, icb_code in data.sub_icb_locations.items():
+                system = data.systems[icb_code]
+                desired[code] = {
+                    "name": sub_icb_location_name(system["name"], code),
+                    "kind": OrganisationKind.CCG,
+                    "region_id": regions[system["region_code"]].pk,
+                    "closed": CCGS_ABOLISHED,
+                    "successor_id": icbs[icb_code].pk,
+                    "is_demo": False,
+                }
+                label_of[code] = "sub-ICB locations (former CCGs)"
+            inferred = {
+                code: {"trust_type": trust_type(t["name"])} for code, t in data.trusts.items()
+            }
+            organisations, outcomes = _sync(Organisation, "ods_code", desired, when_blank=inferred)
+            for code, outcome in outcomes.items():
+                tallies[label_of[code]].count(outcome)
+
+            step = "footprint links"
+            organisations.update(icbs)
+            pairs = set(data.footprint)
+            pairs.update((code, code) for code in data.systems)
+            pairs.update(data.sub_icb_locations.items())
+            _sync_footprint(
+                {(organisations[org].pk, systems[icb].pk) for org, icb in pairs},
+                organisation_ids=[row.pk for row in organisations.values()],
+                system_ids=[row.pk for row in systems.values()],
+                tally=links,
+            )
+    except IntegrityError as exc:
+        raise ReferenceDataError(
+            f"could not save the {step}: {integrity_error_message(exc)}"
+        ) from exc
+    except DatabaseError as exc:
+        raise ReferenceDataError(f"could not save the {step}: {exc}") from exc
+    return ImportResult(path=path, tallies=[*tallies.values(), links])
+
+
+def _sync_footprint(
+    desired: set[tuple[int, int]],
+    *,
+    organisation_ids: list[int],
+    system_ids: list[int],
+    tally: Tally,
+) -> None:
+    """Link organisations to the systems they serve; unlink what the data no longer lists.
+
+    Only links between imported organisations and imported systems are the import's to
+    remove; a link an officer made to any other system stays.
+    """
+    through = Organisation.systems.through
+    existing = {
+        (organisation_id, system_id): pk
+        for pk, organisation_id, system_id in through.objects.filter(
+            organisation_id__in=organisation_ids, integratedcaresystem_id__in=system_ids
+        ).values_list("pk", "organisation_id", "integratedcaresystem_id")
+    }
+    to_add = sorted(desired - existing.keys())
+    to_remove = [pk for pair, pk in existing.items() if pair not in desired]
+    through.objects.bulk_create(
+        through(organisation_id=organisation_id, integratedcaresystem_id=system_id)
+        for organisation_id, system_id in to_add
+    )
+    if to_remove:
+        through.objects.filter(pk__in=to_remove).delete()
+    tally.created = len(to_add)
+    tally.removed = len(to_remove)
+    tally.unchanged = len(existing) - len(to_remove)
+
+
+def import_ods(path: Path | str = DEFAULT_PATH) -> ImportResult:
+    """Read the ODS reference data in ``path`` and bring the database up to date with it."""
+    path = Path(path)
+    return write_reference_data(read_reference_data(path), path=path)

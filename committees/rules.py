@@ -1,0 +1,309 @@
+"""Composition rules as pure functions: a requirement and the facts on a date give a finding.
+
+Nothing here touches the database. ``committees.selectors.compliance`` gathers the facts
+(seats, holders, history, convenors) in a fixed number of queries and hands them over;
+each check below turns one requirement of a constitution into one :class:`Finding`
+with the sentence an officer would write.
+"""
+
+import datetime
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.db import models
+
+from core.dates import en_gb
+
+
+class Severity(models.TextChoices):
+    STATUTORY = "statutory", "Statutory breach"
+    POLICY = "policy", "Policy breach"
+    CONSTITUTION = "constitution", "Constitution breach"
+    WARNING = "warning", "Warning"
+
+
+class RequirementKind(models.TextChoices):
+    SEATS = "seats", "Enough (and not too many) filled seats of these roles"
+    CHAIR = "chair", "The chair is held by someone in one of these roles"
+    INDEPENDENCE = "independence", "Independent members hold no other role in the ICS (R2)"
+    NOMINATION = "nomination", "Seats of these roles are nominated by the right kind of body (R4)"
+    SIM_NOT_AUDIT_CHAIR = "sim_not_audit_chair", "Senior independent member is not the audit chair"
+    CONVENED_JOINTLY = "convened_jointly", "Convened jointly by the ICB and local authorities (R7)"
+    SINGLE_ACCOUNTABLE_PERSON = "single_accountable_person", "One single accountable person (R11)"
+    COLLABORATIVE_COVERAGE = (
+        "collaborative_coverage",
+        "Every acute and mental health trust is in a provider collaborative (R13)",
+    )
+    QUORUM_ATTAINABLE = "quorum_attainable", "The filled seats can make the meeting quorate (R25)"
+
+
+@dataclass(frozen=True)
+class Finding:
+    requirement: str
+    rule: str
+    met: bool
+    severity: str
+    message: str
+    seat_ids: tuple[int, ...] = ()
+    person_ids: tuple[int, ...] = ()
+
+    @property
+    def is_breach(self) -> bool:
+        return not self.met and self.severity != Severity.WARNING
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the checks may read about one board or committee on one date."""
+
+    as_of: datetime.date
+    holdings: Sequence  # memberships.selectors.SeatHolding, seats in force on as_of
+    vacated_on: Mapping[int, datetime.date] = field(default_factory=dict)
+    body_id: int | None = None
+    body_established: datetime.date | None = None
+    icb_organisation_id: int | None = None
+    ics_go_live: datetime.date | None = None
+    convenor_kinds: Mapping[int, str] = field(default_factory=dict)
+    audit_chair_person_ids: frozenset[int] = frozenset()
+    accountable_person_seats: Sequence = ()  # holdings of single-accountable-person seats
+    uncovered_trust_names: Sequence[str] = ()
+    standing_orders: object | None = None  # committees.models.StandingOrders
+
+
+@dataclass(frozen=True)
+class Report:
+    subject: str
+    as_of: datetime.date
+    findings: tuple[Finding, ...]
+
+    @property
+    def compliant(self) -> bool:
+        return not self.breaches
+
+    @property
+    def breaches(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.is_breach)
+
+    @property
+    def statutory_breaches(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.breaches if f.severity == Severity.STATUTORY)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.met and f.severity == Severity.WARNING)
+
+
+def _finding(
+    requirement, met: bool, message: str, holdings=(), people=(), severity=None
+) -> Finding:
+    return Finding(
+        requirement=requirement.code,
+        rule=requirement.rule,
+        met=met,
+        severity=severity or requirement.effective_severity,
+        message=message,
+        seat_ids=tuple(h.seat.pk for h in holdings),
+        person_ids=tuple(people),
+    )
+
+
+def _matching(requirement, holdings) -> list:
+    roles = set(requirement.roles or ())
+    return [
+        h
+        for h in holdings
+        if (not roles or h.seat.role in roles)
+        and (requirement.voting is None or h.seat.voting == requirement.voting)
+        and (not requirement.independence_required or h.seat.independence_required)
+        and (not requirement.seat_flag or getattr(h.seat, requirement.seat_flag))
+    ]
+
+
+def _noun(label: str) -> str:
+    """'Local authority partner member' -> 'local authority partner member'; 'NHS ...' kept."""
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+
+def _since(seats: Sequence, facts: Facts) -> str:
+    """' since 3 March 2024' when a holder of one of these seats left before the date."""
+    left = [facts.vacated_on[h.seat.pk] for h in seats if h.seat.pk in facts.vacated_on]
+    return f" since {en_gb(max(left) + datetime.timedelta(days=1))}" if left else ""
+
+
+def check_seats(requirement, facts: Facts) -> Finding:
+    seats = _matching(requirement, facts.holdings)
+    filled = [h for h in seats if not h.vacant]
+    people = [h.holder.pk for h in filled]
+    minimum, maximum = requirement.min_seats or 0, requirement.max_seats
+    noun, plural = requirement.description, requirement.plural
+    if len(filled) < minimum:
+        vacant = [h for h in seats if h.vacant]
+        if not seats:
+            message = f"No {noun} seat" if minimum == 1 else f"Fewer than {minimum} {plural} seats"
+        elif minimum == 1:
+            message = f"No {noun}{_since(vacant, facts)}"
+        else:
+            message = f"Only {len(filled)} of at least {minimum} {plural}{_since(vacant, facts)}"
+        return _finding(requirement, False, message, vacant or seats, people)
+    if maximum is not None and len(filled) > maximum:
+        message = f"{len(filled)} {plural} in post; at most {maximum} allowed"
+        return _finding(requirement, False, message, filled, people)
+    count = f"{len(filled)} {noun if len(filled) == 1 else plural}"
+    return _finding(requirement, True, f"{count} in post", filled, people)
+
+
+def check_chair(requirement, facts: Facts) -> Finding:
+    chairs = [h for h in facts.holdings if h.seat.is_chair]
+    if not chairs:
+        return _finding(requirement, False, "No chair seat")
+    (chair,) = chairs
+    if chair.vacant:
+        return _finding(requirement, False, f"No chair{_since(chairs, facts)}", chairs)
+    roles = set(requirement.roles)
+    holds = {chair.seat.role} | {r.role for r in chair.other_roles if r.role}
+    name = chair.holder.name
+    if holds & roles:
+        return _finding(requirement, True, f"Chaired by {name}, {requirement.description}", chairs)
+    message = f"Chaired by {name}, who is not {requirement.description}"
+    return _finding(requirement, False, message, chairs, [chair.holder.pk])
+
+
+def check_independence(requirement, facts: Facts) -> Finding:
+    independent = [h for h in facts.holdings if h.seat.independence_required and not h.vacant]
+    conflicts = [(h, [r for r in h.other_roles if r.body_id != facts.body_id]) for h in independent]
+    conflicts = [(h, roles) for h, roles in conflicts if roles]
+    if not conflicts:
+        return _finding(requirement, True, "Independent members hold no other role in the ICS")
+    message = "; ".join(
+        f"{h.holder.name} ({h.seat.label}) also holds: {', '.join(r.description for r in roles)}"
+        for h, roles in conflicts
+    )
+    return _finding(
+        requirement,
+        False,
+        f"Not independent of the ICS: {message}",
+        [h for h, _ in conflicts],
+        [h.holder.pk for h, _ in conflicts],
+    )
+
+
+def check_nomination(requirement, facts: Facts) -> Finding:
+    kinds = set(requirement.nominating_kinds)
+    wrong = []
+    for holding in _matching(requirement, facts.holdings):
+        nominators = list(holding.seat.nominating_organisations.all())
+        if not nominators or any(o.kind not in kinds for o in nominators):
+            wrong.append(holding)
+    if not wrong:
+        return _finding(requirement, True, f"Every {requirement.description} is rightly nominated")
+    parts = []
+    for holding in wrong:
+        names = ", ".join(o.name for o in holding.seat.nominating_organisations.all())
+        parts.append(
+            f"the {_noun(holding.seat.label)} seat is nominated by {names}"
+            if names
+            else f"the {_noun(holding.seat.label)} seat has no nominating organisation"
+        )
+    joined = "; ".join(parts)
+    message = f"{joined[0].upper()}{joined[1:]}, not by {requirement.nominator_phrase}"
+    return _finding(requirement, False, message, wrong)
+
+
+def check_sim_not_audit_chair(requirement, facts: Facts) -> Finding:
+    sims = [h for h in facts.holdings if h.seat.is_senior_independent_member]
+    if not sims:
+        return _finding(requirement, False, "No senior independent member seat")
+    (sim,) = sims
+    if sim.vacant:
+        return _finding(requirement, False, f"No senior independent member{_since(sims, facts)}")
+    if sim.holder.pk in facts.audit_chair_person_ids:
+        message = f"{sim.holder.name} is both senior independent member and audit committee chair"
+        return _finding(requirement, False, message, sims, [sim.holder.pk])
+    message = f"{sim.holder.name} is senior independent member and not the audit chair"
+    return _finding(requirement, True, message, sims, [sim.holder.pk])
+
+
+def check_convened_jointly(requirement, facts: Facts) -> Finding:
+    problems = []
+    if facts.icb_organisation_id not in facts.convenor_kinds:
+        problems.append("is not convened by the ICB")
+    if "local_authority" not in facts.convenor_kinds.values():
+        problems.append("is not convened by any local authority")
+    if facts.ics_go_live and (
+        facts.body_established is None or facts.body_established < facts.ics_go_live
+    ):
+        problems.append(f"was not established after the ICB ({en_gb(facts.ics_go_live)})")
+    if problems:
+        return _finding(requirement, False, f"The partnership {' and '.join(problems)}")
+    return _finding(requirement, True, "Convened jointly by the ICB and the local authorities")
+
+
+def check_single_accountable_person(requirement, facts: Facts) -> Finding:
+    seats = list(facts.accountable_person_seats)
+    filled = [h for h in seats if not h.vacant]
+    if len(filled) == 1:
+        message = f"{filled[0].holder.name} is the single accountable person"
+        return _finding(requirement, True, message, filled, [filled[0].holder.pk])
+    if not filled:
+        message = f"No single accountable person{_since(seats, facts)}"
+        return _finding(requirement, False, message, seats)
+    names = ", ".join(h.holder.name for h in filled)
+    message = f"{len(filled)} single accountable people ({names}); there must be one"
+    return _finding(requirement, False, message, filled, [h.holder.pk for h in filled])
+
+
+def check_collaborative_coverage(requirement, facts: Facts) -> Finding:
+    missing = list(facts.uncovered_trust_names)
+    if not missing:
+        message = "Every acute and mental health trust is in a provider collaborative"
+        return _finding(requirement, True, message)
+    return _finding(
+        requirement, False, f"Not in any provider collaborative: {', '.join(sorted(missing))}"
+    )
+
+
+def check_quorum_attainable(requirement, facts: Facts) -> Finding:
+    quorum = facts.standing_orders
+    if quorum is None:
+        # Missing standing orders are a gap in the record, not proof of a breach.
+        message = "No quorum rule is recorded"
+        return _finding(requirement, False, message, severity=Severity.WARNING)
+    voting = [h for h in facts.holdings if h.seat.voting and not h.vacant]
+    problems = []
+    if len(voting) < quorum.quorum_voting_members:
+        problems.append(
+            f"quorum needs {quorum.quorum_voting_members} voting members present "
+            f"but only {len(voting)} voting seats are filled"
+        )
+    for condition in quorum.conditions.all():
+        filled = [h for h in voting if h.seat.role in set(condition.roles)]
+        if len(filled) < condition.min_present:
+            problems.append(
+                f"quorum needs {condition.min_present} {condition.description} present "
+                f"but only {len(filled)} such seat{'s are' if len(filled) != 1 else ' is'} filled"
+            )
+    if problems:
+        return _finding(requirement, False, f"Can never be quorate: {'; '.join(problems)}")
+    return _finding(requirement, True, "The filled seats can make the meeting quorate")
+
+
+CHECKS: Mapping[str, Callable[..., Finding]] = {
+    RequirementKind.SEATS: check_seats,
+    RequirementKind.CHAIR: check_chair,
+    RequirementKind.INDEPENDENCE: check_independence,
+    RequirementKind.NOMINATION: check_nomination,
+    RequirementKind.SIM_NOT_AUDIT_CHAIR: check_sim_not_audit_chair,
+    RequirementKind.CONVENED_JOINTLY: check_convened_jointly,
+    RequirementKind.SINGLE_ACCOUNTABLE_PERSON: check_single_accountable_person,
+    RequirementKind.COLLABORATIVE_COVERAGE: check_collaborative_coverage,
+    RequirementKind.QUORUM_ATTAINABLE: check_quorum_attainable,
+}
+
+
+def evaluate(requirements: Sequence, facts: Facts, *, subject: str) -> Report:
+    """Apply every requirement to the facts: one finding each, in the requirements' order."""
+    return Report(
+        subject=subject,
+        as_of=facts.as_of,
+        findings=tuple(CHECKS[r.kind](r, facts) for r in requirements),
+    )
