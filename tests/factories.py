@@ -21,9 +21,11 @@ class RegionFactory(factory.django.DjangoModelFactory):
         model = Region
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"Z{n:02d}")
-    ons_code = factory.Sequence(lambda n: f"E4{n:07d}")
-    name = factory.Sequence(lambda n: f"Region {n}")
+    # Region codes have three characters: cycle through 100 test regions, reusing them.
+    code = factory.Sequence(lambda n: f"Z{n % 100:02d}")
+    # Not E4...: real regions' ONS codes are E40000003 to E40000011.
+    ons_code = factory.LazyAttribute(lambda r: f"X400000{r.code[1:]}")
+    name = factory.LazyAttribute(lambda r: f"Test region {r.code}")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
