@@ -212,6 +212,14 @@ def _uncovered_trusts(ics_ids: set[int], as_of) -> dict[int, list[str]]:
     return result
 
 
+def committees_in_scope(*, ics=None, as_of: datetime.date):
+    """Boards and committees in force on ``as_of``, of one system or of all, in a stable order."""
+    queryset = Committee.objects.filter(in_force_on(as_of)).select_related("body__ics")
+    if ics is not None:
+        queryset = queryset.filter(ics=ics)
+    return queryset.order_by("ics__name", "body__kind", "body__name", "kind", "name")
+
+
 def board_compliance_for_all_systems(*, as_of: datetime.date) -> dict[int, Report]:
     """Every current ICB board in England, checked together."""
     boards = Committee.objects.filter(
