@@ -506,6 +506,11 @@ class StandingOrders(models.Model):
         max_length=20, choices=VotingMethod.choices, default=VotingMethod.SIMPLE_MAJORITY
     )
     chair_has_casting_vote = models.BooleanField(default=True)
+    deputies_allowed = models.BooleanField(
+        default=False,
+        help_text="Whether a member may send a named deputy who counts towards the quorum "
+        "and votes in their place.",
+    )
 
     class Meta:
         verbose_name = "standing orders"
