@@ -300,14 +300,25 @@ class Body(models.Model):
         return reverse("admin:bodies_body_change", args=[self.pk])
 
 
-# Changes to the many-to-many links are governance data too: audit them.
-for _through in (
-    Organisation.systems.through,
-    Body.member_organisations.through,
-    Body.convening_organisations.through,
-):
-    pghistory.track(
+# Changes to the many-to-many links are governance data too: audit them. pghistory
+# installs triggers only for models that migrations know, so each auto-created link
+# table is tracked through a proxy model.
+def track_links(through, name: str, module: str = __name__):
+    """Audit additions to and removals from a many-to-many link table.
+
+    ``module`` is the models module of the calling app, which owns the proxy and its events.
+    """
+    proxy = type(
+        name, (through,), {"__module__": module, "Meta": type("Meta", (), {"proxy": True})}
+    )
+    return pghistory.track(
         pghistory.InsertEvent("add"),
         pghistory.DeleteEvent("remove"),
         obj_field=None,
-    )(_through)
+        model_name=f"{name}Event",
+    )(proxy)
+
+
+OrganisationSystemLink = track_links(Organisation.systems.through, "OrganisationSystemLink")
+BodyMemberLink = track_links(Body.member_organisations.through, "BodyMemberLink")
+BodyConvenorLink = track_links(Body.convening_organisations.through, "BodyConvenorLink")

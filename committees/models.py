@@ -7,9 +7,16 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from bodies.models import Body, BodyKind, IntegratedCareSystem, Organisation, OrganisationKind
+from bodies.models import (
+    Body,
+    BodyKind,
+    IntegratedCareSystem,
+    Organisation,
+    OrganisationKind,
+    track_links,
+)
 from committees.rules import RequirementKind, Severity
-from core.db import end_not_before_start, period_of
+from core.db import end_not_before_start, period_of, reject_reversed_period
 
 
 class CommitteeKind(models.TextChoices):
@@ -294,11 +301,9 @@ class Seat(models.Model):
         return self.title or self.get_role_display()
 
 
-pghistory.track(
-    pghistory.InsertEvent("add"),
-    pghistory.DeleteEvent("remove"),
-    obj_field=None,
-)(Seat.nominating_organisations.through)
+SeatNominationLink = track_links(
+    Seat.nominating_organisations.through, "SeatNominationLink", module=__name__
+)
 
 
 class RuleSource(models.TextChoices):
@@ -312,6 +317,9 @@ SEVERITY_OF_SOURCE = {
     RuleSource.POLICY: Severity.POLICY,
     RuleSource.CONSTITUTION: Severity.CONSTITUTION,
 }
+
+
+RULE_SET_ENDS_BEFORE_START = "A rule set cannot stop applying before it starts."
 
 
 @pghistory.track()
@@ -372,7 +380,7 @@ class Constitution(models.Model):
                 "effective_from",
                 "effective_to",
                 name="committees_constitution_effective_to_after_from",
-                message="A rule set cannot stop applying before it starts.",
+                message=RULE_SET_ENDS_BEFORE_START,
             ),
             ExclusionConstraint(
                 name="committees_constitution_one_version_at_a_time",
@@ -390,6 +398,9 @@ class Constitution(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:committees_constitution_change", args=[self.pk])
+
+    def clean(self):
+        reject_reversed_period(self, "effective_from", "effective_to", RULE_SET_ENDS_BEFORE_START)
 
 
 class SeatFlag(models.TextChoices):

@@ -1,6 +1,7 @@
 """Database building blocks shared by the apps: date ranges, lifecycles, composite keys."""
 
 from django.contrib.postgres.fields import DateRangeField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.migrations.operations.base import Operation
 from django.db.models import F, Func, Q, Value
@@ -29,6 +30,18 @@ def end_not_before_start(start: str, end: str, *, name: str, message: str):
         name=name,
         violation_error_message=message,
     )
+
+
+def reject_reversed_period(instance, start: str, end: str, message: str) -> None:
+    """Report an end before the start on the end field, before any range constraint runs.
+
+    PostgreSQL refuses to build a reversed DATERANGE, so without this the exclusion
+    constraints' validation would fail with a DataError instead of the clear message.
+    Django then skips every constraint that reads the field in error.
+    """
+    begins, ends = getattr(instance, start), getattr(instance, end)
+    if begins is not None and ends is not None and ends < begins:
+        raise ValidationError({end: message})
 
 
 def in_force_on(as_of, start: str = "established", end: str = "abolished") -> Q:

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from bodies.models import IntegratedCareSystem, Organisation
 from committees.models import Committee, Seat
-from core.db import end_not_before_start, period_of
+from core.db import end_not_before_start, period_of, reject_reversed_period
 
 
 @pghistory.track()
@@ -67,6 +67,9 @@ class EndReason(models.TextChoices):
     REPLACED = "replaced", "Replaced by a substantive appointment"
 
 
+END_BEFORE_START = "A membership cannot end before it starts (R23)."
+
+
 @pghistory.track()
 class Membership(models.Model):
     """A person in a seat from ``start`` to ``end`` (both inclusive; no end means current)."""
@@ -115,7 +118,7 @@ class Membership(models.Model):
                 "start",
                 "end",
                 name="memberships_membership_end_after_start",
-                message="A membership cannot end before it starts (R23).",
+                message=END_BEFORE_START,
             ),
             models.CheckConstraint(
                 condition=(Q(end__isnull=True) & Q(end_reason=""))
@@ -158,6 +161,7 @@ class Membership(models.Model):
         return reverse("admin:memberships_membership_change", args=[self.pk])
 
     def clean(self):
+        reject_reversed_period(self, "start", "end", END_BEFORE_START)
         # Fill the copies before validate_constraints() checks the exclusion constraints.
         self._copy_from_seat()
         if self.person_id and not self.person_name:

@@ -1,0 +1,75 @@
+"""Writes for boards, committees and their seats."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from bodies.models import Body
+from committees.models import Committee, Participation, Seat
+from core.services import audit_context, database_errors_as_validation_errors, save_validated
+from memberships.models import EndReason
+from memberships.services import long_date, membership_end
+
+
+def committee_create(
+    *, body: Body, name: str, kind: str, parent: Committee | None = None, by=None, **fields
+) -> Committee:
+    """Create a board or committee of ``body``.
+
+    A parent in another system is refused by the database's composite key
+    (committees_committee_parent_same_ics), whose message the caller sees.
+    """
+    committee = Committee(body=body, name=name, kind=kind, parent=parent, **fields)
+    return save_validated(committee, by=by)
+
+
+def seat_create(
+    *, committee: Committee, role: str, by=None, nominating_organisations=(), **fields
+) -> Seat:
+    """Create a seat on ``committee`` with the organisations that jointly nominate to it (R4).
+
+    An observer seat is non-voting unless ``voting`` is given (R5); giving ``voting=True``
+    for an observer is refused.
+    """
+    if fields.get("participation") == Participation.OBSERVER:
+        fields.setdefault("voting", False)
+    seat = Seat(committee=committee, role=role, **fields)
+    with transaction.atomic(), audit_context(by):
+        save_validated(seat, by=by)
+        if nominating_organisations:
+            with database_errors_as_validation_errors():
+                seat.nominating_organisations.set(nominating_organisations)
+    return seat
+
+
+def seat_abolish(*, seat: Seat, on: datetime.date, by=None) -> Seat:
+    """Abolish ``seat`` on ``on`` (its last day) and end its holder's membership that day.
+
+    An appointment starting after ``on`` is refused rather than silently removed: the
+    officer decides whether it was a mistake or belongs on another seat.
+    """
+    with transaction.atomic(), audit_context(by):
+        locked = Seat.objects.select_for_update().get(pk=seat.pk)
+        if locked.abolished is not None:
+            raise ValidationError(
+                f"This seat was already abolished on {long_date(locked.abolished)}."
+            )
+        locked.abolished = on
+        # The seat's own refusals (abolished before established) read better than the
+        # membership errors they would otherwise surface as.
+        locked.full_clean()
+        later = locked.memberships.filter(start__gt=on).order_by("start").first()
+        if later is not None:
+            raise ValidationError(
+                f"{later.person_name} is appointed to this seat from "
+                f"{long_date(later.start)}, after it is abolished on {long_date(on)}: "
+                "end or remove that appointment first."
+            )
+        running = locked.memberships.filter(Q(end__isnull=True) | Q(end__gt=on))
+        for membership in running:
+            membership_end(membership=membership, end=on, reason=EndReason.SEAT_ABOLISHED, by=by)
+        save_validated(locked, by=by)
+    seat.refresh_from_db()
+    return seat
