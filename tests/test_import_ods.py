@@ -42,7 +42,7 @@ AUDIT_EVENT_MODELS = (
     "bodies.RegionEvent",
     "bodies.OrganisationEvent",
     "bodies.IntegratedCareSystemEvent",
-    "bodies.OrganisationSystemsEvent",
+    "bodies.OrganisationSystemLinkEvent",
 )
 
 
