@@ -240,7 +240,8 @@ def check_convened_jointly(requirement, facts: Facts) -> Finding:
 
 def check_single_accountable_person(requirement, facts: Facts) -> Finding:
     seats = list(facts.accountable_person_seats)
-    filled = [h for h in seats if not h.vacant]
+    # One person may sit as the accountable person on several of the place's committees.
+    filled = list({h.holder.pk: h for h in seats if not h.vacant}.values())
     if len(filled) == 1:
         message = f"{filled[0].holder.name} is the single accountable person"
         return _finding(requirement, True, message, filled, [filled[0].holder.pk])

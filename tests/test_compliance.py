@@ -398,6 +398,13 @@ def test_R11_place_with_two_accountable_people_is_a_breach(icb):
     assert not found.met and found.message.startswith("2 single accountable people")
 
 
+def test_R11_same_person_on_two_of_the_places_committees_is_one_accountable_person(icb):
+    board, sap = place(icb)
+    other = CommitteeFactory(body=board.body, kind=CommitteeKind.SUB_COMMITTEE, name="Exec")
+    seat_held(other, role=Role.SINGLE_ACCOUNTABLE_PERSON, person=sap[1].person)
+    assert finding(compliance(committee=board, as_of=AS_OF), "single-accountable-person").met
+
+
 def test_R11_applies_only_from_spring_2023(icb):
     board, sap = place(icb)
     sap[1].delete()

@@ -1,0 +1,130 @@
+"""The shapes the demo data is written in: plain frozen dataclasses, no database access.
+
+Organisations are referred to by a string: an ODS code for reference data loaded by
+``manage.py import_ods`` (``"RH5"``, ``"905"``), or a lower-case key of
+:data:`core.demo.data.DEMO_ORGANISATIONS` for fictional or non-ODS organisations.
+People are referred to by a key of :data:`core.demo.data.PEOPLE`.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from memberships.models import EndReason, MembershipStatus
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    """An organisation that is not in the ODS reference data (VCSE alliance, PCN...)."""
+
+    name: str
+    kind: str
+    systems: tuple[str, ...]
+    region: str = ""
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    honorific_prefix: str
+    given_name: str
+    family_name: str
+    post_nominals: str
+    employer: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Term:
+    """One appointment to a seat; ``end`` is the last day in the seat."""
+
+    person: str
+    start: datetime.date
+    end: datetime.date | None = None
+    end_reason: str = ""
+    status: str = MembershipStatus.SUBSTANTIVE
+    on_behalf_of: str | None = None
+
+
+@dataclass(frozen=True)
+class SeatSpec:
+    """A seat; ``(role, title)`` identifies it within its committee.
+
+    ``follows`` names the ``ref`` of another seat in the same system whose holders hold
+    this one too: a non-executive's committee seats follow their board seat, so the
+    committees change when the board does.
+    """
+
+    role: str
+    title: str = ""
+    voting: bool = True
+    observer: bool = False
+    nominated_by: tuple[str, ...] = ()
+    independence_required: bool = False
+    term_length_months: int | None = None
+    is_chair: bool = False
+    is_deputy_chair: bool = False
+    is_senior_independent_member: bool = False
+    established: datetime.date | None = None
+    abolished: datetime.date | None = None
+    holders: tuple[Term, ...] = ()
+    ref: str = ""
+    follows: str = ""
+
+
+@dataclass(frozen=True)
+class CommitteeSpec:
+    name: str
+    kind: str
+    established: datetime.date | None
+    purpose: str = ""
+    parent: str = ""
+    seats: tuple[SeatSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class BodySpec:
+    name: str
+    kind: str
+    established: datetime.date | None
+    description: str = ""
+    governance_option: int | None = None
+    place_board_model: bool = False
+    lead_provider: str | None = None
+    member_organisations: tuple[str, ...] = ()
+    convening_organisations: tuple[str, ...] = ()
+    committees: tuple[CommitteeSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class SystemSpec:
+    """The demo governance of one ICS, known by its ICB's ODS code."""
+
+    code: str
+    bodies: tuple[BodySpec, ...] = ()
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def terms_of_office(
+    person: str, start: datetime.date, *, months: int, count: int, open_ended: bool = True
+) -> tuple[Term, ...]:
+    """``count`` back-to-back terms of ``months`` for one person (reappointments, R24).
+
+    Every term but the last ends with its term expired; the last stays open unless
+    ``open_ended`` is false.
+    """
+    terms = []
+    for number in range(count):
+        term_start = add_months(start, number * months)
+        term_end = add_months(term_start, months) - datetime.timedelta(days=1)
+        if number == count - 1 and open_ended:
+            terms.append(Term(person, term_start))
+        else:
+            terms.append(Term(person, term_start, term_end, EndReason.TERM_EXPIRED))
+    return tuple(terms)
