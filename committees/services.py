@@ -8,9 +8,10 @@ from django.db.models import Q
 
 from bodies.models import Body
 from committees.models import Committee, Participation, Seat
+from core.dates import en_gb
 from core.services import audit_context, database_errors_as_validation_errors, save_validated
 from memberships.models import EndReason
-from memberships.services import long_date, membership_end
+from memberships.services import membership_end
 
 
 def committee_create(
@@ -53,9 +54,7 @@ def seat_abolish(*, seat: Seat, on: datetime.date, by=None) -> Seat:
     with transaction.atomic(), audit_context(by):
         locked = Seat.objects.select_for_update().get(pk=seat.pk)
         if locked.abolished is not None:
-            raise ValidationError(
-                f"This seat was already abolished on {long_date(locked.abolished)}."
-            )
+            raise ValidationError(f"This seat was already abolished on {en_gb(locked.abolished)}.")
         locked.abolished = on
         # The seat's own refusals (abolished before established) read better than the
         # membership errors they would otherwise surface as.
@@ -64,7 +63,7 @@ def seat_abolish(*, seat: Seat, on: datetime.date, by=None) -> Seat:
         if later is not None:
             raise ValidationError(
                 f"{later.person_name} is appointed to this seat from "
-                f"{long_date(later.start)}, after it is abolished on {long_date(on)}: "
+                f"{en_gb(later.start)}, after it is abolished on {en_gb(on)}: "
                 "end or remove that appointment first."
             )
         running = locked.memberships.filter(Q(end__isnull=True) | Q(end__gt=on))

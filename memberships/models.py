@@ -10,6 +10,7 @@ from django.urls import reverse
 from bodies.models import IntegratedCareSystem, Organisation
 from committees.models import Committee, Seat
 from core.db import end_not_before_start, period_of, reject_reversed_period
+from memberships.rules import check_seat_open_on
 
 
 @pghistory.track()
@@ -162,6 +163,8 @@ class Membership(models.Model):
 
     def clean(self):
         reject_reversed_period(self, "start", "end", END_BEFORE_START)
+        if self.seat_id and self.start:
+            check_seat_open_on(self.seat, self.start)
         # Fill the copies before validate_constraints() checks the exclusion constraints.
         self._copy_from_seat()
         if self.person_id and not self.person_name:

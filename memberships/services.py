@@ -9,48 +9,18 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.formats import date_format
 
 from bodies.models import Organisation
 from committees.models import Seat
+from core.dates import en_gb
 from core.services import audit_context, constraint_messages, save_validated
 from memberships.models import EndReason, Membership, MembershipStatus, Person
-
-
-def long_date(day: datetime.date) -> str:
-    """1 July 2022, as officers write it, whatever the locale's short format."""
-    return date_format(day, "j F Y")
 
 
 def person_create(*, given_name: str, family_name: str, by=None, **fields) -> Person:
     """Record a person who holds or may hold seats."""
     person = Person(given_name=given_name, family_name=family_name, **fields)
     return save_validated(person, by=by)
-
-
-def _check_seat_open_on(seat: Seat, start: datetime.date) -> None:
-    if seat.established and start < seat.established:
-        raise ValidationError(
-            {
-                "start": f"A membership cannot start before its seat was established "
-                f"({long_date(seat.established)})."
-            }
-        )
-    if seat.abolished and start > seat.abolished:
-        raise ValidationError(
-            {
-                "start": f"A membership cannot start after its seat was abolished "
-                f"({long_date(seat.abolished)})."
-            }
-        )
-    committee = seat.committee
-    if committee.abolished and start > committee.abolished:
-        raise ValidationError(
-            {
-                "seat": f"{committee.name} was abolished on {long_date(committee.abolished)}: "
-                "its seats cannot take new members after that."
-            }
-        )
 
 
 def membership_start(
@@ -68,7 +38,6 @@ def membership_start(
     and while the seat has another holder or the person another seat on the committee.
     """
     seat = Seat.objects.select_related("committee").get(pk=seat.pk)
-    _check_seat_open_on(seat, start)
     membership = Membership(
         seat=seat, person=person, start=start, status=status, on_behalf_of=on_behalf_of
     )
@@ -86,7 +55,7 @@ def membership_end(
     """
     if membership.end is not None and membership.end <= end:
         raise ValidationError(
-            f"This membership already ended on {long_date(membership.end)} "
+            f"This membership already ended on {en_gb(membership.end)} "
             f"({membership.get_end_reason_display().lower()})."
         )
     if end < membership.start:

@@ -21,9 +21,13 @@ from memberships.models import EndReason, MembershipStatus
 from .spec import (
     BodySpec,
     CommitteeSpec,
+    ConstitutionSpec,
     DemoOrganisation,
     DemoPerson,
+    QuorumConditionSpec,
+    RequirementSpec,
     SeatSpec,
+    StandingOrdersSpec,
     SystemSpec,
     Term,
     terms_of_office,
@@ -36,6 +40,39 @@ DAY_BEFORE_GO_LIVE = D(2022, 6, 30)
 NED_TERM = 36
 CHAIR_TERM = 36
 PARTNER_TERM = 24
+
+# Standing orders (R25, R26) in the shape of the NHS England model ICB constitution.
+ICB_BOARD_STANDING_ORDERS = StandingOrdersSpec(
+    quorum_voting_members=6,
+    conditions=(
+        QuorumConditionSpec(
+            "independent members (the chair or non-executives)",
+            (Role.CHAIR, Role.NON_EXECUTIVE_MEMBER),
+            2,
+        ),
+        QuorumConditionSpec(
+            "executive director",
+            (
+                Role.CHIEF_EXECUTIVE,
+                Role.DIRECTOR_OF_FINANCE,
+                Role.MEDICAL_DIRECTOR,
+                Role.DIRECTOR_OF_NURSING,
+            ),
+        ),
+        QuorumConditionSpec(
+            "partner member",
+            (
+                Role.TRUST_PARTNER_MEMBER,
+                Role.PRIMARY_CARE_PARTNER_MEMBER,
+                Role.LOCAL_AUTHORITY_PARTNER_MEMBER,
+            ),
+        ),
+    ),
+)
+ASSURANCE_COMMITTEE_STANDING_ORDERS = StandingOrdersSpec(
+    quorum_voting_members=2,
+    conditions=(QuorumConditionSpec("non-executive member", (Role.NON_EXECUTIVE_MEMBER,)),),
+)
 
 # An ICB body and its unitary board share the name, as when an officer creates one.
 SOMERSET_ICB = "NHS Somerset Integrated Care Board"
@@ -395,6 +432,7 @@ def _audit_committee(prefix: str, board: str) -> CommitteeSpec:
         purpose="Integrated governance, risk management and internal control; internal "
         "audit, external audit and counter fraud.",
         parent=board,
+        standing_orders=ASSURANCE_COMMITTEE_STANDING_ORDERS,
         seats=(
             _follower(
                 R.NON_EXECUTIVE_MEMBER,
@@ -444,11 +482,89 @@ def _mirror(seats: tuple[SeatSpec, ...]) -> tuple[SeatSpec, ...]:
 # Somerset [000, 004c]: the proposed ICB composition of domain.md 1.3, exactly.
 # ---------------------------------------------------------------------------
 
+
+def _exactly(code: str, description: str, roles, count: int = 1, **extra) -> RequirementSpec:
+    return RequirementSpec(code, description, tuple(roles), count, count, **extra)
+
+
+# Somerset's own composition (domain.md 1.3), on top of the statutory and policy sets.
+# Vacancies among the non-voting participants are warnings, not breaches.
+SOMERSET_CONSTITUTION = ConstitutionSpec(
+    code="somerset-icb-board",
+    name="NHS Somerset ICB constitution: board composition",
+    effective_from=GO_LIVE,
+    citation="Delivering an ICS for Somerset: proposed ICB composition [000]",
+    requirements=(
+        _exactly("chair", "chair", (R.CHAIR,), voting=True),
+        _exactly("non-executive-directors", "non-executive director", (R.NON_EXECUTIVE_MEMBER,), 4),
+        _exactly("chief-executive", "chief executive", (R.CHIEF_EXECUTIVE,), voting=True),
+        _exactly("director-of-finance", "director of finance", (R.DIRECTOR_OF_FINANCE,)),
+        _exactly("medical-director", "medical director", (R.MEDICAL_DIRECTOR,)),
+        _exactly("director-of-nursing", "director of nursing", (R.DIRECTOR_OF_NURSING,)),
+        _exactly(
+            "foundation-trust-partner-member",
+            "foundation trust partner member",
+            (R.TRUST_PARTNER_MEMBER,),
+            voting=True,
+        ),
+        _exactly(
+            "primary-care-partner-member",
+            "primary care partner member",
+            (R.PRIMARY_CARE_PARTNER_MEMBER,),
+            voting=True,
+        ),
+        _exactly(
+            "local-authority-partner-member",
+            "local authority partner member",
+            (R.LOCAL_AUTHORITY_PARTNER_MEMBER,),
+            voting=True,
+        ),
+        _exactly(
+            "director-of-public-health",
+            "director of public health",
+            (R.DIRECTOR_OF_PUBLIC_HEALTH,),
+            voting=True,
+        ),
+        _exactly("vcse", "VCSE member", (R.VCSE_REPRESENTATIVE,), voting=False, severity="warning"),
+        _exactly(
+            "healthwatch",
+            "Healthwatch member",
+            (R.HEALTHWATCH_REPRESENTATIVE,),
+            voting=False,
+            severity="warning",
+        ),
+        RequirementSpec(
+            "voting-members",
+            "voting member",
+            (),
+            13,
+            13,
+            voting=True,
+        ),
+        RequirementSpec(
+            "additional-directors-do-not-vote",
+            "voting additional or joint director",
+            (
+                R.DIRECTOR_OF_WORKFORCE,
+                R.DIRECTOR_OF_STRATEGY,
+                R.DIRECTOR_OF_COMMUNICATIONS,
+                R.DIRECTOR_OF_CORPORATE_AFFAIRS,
+                R.ADDITIONAL_EXECUTIVE_DIRECTOR,
+            ),
+            max_seats=0,
+            voting=True,
+        ),
+    ),
+)
+
+
 SOMERSET_BOARD = CommitteeSpec(
     SOMERSET_ICB,
     CK.BOARD,
     GO_LIVE,
     purpose="The unitary board of NHS Somerset ICB: 13 voting members (domain.md 1.3).",
+    standing_orders=ICB_BOARD_STANDING_ORDERS,
+    constitution=SOMERSET_CONSTITUTION,
     seats=(
         _chair("som_chair", terms_of_office("som_chair", GO_LIVE, months=CHAIR_TERM, count=2)),
         _ned(
@@ -587,6 +703,7 @@ SOMERSET_ASSURANCE_COMMITTEES = (
         "Audit Committee",
         CK.ASSURANCE,
         GO_LIVE,
+        standing_orders=ASSURANCE_COMMITTEE_STANDING_ORDERS,
         purpose="Integrated governance, risk management and internal control; internal "
         "audit, external audit and counter fraud.",
         parent=SOMERSET_ICB,
@@ -606,6 +723,7 @@ SOMERSET_ASSURANCE_COMMITTEES = (
         "Primary Care & Direct Commissioning Committee",
         CK.ASSURANCE,
         GO_LIVE,
+        standing_orders=ASSURANCE_COMMITTEE_STANDING_ORDERS,
         purpose="Collective decisions on the review, planning and procurement of primary "
         "care services, under delegated authority from NHS England.",
         parent=SOMERSET_ICB,
@@ -627,6 +745,7 @@ SOMERSET_ASSURANCE_COMMITTEES = (
         "Remuneration Committee",
         CK.ASSURANCE,
         GO_LIVE,
+        standing_orders=ASSURANCE_COMMITTEE_STANDING_ORDERS,
         purpose="Pay, allowances and other contractual terms for the accountable officer, "
         "executives and other senior staff.",
         parent=SOMERSET_ICB,
@@ -640,6 +759,7 @@ SOMERSET_ASSURANCE_COMMITTEES = (
         "Finance Committee",
         CK.ASSURANCE,
         GO_LIVE,
+        standing_orders=ASSURANCE_COMMITTEE_STANDING_ORDERS,
         purpose="Monitors, advises on and recommends to the Board matters relating to the "
         "ICB's financial strategy and policies, use of resources, annual budgets and "
         "financial performance and risks.",
@@ -659,6 +779,7 @@ SOMERSET_ASSURANCE_COMMITTEES = (
         "Patient Safety and Quality Committee",
         CK.ASSURANCE,
         GO_LIVE,
+        standing_orders=ASSURANCE_COMMITTEE_STANDING_ORDERS,
         purpose="Reviews risks to patient safety, quality of service delivery and "
         "safeguarding; seeks assurance on serious incidents and escalates where needed.",
         parent=SOMERSET_ICB,
@@ -1162,6 +1283,7 @@ BSW_SYSTEM = SystemSpec(
                     GO_LIVE,
                     purpose="The unitary board of the ICB.",
                     seats=BSW_BOARD_SEATS,
+                    standing_orders=ICB_BOARD_STANDING_ORDERS,
                 ),
                 _audit_committee("bsw", BSW_ICB),
             ),
@@ -1224,6 +1346,7 @@ DORSET_SYSTEM = SystemSpec(
                     GO_LIVE,
                     purpose="The unitary board of the ICB.",
                     seats=DORSET_BOARD_SEATS,
+                    standing_orders=ICB_BOARD_STANDING_ORDERS,
                 ),
                 _audit_committee("dor", DORSET_ICB),
             ),
@@ -1555,6 +1678,7 @@ HIOW_SYSTEM = SystemSpec(
                     GO_LIVE,
                     purpose="The unitary board of the ICB.",
                     seats=HIOW_BOARD_SEATS,
+                    standing_orders=ICB_BOARD_STANDING_ORDERS,
                 ),
                 _audit_committee("hiow", HIOW_ICB),
             ),

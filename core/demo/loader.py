@@ -19,12 +19,30 @@ from django.db import models, transaction
 from guardian.shortcuts import assign_perm, get_perms
 
 from bodies.models import SINGLE_BODY_KINDS, Body, IntegratedCareSystem, Organisation, Region
-from committees.models import Committee, CommitteeKind, Participation, Seat
+from committees.models import (
+    Committee,
+    CommitteeKind,
+    Constitution,
+    Participation,
+    QuorumCondition,
+    Requirement,
+    RuleSource,
+    Seat,
+    StandingOrders,
+)
 from core.services import audit_context, save_validated
 from memberships.models import EndReason, Membership, Person
 
 from . import data
-from .spec import BodySpec, CommitteeSpec, SeatSpec, SystemSpec, Term
+from .spec import (
+    BodySpec,
+    CommitteeSpec,
+    ConstitutionSpec,
+    SeatSpec,
+    StandingOrdersSpec,
+    SystemSpec,
+    Term,
+)
 
 IMPORT_HINT = "run manage.py import_ods first"
 OFFICER_USERNAME = "officer"
@@ -379,7 +397,53 @@ class _Loader:
         committee, _ = self._upsert(
             Committee, {"body": body, "name": spec.name}, values, existing=existing
         )
+        if spec.standing_orders:
+            self._load_standing_orders(committee, spec.standing_orders)
+        if spec.constitution:
+            self._load_constitution(committee, spec.constitution)
         return committee
+
+    def _load_standing_orders(self, committee: Committee, spec: StandingOrdersSpec) -> None:
+        values = {
+            "quorum_voting_members": spec.quorum_voting_members,
+            "voting_method": spec.voting_method,
+            "chair_has_casting_vote": spec.chair_has_casting_vote,
+            "deputies_allowed": spec.deputies_allowed,
+        }
+        orders, _ = self._upsert(StandingOrders, {"committee": committee}, values)
+        for condition in spec.conditions:
+            self._upsert(
+                QuorumCondition,
+                {"standing_orders": orders, "description": condition.description},
+                {"roles": list(condition.roles), "min_present": condition.min_present},
+            )
+
+    def _load_constitution(self, committee: Committee, spec: ConstitutionSpec) -> None:
+        values = {
+            "name": spec.name,
+            "source": RuleSource.CONSTITUTION,
+            "committee": committee,
+            "citation": spec.citation,
+            "effective_from": spec.effective_from,
+        }
+        rule_set, _ = self._upsert(Constitution, {"code": spec.code, "version": 1}, values)
+        for order, requirement in enumerate(spec.requirements):
+            self._upsert(
+                Requirement,
+                {"constitution": rule_set, "code": requirement.code},
+                {
+                    "description": requirement.description,
+                    "description_plural": requirement.description_plural,
+                    "roles": list(requirement.roles),
+                    "min_seats": requirement.min_seats,
+                    "max_seats": requirement.max_seats,
+                    "voting": requirement.voting,
+                    "kind": requirement.kind,
+                    "rule": requirement.rule,
+                    "severity": requirement.severity,
+                    "order": order,
+                },
+            )
 
     def _load_seat(self, committee: Committee, spec: SeatSpec) -> Seat:
         values = {

@@ -6,10 +6,12 @@ Organisations are referred to by a string: an ODS code for reference data loaded
 People are referred to by a key of :data:`core.demo.data.PEOPLE`.
 """
 
-import calendar
 import datetime
 from dataclasses import dataclass
 
+from committees.models import VotingMethod
+from committees.rules import RequirementKind
+from core.dates import add_months
 from memberships.models import EndReason, MembershipStatus
 
 
@@ -72,6 +74,51 @@ class SeatSpec:
 
 
 @dataclass(frozen=True)
+class QuorumConditionSpec:
+    description: str
+    roles: tuple[str, ...]
+    min_present: int = 1
+
+
+@dataclass(frozen=True)
+class StandingOrdersSpec:
+    """Quorum (R25) and voting (R26) rules of a board or committee."""
+
+    quorum_voting_members: int
+    conditions: tuple[QuorumConditionSpec, ...] = ()
+    voting_method: str = VotingMethod.SIMPLE_MAJORITY
+    chair_has_casting_vote: bool = True
+    deputies_allowed: bool = False
+
+
+@dataclass(frozen=True)
+class RequirementSpec:
+    """One requirement of a body's own constitution (R19); ``code`` is unique within it."""
+
+    code: str
+    description: str
+    roles: tuple[str, ...] = ()
+    min_seats: int | None = None
+    max_seats: int | None = None
+    voting: bool | None = None
+    kind: str = RequirementKind.SEATS
+    rule: str = "R19"
+    severity: str = ""
+    description_plural: str = ""
+
+
+@dataclass(frozen=True)
+class ConstitutionSpec:
+    """A board's own constitution, on top of the built-in statutory and policy sets."""
+
+    code: str
+    name: str
+    effective_from: datetime.date
+    citation: str = ""
+    requirements: tuple[RequirementSpec, ...] = ()
+
+
+@dataclass(frozen=True)
 class CommitteeSpec:
     name: str
     kind: str
@@ -79,6 +126,8 @@ class CommitteeSpec:
     purpose: str = ""
     parent: str = ""
     seats: tuple[SeatSpec, ...] = ()
+    standing_orders: StandingOrdersSpec | None = None
+    constitution: ConstitutionSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -101,14 +150,6 @@ class SystemSpec:
 
     code: str
     bodies: tuple[BodySpec, ...] = ()
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def terms_of_office(

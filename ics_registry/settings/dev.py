@@ -10,3 +10,7 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-not-secret")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 DATABASES = {"default": database_config(env("DATABASE_URL", default="") or embedded_database_url())}
+
+# Serve static files from the apps and static/ directly: no collectstatic needed.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,418 @@
+"""Behaviour every registry admin shares, written once.
+
+- :class:`RegistryModelAdmin`: the base ``ModelAdmin``. Its "History" page lists the
+  object's own audit events (django-pghistory, written by database triggers, so it shows
+  changes made anywhere: admin, API, imports, SQL), and a change the database refuses
+  comes back as a form error rather than a server error.
+- :class:`RegistryTabularInline`: inlines whose rows are checked against the database
+  constraints that involve their parent, which Django's inline forms leave out.
+- :func:`current_or_ended_filter` and :func:`date_column`: the "current / ended" filter and
+  en-GB date columns ("1 July 2022").
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django import forms
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import PAGE_VAR
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, models, router, transaction
+from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
+from django.utils import dateformat, timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
+from pghistory.models import Event, MiddlewareEvents
+
+from core.db import DateRange
+from core.services import integrity_error_message
+
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i"
+EMPTY = "—"
+
+
+def format_date(value: datetime.date | None) -> str:
+    """A date as an officer writes it: ``1 July 2022``."""
+    return dateformat.format(value, DATE_FORMAT) if value else EMPTY
+
+
+def date_column(field_name: str, description: str | None = None):
+    """A sortable ``list_display`` column showing a date field in en-GB long form.
+
+    The admin's own rendering follows the en-GB locale's short month ("1 Jul 2022");
+    board papers and constitutions spell the month out.
+    """
+
+    @admin.display(description=description or field_name.replace("_", " "), ordering=field_name)
+    def column(model_admin, obj):
+        return format_date(getattr(obj, field_name))
+
+    column.__name__ = f"{field_name}_on"
+    return column
+
+
+def current_or_ended_filter(
+    end_field: str, *, current_label: str = "Current", ended_label: str = "Ended"
+) -> type[admin.SimpleListFilter]:
+    """A "current / ended" list filter on an inclusive end date.
+
+    Current means no end date yet or one today or later (the end date is the last day in
+    force, as for memberships and lifecycles, R23, R30); ended means it passed before today.
+    """
+
+    class CurrentOrEndedFilter(admin.SimpleListFilter):
+        title = "current / ended"
+        parameter_name = "state"
+
+        def lookups(self, request, model_admin):
+            return (("current", current_label), ("ended", ended_label))
+
+        def queryset(self, request, queryset):
+            today = timezone.localdate()
+            if self.value() == "current":
+                return queryset.filter(
+                    Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gte": today})
+                )
+            if self.value() == "ended":
+                return queryset.filter(**{f"{end_field}__lt": today})
+            return queryset
+
+    CurrentOrEndedFilter.__name__ = f"CurrentOrEndedBy{end_field.title()}Filter"
+    return CurrentOrEndedFilter
+
+
+# -- history ------------------------------------------------------------------------------
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str | None  # None for a value set on creation or a link added or removed
+    after: str
+
+
+@dataclass
+class AuditEntry:
+    when: datetime.datetime
+    user: str | None
+    action: str
+    url: str | None = None
+    changes: list[FieldChange] = field(default_factory=list)
+    order: tuple = ()
+
+
+ACTIONS = {
+    "insert": "Created",
+    "update": "Changed",
+    "delete": "Deleted",
+    "add": "Link added",
+    "remove": "Link removed",
+}
+
+
+class AuditTrail:
+    """Reads one object's pghistory events and words them for an officer.
+
+    Update events carry ``pgh_diff`` (``{column: [before, after]}``); creation events
+    show the values set. Many-to-many links (e.g. a body's member organisations) are
+    tracked on their through tables, which have no ``pgh_obj``; they are found by
+    ``references()`` and shown as links added or removed.
+    """
+
+    def __init__(self, obj: models.Model, *, admin_site: admin.AdminSite):
+        self.obj = obj
+        self.model = obj._meta.concrete_model
+        self.admin_site = admin_site
+        self.columns = {f.attname: f for f in self.model._meta.concrete_fields}
+        self.links = {}
+        throughs = {m2m.remote_field.through: m2m for m2m in self.model._meta.local_many_to_many}
+        # The link table may be tracked directly or through a proxy of it.
+        for event_model in apps.get_models():
+            tracked = getattr(event_model, "pgh_tracked_model", None)
+            m2m = throughs.get(tracked._meta.concrete_model) if tracked else None
+            if m2m is not None and issubclass(event_model, Event):
+                target = m2m.remote_field.through._meta.get_field(m2m.m2m_reverse_field_name())
+                self.links[event_model._meta.label] = (m2m, target.attname)
+
+    def entries(self) -> list[AuditEntry]:
+        events = list(MiddlewareEvents.objects.tracks(self.obj))
+        if self.links:
+            events += MiddlewareEvents.objects.across(*self.links).references(self.obj)
+        names = self._names(events)
+        users = get_user_model()._default_manager.in_bulk(
+            {e.user_id for e in events if e.user_id is not None}
+        )
+        entries = [self._entry(event, names, users) for event in events]
+        # Events written in one transaction share a timestamp; their ids keep the order.
+        entries.sort(key=lambda e: e.order, reverse=True)
+        return entries
+
+    def _entry(self, event, names, users) -> AuditEntry:
+        user = users.get(event.user_id)
+        entry = AuditEntry(
+            when=event.pgh_created_at,
+            user=user_label(user) if user else None,
+            action=ACTIONS.get(event.pgh_label, capfirst(event.pgh_label)),
+            url=event.url,
+            order=(event.pgh_created_at, event.pgh_model in self.links, event.pgh_id),
+        )
+        if event.pgh_model in self.links:
+            m2m, attname = self.links[event.pgh_model]
+            target = (event.pgh_data or {}).get(attname)
+            entry.changes.append(
+                FieldChange(capfirst(m2m.verbose_name), None, self._display(m2m, target, names))
+            )
+        elif event.pgh_label == "update":
+            for attname, column in self.columns.items():
+                if attname in (event.pgh_diff or {}):
+                    before, after = event.pgh_diff[attname]
+                    entry.changes.append(
+                        FieldChange(
+                            capfirst(column.verbose_name),
+                            self._display(column, before, names),
+                            self._display(column, after, names),
+                        )
+                    )
+        elif event.pgh_label == "insert":
+            for attname, column in self.columns.items():
+                value = (event.pgh_data or {}).get(attname)
+                if column.primary_key or value in (None, ""):
+                    continue
+                label = capfirst(column.verbose_name)
+                entry.changes.append(FieldChange(label, None, self._display(column, value, names)))
+        return entry
+
+    def _names(self, events) -> dict[tuple[type[models.Model], object], str]:
+        """Every object an event points at, named in one query per model."""
+        wanted = defaultdict(set)
+        for event in events:
+            if event.pgh_model in self.links:
+                m2m, attname = self.links[event.pgh_model]
+                values = {attname: (event.pgh_data or {}).get(attname)}
+                relations = {attname: m2m}
+            else:
+                values = {k: v for k, (_, v) in (event.pgh_diff or {}).items()}
+                values |= {k: b for k, (b, _) in (event.pgh_diff or {}).items() if b is not None}
+                if event.pgh_label == "insert":
+                    values |= event.pgh_data or {}
+                relations = self.columns
+            for attname, value in values.items():
+                column = relations.get(attname)
+                if column is not None and column.is_relation and value is not None:
+                    wanted[column.related_model].add(value)
+        names = {}
+        for related_model, pks in wanted.items():
+            queryset = related_model._default_manager.all()
+            model_admin = self.admin_site._registry.get(related_model)
+            if isinstance(model_admin, RegistryModelAdmin):
+                queryset = queryset.select_related(*model_admin.str_select_related)
+            for pk, obj in queryset.in_bulk(pks).items():
+                names[related_model, pk] = str(obj)
+        return names
+
+    @staticmethod
+    def _display(column, value, names) -> str:
+        if value is None or value == "":
+            return EMPTY
+        if column.is_relation:
+            return names.get(
+                (column.related_model, value),
+                f"{capfirst(column.related_model._meta.verbose_name)} {value} (since deleted)",
+            )
+        if column.flatchoices:
+            return str(dict(column.flatchoices).get(value, value))
+        if isinstance(column, models.BooleanField):
+            return "Yes" if value else "No"
+        if isinstance(column, models.DateTimeField):
+            moment = parse_datetime(value)
+            if moment is None:
+                return str(value)
+            return dateformat.format(timezone.localtime(moment), DATETIME_FORMAT)
+        if isinstance(column, models.DateField):
+            return format_date(datetime.date.fromisoformat(value))
+        return str(value)
+
+
+def user_label(user) -> str:
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.get_username()})" if full_name else user.get_username()
+
+
+class AuditHistoryMixin:
+    """The change form's "History" button shows the object's pghistory audit trail.
+
+    Django's own history lists only the admin's LogEntry rows; the triggers see every
+    write, so the audit trail is the record an officer can rely on.
+    """
+
+    object_history_template = "admin/audit_history.html"
+    history_per_page = 100
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+
+        entries = AuditTrail(obj, admin_site=self.admin_site).entries()
+        paginator = Paginator(entries, self.history_per_page)
+        page = paginator.get_page(request.GET.get(PAGE_VAR, 1))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Change history: {obj}",
+            "subtitle": None,
+            "audit_entries": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+            "page_var": PAGE_VAR,
+            "pagination_required": paginator.num_pages > 1,
+            "module_name": str(capfirst(self.opts.verbose_name_plural)),
+            "object": obj,
+            "opts": self.opts,
+            "preserved_filters": self.get_preserved_filters(request),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
+
+
+# -- database refusals as form errors -----------------------------------------------------
+
+
+class DatabaseRefusalMixin:
+    """A write the database refuses re-renders the form with the constraint's message.
+
+    Form validation catches almost everything first (ModelForm runs the model's
+    full_clean and validate_constraints). What it cannot see, such as two new inline
+    rows that clash with each other, a composite foreign key or a concurrent edit, the
+    database still refuses; the officer gets the same message as a form error, with
+    what they typed kept, rather than a server error.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError as exc:
+            request.database_refusal = integrity_error_message(exc)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "database_refusal", None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                cleaned_data = super().clean()
+                self.add_error(None, refusal)
+                return cleaned_data
+
+        return RefusedForm
+
+
+# -- base classes -------------------------------------------------------------------------
+
+
+def period_checks(model) -> list[tuple[str, str, str]]:
+    """``(start, end, message)`` for each period an exclusion constraint of ``model`` uses.
+
+    The message is that of the model's check constraint on the same two dates (R23).
+    """
+    messages = {}
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.CheckConstraint):
+            fields = frozenset(constraint.condition.referenced_base_fields)
+            messages.setdefault(fields, str(constraint.get_violation_error_message()))
+    checks = []
+    for constraint in model._meta.constraints:
+        for expression, _ in getattr(constraint, "expressions", ()):
+            if isinstance(expression, DateRange):
+                start, end = (e.name for e in expression.get_source_expressions()[:2])
+                message = messages.get(frozenset({start, end}), "The end is before the start.")
+                checks.append((start, end, message))
+    return list(dict.fromkeys(checks))
+
+
+class RegistryModelForm(forms.ModelForm):
+    """Reports a period that ends before it starts on its end date.
+
+    Model validation would otherwise send the reversed dates to PostgreSQL inside an
+    exclusion constraint check (``DATERANGE(start, end)``), which it refuses with a data
+    error instead of the rule's message. An error on the end date keeps the constraints
+    that read it out of model validation.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for start, end, message in period_checks(self._meta.model):
+            first, last = cleaned_data.get(start), cleaned_data.get(end)
+            if first and last and last < first and end in self.fields:
+                self.add_error(end, message)
+        return cleaned_data
+
+
+class RegistryModelAdmin(AuditHistoryMixin, DatabaseRefusalMixin, admin.ModelAdmin):
+    """Base admin for every registry model.
+
+    ``str_select_related`` names the relations the model's ``__str__`` reads, so every
+    queryset the admin builds (change form, autocomplete, history) names rows without
+    one query per row; ``list_select_related`` adds those the list columns read. Both are
+    applied here because the changelist ignores ``list_select_related`` once the
+    queryset has any ``select_related``.
+    """
+
+    form = RegistryModelForm
+    str_select_related: tuple[str, ...] = ()
+    list_select_related: tuple[str, ...] = ()
+    list_per_page = 50
+    # Officers paste addresses without a scheme; terms of reference are published on https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        related = [*self.str_select_related, *self.list_select_related]
+        return queryset.select_related(*related) if related else queryset
+
+
+class ConstraintValidatingInlineFormSet(BaseInlineFormSet):
+    """Check each inline row against the constraints that involve its parent.
+
+    Django excludes the inline's foreign key from model validation, which skips every
+    constraint naming it (one chair seat per committee, unique names in a body...).
+    Once the parent is known, the rows are validated again with it included.
+    """
+
+    def clean(self):
+        super().clean()
+        if getattr(self.instance, self.fk.remote_field.field_name, None) is None:
+            return
+        for form in self.forms:
+            if not form.is_valid() or self._should_delete_form(form):
+                continue
+            if not form.has_changed():
+                continue
+            exclude = {f.name for f in form.instance._meta.fields if f.name not in form.fields}
+            exclude.discard(self.fk.name)
+            try:
+                form.instance.validate_constraints(exclude=exclude)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+
+
+class RegistryTabularInline(admin.TabularInline):
+    form = RegistryModelForm
+    formset = ConstraintValidatingInlineFormSet
+    extra = 0
+    show_change_link = True
