@@ -1,13 +1,19 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
 
 from bodies.models import Body, IntegratedCareSystem, Organisation, Region
-from committees.models import Committee
+from committees.models import Committee, CommitteeKind
 from core.admin import (
     RegistryModelAdmin,
     RegistryTabularInline,
     current_or_ended_filter,
     date_column,
 )
+from memberships.selectors import body_timeline
 
 
 @admin.register(Region)
@@ -122,3 +128,33 @@ class BodyAdmin(RegistryModelAdmin):
 
     established_on = date_column("established")
     abolished_on = date_column("abolished")
+
+    change_form_template = "admin/bodies/body/change_form.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.timeline_view)
+        return [
+            path("<path:object_id>/timeline/", view, name="bodies_body_timeline"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        board = Committee.objects.filter(
+            body_id=unquote(object_id), kind=CommitteeKind.BOARD, abolished__isnull=True
+        ).first()
+        extra_context = {**(extra_context or {}), "board": board}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def timeline_view(self, request, object_id):
+        """Every change of holder on the body's boards and committees, oldest first."""
+        body = get_object_or_404(Body.objects.select_related("ics"), pk=unquote(object_id))
+        if not self.has_view_permission(request, body):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": body,
+            "title": f"Changes of holder: {body}",
+            "changes": body_timeline(body=body),
+        }
+        return TemplateResponse(request, "admin/bodies/timeline.html", context)

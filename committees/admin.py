@@ -1,26 +1,38 @@
 from django.contrib import admin
-from django.db.models import Prefetch, Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
-from committees.models import Committee, Seat
+from committees.models import (
+    Committee,
+    Constitution,
+    QuorumCondition,
+    Requirement,
+    Seat,
+    StandingOrders,
+)
+from committees.selectors import compliance
 from core.admin import (
     RegistryModelAdmin,
     RegistryTabularInline,
     current_or_ended_filter,
     date_column,
+    format_date,
 )
+from core.forms import AsOfForm
 from memberships.admin import MembershipInline
 from memberships.models import Membership
+from memberships.selectors import composition, held_on, seat_timeline
 
 
 def holders_on(day):
     """Prefetch each seat's memberships in force on ``day`` (end inclusive, R23)."""
     return Prefetch(
-        "memberships",
-        queryset=Membership.objects.filter(start__lte=day).filter(
-            Q(end__isnull=True) | Q(end__gte=day)
-        ),
-        to_attr="holders_today",
+        "memberships", queryset=Membership.objects.filter(held_on(day)), to_attr="holders_today"
     )
 
 
@@ -84,9 +96,36 @@ class CommitteeAdmin(RegistryModelAdmin):
         ("Lifecycle", {"fields": ["established", "abolished"]}),
     ]
     inlines = [SeatInline]
+    change_form_template = "admin/committees/committee/change_form.html"
 
     established_on = date_column("established")
     abolished_on = date_column("abolished")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.composition_view)
+        return [
+            path("<path:object_id>/composition/", view, name="committees_committee_composition"),
+            *super().get_urls(),
+        ]
+
+    def composition_view(self, request, object_id):
+        """Who held each seat on a date, and whether the composition complied (R19-R25)."""
+        committee = get_object_or_404(Committee.objects.select_related("body__ics"), pk=object_id)
+        if not self.has_view_permission(request, committee):
+            raise PermissionDenied
+        form = AsOfForm(request.GET or None)
+        as_of = form.chosen_date()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": committee,
+            "title": f"Composition and compliance: {committee}",
+            "form": form,
+            "as_of": as_of,
+            "holdings": composition(committee=committee, as_of=as_of),
+            "report": compliance(committee=committee, as_of=as_of),
+        }
+        return TemplateResponse(request, "admin/committees/composition.html", context)
 
 
 @admin.register(Seat)
@@ -146,9 +185,31 @@ class SeatAdmin(RegistryModelAdmin):
         ("Lifecycle", {"fields": ["established", "abolished"]}),
     ]
     inlines = [MembershipInline]
+    readonly_fields = [*readonly_fields, "timeline"]
 
     established_on = date_column("established")
     abolished_on = date_column("abolished")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return [*fieldsets, ("History of holders", {"fields": ["timeline"]})] if obj else fieldsets
+
+    @admin.display(description="holders in order")
+    def timeline(self, seat):
+        """Every holder of the seat with the vacancies between them."""
+        rows = [
+            (
+                format_date(entry.start),
+                format_date(entry.end) if entry.end else "today",
+                entry.membership.person_name if entry.membership else "Vacant",
+                entry.membership.get_end_reason_display() if entry.membership else "",
+            )
+            for entry in seat_timeline(seat=seat)
+        ]
+        if not rows:
+            return "Never held."
+        body = format_html_join("", "<tr><td>{} to {}</td><td>{}</td><td>{}</td></tr>", rows)
+        return format_html("<table><tbody>{}</tbody></table>", body)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(holders_on(timezone.localdate()))
@@ -156,3 +217,76 @@ class SeatAdmin(RegistryModelAdmin):
     @admin.display(description="holder today")
     def holder_today(self, seat):
         return holder_names(seat)
+
+
+class RequirementInline(RegistryTabularInline):
+    model = Requirement
+    fields = [
+        "order",
+        "code",
+        "rule",
+        "kind",
+        "description",
+        "roles",
+        "seat_flag",
+        "min_seats",
+        "max_seats",
+        "voting",
+        "independence_required",
+        "nominating_kinds",
+        "severity",
+    ]
+    show_change_link = False
+
+
+@admin.register(Constitution)
+class ConstitutionAdmin(RegistryModelAdmin):
+    """Rule sets: the built-in ones (the law, national policy) are read-only."""
+
+    list_display = [
+        "name",
+        "version",
+        "source",
+        "committee",
+        "effective_from_on",
+        "effective_to_on",
+        "is_builtin",
+    ]
+    list_select_related = ["committee__body"]
+    list_filter = ["source", "is_builtin", current_or_ended_filter("effective_to")]
+    search_fields = ["name", "code", "citation", "committee__name", "committee__body__name"]
+    autocomplete_fields = ["committee"]
+    readonly_fields = ["is_builtin"]
+    inlines = [RequirementInline]
+
+    effective_from_on = date_column("effective_from", "in force from")
+    effective_to_on = date_column("effective_to", "in force until")
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj and obj.is_builtin) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and obj.is_builtin) and super().has_delete_permission(request, obj)
+
+
+class QuorumConditionInline(RegistryTabularInline):
+    model = QuorumCondition
+    fields = ["description", "roles", "min_present"]
+    show_change_link = False
+
+
+@admin.register(StandingOrders)
+class StandingOrdersAdmin(RegistryModelAdmin):
+    list_display = [
+        "committee",
+        "quorum_voting_members",
+        "voting_method",
+        "chair_has_casting_vote",
+        "deputies_allowed",
+    ]
+    str_select_related = ("committee",)
+    list_select_related = ["committee__body"]
+    list_filter = [("committee__ics", admin.RelatedFieldListFilter), "voting_method"]
+    search_fields = ["committee__name", "committee__body__name"]
+    autocomplete_fields = ["committee"]
+    inlines = [QuorumConditionInline]

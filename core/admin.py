@@ -31,6 +31,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 from pghistory.models import Event, MiddlewareEvents
 
+from core.dates import en_gb
 from core.db import DateRange
 from core.services import integrity_error_message
 
@@ -41,7 +42,7 @@ EMPTY = "—"
 
 def format_date(value: datetime.date | None) -> str:
     """A date as an officer writes it: ``1 July 2022``."""
-    return dateformat.format(value, DATE_FORMAT) if value else EMPTY
+    return en_gb(value) if value else EMPTY
 
 
 def date_column(field_name: str, description: str | None = None):

@@ -19,7 +19,15 @@ from django_celery_beat.models import (
 )
 
 from bodies.models import Body, IntegratedCareSystem, Organisation, OrganisationKind, Region
-from committees.models import Committee, CommitteeKind, Role, Seat
+from committees.models import (
+    Committee,
+    CommitteeKind,
+    Constitution,
+    QuorumCondition,
+    Role,
+    Seat,
+    StandingOrders,
+)
 from core.services import constraint_messages
 from memberships.models import EndReason, Membership, Person
 from tests.factories import (
@@ -45,6 +53,8 @@ REGISTRY_MODELS = [
     Seat,
     Person,
     Membership,
+    Constitution,
+    StandingOrders,
 ]
 REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
 ONE_HOLDER_PER_SEAT = constraint_messages()["memberships_membership_one_holder_per_seat"]
@@ -58,13 +68,6 @@ def admin_url(model_or_obj, view: str, *args) -> str:
     if view in ("change", "history", "delete") and not args:
         args = (model_or_obj.pk,)
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
-
-
-@pytest.fixture(autouse=True)
-def fresh_region_codes():
-    # Region codes have three characters ("Z00"-"Z99"); the list-page tests create dozens
-    # of systems, each with a region, so start the numbering again for every test.
-    RegionFactory.reset_sequence()
 
 
 @pytest.fixture
@@ -89,6 +92,10 @@ def registry_rows():
     seat = SeatFactory(committee=board, role=Role.LOCAL_AUTHORITY_PARTNER_MEMBER)
     seat.nominating_organisations.add(council)
     MembershipFactory(seat=seat, on_behalf_of=council, start=GO_LIVE)
+    orders = StandingOrders.objects.create(committee=board, quorum_voting_members=1)
+    QuorumCondition.objects.create(
+        standing_orders=orders, description="partner member", roles=[Role.CHAIR]
+    )
 
     Group.objects.create(name="Governance officers")
     every_day = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
@@ -232,7 +239,25 @@ def factory_organisation():
     return OrganisationFactory(kind=OrganisationKind.LOCAL_AUTHORITY)
 
 
+def build_constitutions(n):
+    for committee in CommitteeFactory.create_batch(n):
+        Constitution.objects.create(
+            code=f"own-{committee.pk}",
+            name=f"Constitution of {committee.name}",
+            source="constitution",
+            committee=committee,
+            effective_from=GO_LIVE,
+        )
+
+
+def build_standing_orders(n):
+    for committee in CommitteeFactory.create_batch(n):
+        StandingOrders.objects.create(committee=committee, quorum_voting_members=2)
+
+
 BUILDERS = {
+    Constitution: build_constitutions,
+    StandingOrders: build_standing_orders,
     Region: build_regions,
     Organisation: build_organisations,
     IntegratedCareSystem: build_systems,

@@ -21,6 +21,9 @@ from pghistory.models import Event
 
 from bodies.models import Body, BodyKind, IntegratedCareSystem, Organisation, OrganisationKind
 from committees.models import Committee, CommitteeKind, Participation, Role, Seat
+from committees.rules import Severity
+from committees.selectors import compliance
+from core.dates import en_gb
 from core.demo import data
 from core.demo.loader import OFFICERS_GROUP, check_demo_data
 from core.demo.spec import add_months, terms_of_office
@@ -510,6 +513,34 @@ class TestLoadedDemo:
         resigned.refresh_from_db()
         assert resigned.end == datetime.date(2026, 8, 31)
         assert holder(seat) == newcomer
+
+    # Compliance of the demo (issue 3) ----------------------------------------------------
+
+    def test_somerset_demo_board_is_compliant_today_against_statute_policy_and_constitution(self):
+        board = board_of(data.SOMERSET_ICB)
+        report = compliance(committee=board, as_of=datetime.date.today())
+        assert report.compliant, [f.message for f in report.breaches]
+        rules = {f.rule for f in report.findings}
+        assert {"R2", "R4", "R13", "R19", "R20", "R21", "R25"} <= rules
+        own = [f for f in report.findings if f.rule == "R19"]
+        assert len(own) == len(data.SOMERSET_CONSTITUTION.requirements)
+
+    def test_removing_somerset_local_authority_partner_member_breaks_R20_with_that_reason(self):
+        board = board_of(data.SOMERSET_ICB)
+        seat = board.seats.get(role=Role.LOCAL_AUTHORITY_PARTNER_MEMBER)
+        today = datetime.date.today()
+        current = seat.memberships.get(held_on(today))
+        current.end = today - datetime.timedelta(days=1)
+        current.end_reason = EndReason.RESIGNED
+        current.save()
+
+        report = compliance(committee=board, as_of=today)
+
+        assert not report.compliant
+        expected = f"No local authority partner member since {en_gb(today)}"
+        assert [(f.rule, f.severity, f.message) for f in report.statutory_breaches] == [
+            ("R20", Severity.STATUTORY, expected)
+        ]
 
     # The demo officer ------------------------------------------------------------------
 
