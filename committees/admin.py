@@ -72,7 +72,7 @@ class SeatInline(RegistryTabularInline):
 class CommitteeAdmin(RegistryModelAdmin):
     list_display = [
         "name",
-        "body",
+        "body_name",
         "ics",
         "kind",
         "parent",
@@ -100,6 +100,10 @@ class CommitteeAdmin(RegistryModelAdmin):
 
     established_on = date_column("established")
     abolished_on = date_column("abolished")
+
+    @admin.display(description="body", ordering="body__name")
+    def body_name(self, committee):
+        return committee.body.name
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.composition_view)

@@ -91,7 +91,8 @@ class Committee(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.body.name})"
+        # An ICB's board usually bears the ICB's name: say it once.
+        return self.name if self.name == self.body.name else f"{self.name} ({self.body.name})"
 
     def save(self, *args, **kwargs):
         if self.body_id:

@@ -89,6 +89,12 @@ class Report:
         return tuple(f for f in self.breaches if f.severity == Severity.STATUTORY)
 
     @property
+    def worst_first(self) -> tuple[Finding, ...]:
+        """Breaches (statutory, then policy, then constitution), warnings, then what is met."""
+        rank = {severity: number for number, severity in enumerate(Severity)}
+        return tuple(sorted(self.findings, key=lambda f: (f.met, rank[f.severity])))
+
+    @property
     def warnings(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if not f.met and f.severity == Severity.WARNING)
 

@@ -52,6 +52,19 @@ def test_compliant_icb_board_has_no_breaches_or_warnings(icb):
     assert {f.rule for f in report.findings} >= {"R2", "R4", "R13", "R20", "R21", "R25"}
 
 
+def test_report_lists_statutory_breaches_first_then_warnings_then_what_is_met(icb):
+    end(icb.la_partner, D(2024, 3, 2))
+    end(icb.director_of_finance, D(2024, 3, 2))
+    icb.standing_orders.delete()
+    ordered = board_report(icb).worst_first
+    assert [(f.met, f.severity) for f in ordered[:3]] == [
+        (False, Severity.STATUTORY),
+        (False, Severity.POLICY),
+        (False, Severity.WARNING),
+    ]
+    assert all(f.met for f in ordered[3:])
+
+
 def test_compliance_of_a_body_is_the_compliance_of_its_board(icb):
     assert principal_committee(icb.body) == icb.board
     assert principal_committee(icb.audit) == icb.audit

@@ -61,7 +61,7 @@ class Command(BaseCommand):
     def print_report(self, report, *, breaches_only: bool):
         verdict = "compliant" if report.compliant else f"NOT COMPLIANT ({len(report.breaches)})"
         self.stdout.write(f"{report.subject}, on {en_gb(report.as_of)}: {verdict}")
-        for finding in report.findings:
+        for finding in report.worst_first:
             if breaches_only and finding.met:
                 continue
             label = "" if finding.met else f" [{finding.severity}]"
