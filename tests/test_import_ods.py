@@ -18,7 +18,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pghistory.models import Context
 
@@ -36,6 +36,7 @@ from bodies.reference import (
     trust_kind,
     trust_type,
 )
+from tests.conftest import shared_data
 from tests.factories import IntegratedCareSystemFactory
 
 AUDIT_EVENT_MODELS = (
@@ -111,20 +112,14 @@ def system_codes(org: Organisation) -> set[str]:
 @pytest.fixture(scope="module")
 def imported(django_db_setup, django_db_blocker):
     """The full import of the shipped data, run once and rolled back after the module."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            with CaptureQueriesContext(connection) as queries:
-                output = run_import()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield SimpleNamespace(output=output, queries=len(queries))
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+
+    def build():
+        with CaptureQueriesContext(connection) as queries:
+            output = run_import()
+        return SimpleNamespace(output=output, queries=len(queries))
+
+    with shared_data(django_db_blocker, build) as result:
+        yield result
 
 
 @pytest.fixture

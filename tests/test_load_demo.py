@@ -15,7 +15,6 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.db.models import Q
 from pghistory.models import Event
 
@@ -28,6 +27,7 @@ from core.demo import data
 from core.demo.loader import OFFICERS_GROUP, check_demo_data
 from core.demo.spec import add_months, terms_of_office
 from memberships.models import EndReason, Membership, MembershipStatus, Person
+from tests.conftest import shared_data
 
 # A fixed day, so the tests do not drift with the calendar: after the Somerset
 # Healthwatch member resigned (30 September 2026) and the third partner-member terms
@@ -147,20 +147,13 @@ def test_demo_people_are_fictional():
 @pytest.fixture(scope="class")
 def loaded(django_db_setup, django_db_blocker):
     """import_ods and load_demo once, rolled back after the class."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            run("import_ods")
-            output = run("load_demo")
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield output
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+
+    def build():
+        run("import_ods")
+        return run("load_demo")
+
+    with shared_data(django_db_blocker, build) as output:
+        yield output
 
 
 @pytest.mark.django_db
