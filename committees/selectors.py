@@ -214,7 +214,7 @@ def _uncovered_trusts(ics_ids: set[int], as_of) -> dict[int, list[str]]:
 
 def committees_in_scope(*, ics=None, as_of: datetime.date):
     """Boards and committees in force on ``as_of``, of one system or of all, in a stable order."""
-    queryset = Committee.objects.filter(in_force_on(as_of)).select_related("body__ics")
+    queryset = Committee.objects.filter(in_force_on(as_of)).select_related("body__ics__region")
     if ics is not None:
         queryset = queryset.filter(ics=ics)
     return queryset.order_by("ics__name", "body__kind", "body__name", "kind", "name")

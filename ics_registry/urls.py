@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "ICS Governance Registry"
@@ -7,6 +7,7 @@ admin.site.site_title = "ICS Governance Registry"
 admin.site.index_title = "Governance of England's Integrated Care Systems"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="bodies:system_list", permanent=False)),
+    path("systems/", include("bodies.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -209,6 +209,7 @@ def test_R21_board_needs_a_deputy_chair_and_a_senior_independent_member(icb):
     end(icb.ned_deputy, D(2024, 4, 30))
     end(icb.ned_sim, D(2024, 4, 30))
     report = board_report(icb)
+    assert finding(report, "senior-independent-member-not-audit-chair").met  # not twice
     assert finding(report, "deputy-chair").message == "No deputy chair since 1 May 2024"
     assert finding(report, "senior-independent-member").message == (
         "No senior independent member since 1 May 2024"

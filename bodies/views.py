@@ -1,0 +1,27 @@
+"""Officers' overview pages: governance at a glance, across systems and for one system."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import get_object_or_404, render
+
+from bodies.models import IntegratedCareSystem
+from bodies.selectors import system_overview, systems_at_a_glance
+from core.forms import AsOfForm
+
+TERMS_WITHIN_DAYS = 90
+
+
+@staff_member_required
+def system_list(request):
+    form = AsOfForm(request.GET or None)
+    as_of = form.chosen_date()
+    summaries = systems_at_a_glance(as_of=as_of, within_days=TERMS_WITHIN_DAYS)
+    context = {"form": form, "as_of": as_of, "summaries": summaries, "within": TERMS_WITHIN_DAYS}
+    return render(request, "bodies/system_list.html", context)
+
+
+@staff_member_required
+def system_detail(request, code):
+    ics = get_object_or_404(IntegratedCareSystem.objects.select_related("region"), code=code)
+    form = AsOfForm(request.GET or None)
+    overview = system_overview(ics=ics, as_of=form.chosen_date(), within_days=TERMS_WITHIN_DAYS)
+    return render(request, "bodies/system_detail.html", {"form": form, "overview": overview})

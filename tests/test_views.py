@@ -1,0 +1,84 @@
+"""Officers' overview pages: compliance, vacancies and terms ending at a glance."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from core.dates import term_end
+from memberships.models import EndReason, Membership
+from tests.builders import compliant_icb
+
+pytestmark = pytest.mark.django_db
+AS_OF = "2025-05-01"
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client
+
+
+def resign(held, on):
+    _, membership = held
+    membership.end, membership.end_reason = on, EndReason.RESIGNED
+    membership.save()
+
+
+def test_overview_pages_are_for_signed_in_officers_only(client):
+    icb = compliant_icb()
+    for url in (
+        reverse("bodies:system_list"),
+        reverse("bodies:system_detail", args=[icb.ics.code]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_glance_page_counts_breaches_vacancies_and_terms_ending_per_system(officer_client):
+    healthy, broken = compliant_icb(), compliant_icb()
+    resign(broken.la_partner, datetime.date(2024, 3, 2))
+    response = officer_client.get(reverse("bodies:system_list"), {"as_of": AS_OF})
+    rows = {s.ics.code: s for s in response.context["summaries"]}
+    assert (rows[healthy.ics.code].statutory_breaches, rows[healthy.ics.code].vacancies) == (0, 0)
+    assert (rows[broken.ics.code].statutory_breaches, rows[broken.ics.code].vacancies) == (1, 1)
+    # Terms of 36 months from 1 July 2022 end on 30 June 2025, within 90 days (R24).
+    as_of = datetime.date.fromisoformat(AS_OF)
+    ending = [
+        m
+        for m in Membership.objects.filter(ics=healthy.ics, end__isnull=True)
+        if (end := term_end(m.start, m.seat.term_length_months))
+        and as_of <= end <= as_of + datetime.timedelta(days=90)
+    ]
+    assert ending and rows[healthy.ics.code].terms_ending == len(ending)
+    assert healthy.ics.name in response.content.decode()
+
+
+def test_system_page_lists_unmet_requirements_vacancies_and_terms_ending(officer_client):
+    icb = compliant_icb()
+    resign(icb.la_partner, datetime.date(2024, 3, 2))
+    url = reverse("bodies:system_detail", args=[icb.ics.code])
+    page = " ".join(officer_client.get(url, {"as_of": AS_OF}).content.decode().split())
+    assert "R20: No local authority partner member since 3 March 2024" in page
+    assert "Statutory breach" in page
+    assert "3 March 2024" in page  # vacant since
+    assert "30 June 2025" in page  # the chair's term end (R24)
+
+
+def test_unknown_system_is_404(officer_client):
+    assert officer_client.get(reverse("bodies:system_detail", args=["NOPE"])).status_code == 404
+
+
+def test_glance_page_queries_do_not_grow_with_systems(
+    officer_client, django_assert_max_num_queries
+):
+    compliant_icb()
+    url = reverse("bodies:system_list")
+    officer_client.get(url, {"as_of": AS_OF})
+    with django_assert_max_num_queries(40) as counted:
+        officer_client.get(url, {"as_of": AS_OF})
+    for _ in range(3):
+        compliant_icb()
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        response = officer_client.get(url, {"as_of": AS_OF})
+    assert len(response.context["summaries"]) == 4
