@@ -142,6 +142,20 @@ def test_body_timeline_lists_every_change_of_holder_with_reasons():
     ]
 
 
+def test_body_timeline_takes_one_query_however_many_changes(django_assert_num_queries):
+    body = BodyFactory()
+    for _ in range(5):
+        seat = SeatFactory(committee=CommitteeFactory(body=body))
+        MembershipFactory(
+            seat=seat, start=D(2022, 7, 1), end=D(2023, 3, 31), end_reason=EndReason.RESIGNED
+        )
+        MembershipFactory(seat=seat, start=D(2023, 4, 1))
+    with django_assert_num_queries(1):
+        changes = body_timeline(body=body)
+    assert len(changes) == 15
+    assert changes[0].membership.seat.committee.name  # already loaded
+
+
 # Property-based: composition() agrees with reading the membership rows by hand.
 
 DAY0 = D(2022, 7, 1)
