@@ -1,0 +1,581 @@
+"""Writes for meetings, decisions, votes, delegations and the register of interests.
+
+Every service validates, writes inside a transaction with the audit context, and refuses
+a broken rule with the message an officer can act on. The ``validate_*`` functions are
+the same checks without the write, for the admin's forms to call. Outcomes (quorate,
+carried, valid) are never written: ``decisions.selectors`` computes them.
+"""
+
+import dataclasses
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from bodies.models import Body, IntegratedCareSystem, Organisation
+from committees.models import Committee, Seat, StandingOrders
+from core.dates import en_gb
+from core.services import audit_context, save_validated
+from decisions.models import (
+    Attendance,
+    AttendanceStatus,
+    Capacity,
+    ConflictDeclaration,
+    Decision,
+    DecisionType,
+    Delegation,
+    FunctionHolding,
+    GiftOrHospitality,
+    InterestDeclaration,
+    Meeting,
+    MeetingStatus,
+    Part,
+    Vote,
+    VoteValue,
+)
+from decisions.rules import Tally, casting_vote_refusal, evaluate_decision, vote_refusal
+from decisions.selectors import (
+    covers,
+    decision_facts,
+    delegation_graph,
+    step_of,
+    suggested_conflicts,
+)
+from memberships.models import Membership, Person
+from memberships.selectors import held_on
+
+# -- meetings and attendance --------------------------------------------------------------
+
+
+def meeting_schedule(
+    *,
+    committee: Committee,
+    date: datetime.date,
+    title: str = "",
+    location: str = "",
+    status: str = MeetingStatus.SCHEDULED,
+    by=None,
+) -> Meeting:
+    """Record a meeting of a board or committee (refused outside the committee's lifetime)."""
+    if committee.established and date < committee.established:
+        raise ValidationError(
+            {"date": f"{committee.name} was established on {en_gb(committee.established)}."}
+        )
+    if committee.abolished and date > committee.abolished:
+        raise ValidationError(
+            {"date": f"{committee.name} was abolished on {en_gb(committee.abolished)}."}
+        )
+    meeting = Meeting(committee=committee, date=date, title=title, location=location, status=status)
+    return save_validated(meeting, by=by)
+
+
+def meeting_set_status(*, meeting: Meeting, status: str, by=None) -> Meeting:
+    """Mark a meeting held or cancelled; a meeting with decisions cannot be cancelled."""
+    if status == MeetingStatus.CANCELLED and meeting.decisions.exists():
+        raise ValidationError(
+            "Decisions are recorded for this meeting, so it cannot be cancelled: remove them "
+            "first or record that it was held."
+        )
+    meeting.status = status
+    return save_validated(meeting, by=by)
+
+
+def _seat_on(person_id: int, committee_id: int, day: datetime.date) -> Membership | None:
+    return (
+        Membership.objects.filter(held_on(day), person_id=person_id, committee_id=committee_id)
+        .select_related("seat")
+        .first()
+    )
+
+
+def seat_at_meeting(*, person: Person, meeting: Meeting) -> Membership | None:
+    """The seat ``person`` held on the meeting's board or committee on its date, if any."""
+    return _seat_on(person.pk, meeting.committee_id, meeting.date)
+
+
+def validate_attendance(attendance: Attendance) -> None:
+    """Refuse attendance that the meeting's membership and standing orders do not allow."""
+    meeting = Meeting.objects.select_related("committee").get(pk=attendance.meeting_id)
+    committee, day = meeting.committee, meeting.date
+    person = Person.objects.get(pk=attendance.person_id)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("No attendance is recorded for a cancelled meeting.")
+    others = Attendance.objects.filter(meeting=meeting).exclude(pk=attendance.pk)
+
+    if attendance.capacity == Capacity.MEMBER:
+        membership = attendance.membership
+        if membership is None:
+            raise ValidationError(
+                {
+                    "membership": f"{person.name} does not hold a seat on {committee.name} on "
+                    f"{en_gb(day)}: record them as in attendance or as an observer."
+                }
+            )
+        if membership.person_id != person.pk:
+            raise ValidationError(
+                {"membership": f"This seat is held by {membership.person_name}, not {person.name}."}
+            )
+        if membership.committee_id != committee.pk or not covers(membership, day):
+            raise ValidationError(
+                {
+                    "membership": f"{person.name} did not hold this seat on {committee.name} on "
+                    f"{en_gb(day)}: record them as in attendance or as an observer."
+                }
+            )
+        deputy = others.filter(deputising_for=membership).select_related("person").first()
+        if deputy and attendance.status == AttendanceStatus.PRESENT:
+            raise ValidationError(
+                f"{deputy.person.name} is recorded as deputy for {person.name} at this meeting: "
+                "a member and their deputy are not both present."
+            )
+    elif attendance.capacity == Capacity.DEPUTY:
+        standing_orders = StandingOrders.objects.filter(committee=committee).first()
+        if standing_orders is None or not standing_orders.deputies_allowed:
+            raise ValidationError(
+                {
+                    "capacity": f"The standing orders of {committee.name} do not allow deputies: "
+                    "record them as in attendance."
+                }
+            )
+        member = attendance.deputising_for
+        if member is None:
+            raise ValidationError({"deputising_for": "Name the member the deputy replaces."})
+        if member.committee_id != committee.pk or not covers(member, day):
+            raise ValidationError(
+                {
+                    "deputising_for": f"{member.person_name} was not a member of {committee.name} "
+                    f"on {en_gb(day)}, so nobody can deputise for them."
+                }
+            )
+        if member.person_id == person.pk:
+            raise ValidationError({"deputising_for": "A member cannot deputise for themselves."})
+        if _seat_on(person.pk, committee.pk, day):
+            raise ValidationError(
+                {
+                    "capacity": f"{person.name} is a member of {committee.name} in their own "
+                    "right: record them as a member."
+                }
+            )
+        if others.filter(membership=member, status=AttendanceStatus.PRESENT).exists():
+            raise ValidationError(
+                {
+                    "deputising_for": f"{member.person_name} is recorded as present, so needs "
+                    "no deputy."
+                }
+            )
+    else:
+        own_seat = _seat_on(person.pk, committee.pk, day)
+        if own_seat:
+            raise ValidationError(
+                {
+                    "capacity": f"{person.name} holds a seat ({own_seat.seat.label}) on "
+                    f"{committee.name} on {en_gb(day)}: record their attendance as a member."
+                }
+            )
+
+
+def attendance_record(
+    *,
+    meeting: Meeting,
+    person: Person,
+    status: str = AttendanceStatus.PRESENT,
+    capacity: str = Capacity.MEMBER,
+    membership: Membership | None = None,
+    deputising_for: Membership | None = None,
+    by=None,
+) -> Attendance:
+    """Record that ``person`` was present, sent apologies or was absent, and in what capacity.
+
+    A member's seat is found from the meeting's date when not given. Deputies only where
+    the standing orders allow them; non-members attend or observe.
+    """
+    if capacity == Capacity.MEMBER and membership is None:
+        membership = seat_at_meeting(person=person, meeting=meeting)
+    attendance = Attendance(
+        meeting=meeting,
+        person=person,
+        status=status,
+        capacity=capacity,
+        membership=membership,
+        deputising_for=deputising_for,
+    )
+    with transaction.atomic(), audit_context(by):
+        validate_attendance(attendance)
+        return save_validated(attendance, by=by)
+
+
+# -- decisions, votes and conflicts (R26, R27) --------------------------------------------
+
+
+def decision_record(
+    *,
+    meeting: Meeting,
+    item_number: str,
+    title: str,
+    decision_type: str,
+    part: str = Part.PUBLIC,
+    paper_reference: str = "",
+    recommendation: str = "",
+    by_consensus: bool = False,
+    delegation: Delegation | None = None,
+    function_exercised: str = "",
+    amount: Decimal | None = None,
+    concerned_organisations: Iterable[Organisation] = (),
+    by=None,
+) -> Decision:
+    """Record an item put to a meeting. Whether it is quorate, carried and within any
+    delegation is computed afterwards, never recorded here."""
+    decision = Decision(
+        meeting=meeting,
+        item_number=item_number,
+        title=title,
+        decision_type=decision_type,
+        part=part,
+        paper_reference=paper_reference,
+        recommendation=recommendation,
+        by_consensus=by_consensus,
+        delegation=delegation,
+        function_exercised=function_exercised,
+        amount=amount,
+    )
+    with transaction.atomic(), audit_context(by):
+        validate_decision(decision)
+        save_validated(decision, by=by)
+        decision.concerned_organisations.set(concerned_organisations)
+    return decision
+
+
+def validate_decision(decision: Decision) -> None:
+    """Refuse an item at a cancelled meeting."""
+    meeting = Meeting.objects.get(pk=decision.meeting_id)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError({"meeting": "No decisions are made at a cancelled meeting."})
+
+
+def validate_vote(
+    *,
+    decision: Decision,
+    attendance: Attendance,
+    value: str,
+    is_casting_vote: bool = False,
+    replacing: Vote | None = None,
+) -> None:
+    """Refuse a vote that may not be counted: by a non-voting seat, a non-member on the day,
+    a member not present, a conflicted member, or a second vote (R5, R26, R27).
+
+    ``replacing``: the recorded vote being corrected, which the checks leave out.
+    """
+    meeting = decision.meeting
+    if attendance.meeting_id != decision.meeting_id:
+        raise ValidationError(
+            {"attendance": "The voter's attendance is at another meeting, not this one."}
+        )
+    if meeting.status != MeetingStatus.HELD:
+        raise ValidationError(
+            "Votes are recorded for a meeting that was held; this one is "
+            f"{meeting.get_status_display().lower()}."
+        )
+    if decision.decision_type == DecisionType.NOTE:
+        raise ValidationError("Items for noting are not put to a vote.")
+    if decision.by_consensus:
+        raise ValidationError(
+            "This item is recorded as agreed by consensus: no votes are recorded on it."
+        )
+    facts = decision_facts(decision)
+    if replacing is not None and replacing.pk is not None:
+        facts = dataclasses.replace(
+            facts, votes=tuple(v for v in facts.votes if v.vote_id != replacing.pk)
+        )
+    voter = next(a for a in facts.attendees if a.attendance_id == attendance.pk)
+    refusal = vote_refusal(voter, facts.rules, facts.conflicts)
+    if refusal:
+        raise ValidationError(refusal)
+    earlier = [v for v in facts.votes if v.attendance_id == attendance.pk]
+    if not is_casting_vote:
+        if any(not v.is_casting_vote for v in earlier):
+            raise ValidationError(f"{voter.name} has already voted on this item.")
+        return
+    if value == VoteValue.ABSTAIN:
+        raise ValidationError("A casting vote is for or against, never an abstention.")
+    if any(v.is_casting_vote for v in facts.votes):
+        raise ValidationError("A casting vote is already recorded on this item.")
+    counted = evaluate_decision(facts).tally
+    ordinary = Tally(counted.votes_for, counted.against, counted.abstain)
+    refusal = casting_vote_refusal(voter, facts.attendees, facts.rules, ordinary)
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def vote_cast(
+    *,
+    decision: Decision,
+    attendance: Attendance,
+    value: str,
+    is_casting_vote: bool = False,
+    by=None,
+) -> Vote:
+    """Record one vote (or the chair's casting vote) on a decision (R26)."""
+    with transaction.atomic(), audit_context(by):
+        # One voter at a time per item, so two clerks cannot both record the deciding vote.
+        decision = (
+            Decision.objects.select_for_update().select_related("meeting").get(pk=decision.pk)
+        )
+        validate_vote(
+            decision=decision,
+            attendance=attendance,
+            value=value,
+            is_casting_vote=is_casting_vote,
+        )
+        vote = Vote(
+            decision=decision,
+            attendance=attendance,
+            value=value,
+            is_casting_vote=is_casting_vote,
+        )
+        return save_validated(vote, by=by)
+
+
+def conflict_declare(
+    *,
+    decision: Decision,
+    person: Person,
+    description: str,
+    interest: InterestDeclaration | None = None,
+    by=None,
+) -> ConflictDeclaration:
+    """A member declares a conflict on an item; it counts at once (R27)."""
+    conflict = ConflictDeclaration(
+        decision=decision, person=person, description=description, interest=interest
+    )
+    validate_conflict(conflict)
+    return save_validated(conflict, by=by)
+
+
+def validate_conflict(conflict: ConflictDeclaration) -> None:
+    """Refuse a conflict that cites someone else's register entry."""
+    if conflict.interest is not None and conflict.interest.person_id != conflict.person_id:
+        raise ValidationError({"interest": "That register entry is another person's."})
+
+
+def conflicts_suggest(*, decision: Decision, by=None) -> list[ConflictDeclaration]:
+    """Record, for the chair to confirm, a conflict for each member present who declared an
+    interest in force on the day in an organisation the paper concerns (R27, R28)."""
+    created = []
+    with transaction.atomic(), audit_context(by):
+        for suggestion in suggested_conflicts(decision):
+            conflict = ConflictDeclaration(
+                decision=decision,
+                person=suggestion.person,
+                interest=suggestion.interest,
+                description=suggestion.description,
+                suggested=True,
+            )
+            created.append(save_validated(conflict, by=by))
+    return created
+
+
+def conflict_confirm(*, conflict: ConflictDeclaration, by=None) -> ConflictDeclaration:
+    """The chair confirms a conflict: the member is excluded from the item (R27)."""
+    conflict.confirmed_by_chair, conflict.dismissed_by_chair = True, False
+    return save_validated(conflict, by=by)
+
+
+def conflict_dismiss(*, conflict: ConflictDeclaration, by=None) -> ConflictDeclaration:
+    """The chair finds that a conflict suggested from the register does not arise."""
+    if not conflict.suggested:
+        raise ValidationError(
+            "Only a conflict suggested from the register can be dismissed; a member's own "
+            "declaration stands."
+        )
+    conflict.confirmed_by_chair, conflict.dismissed_by_chair = False, True
+    return save_validated(conflict, by=by)
+
+
+# -- the scheme of reservation and delegation (R9, R10, R29) ------------------------------
+
+
+def function_holding_record(
+    *,
+    organisation: Organisation,
+    function: str,
+    start: datetime.date,
+    end: datetime.date | None = None,
+    basis: str = "",
+    by=None,
+) -> FunctionHolding:
+    """Record that an organisation holds a function by statute from ``start``."""
+    holding = FunctionHolding(
+        organisation=organisation, function=function, start=start, end=end, basis=basis
+    )
+    return save_validated(holding, by=by)
+
+
+def _systems_of(delegation: Delegation) -> set[int]:
+    ics_ids = set()
+    for party in (
+        delegation.from_body,
+        delegation.from_committee,
+        delegation.to_body,
+        delegation.to_committee,
+        delegation.to_seat,
+    ):
+        if party is not None:
+            ics_ids.add(party.ics_id)
+    if delegation.from_organisation_id:
+        ics_ids |= set(
+            IntegratedCareSystem.objects.filter(
+                Q(icb_id=delegation.from_organisation_id)
+                | Q(organisations=delegation.from_organisation_id)
+            ).values_list("pk", flat=True)
+        )
+    return ics_ids
+
+
+def validate_delegation(delegation: Delegation) -> None:
+    """Refuse a delegation of a function the delegator does not hold on its start date,
+    an onward delegation the delegation to the delegator does not allow, one beyond that
+    delegation's limit or dates, and one to a joint committee from a body that does not
+    convene it (R9, R29). Sets ``parent`` when it relies on exactly one delegation."""
+    parties = {
+        "organisations": [delegation.from_organisation] if delegation.from_organisation_id else [],
+        "bodies": [b for b in (delegation.from_body, delegation.to_body) if b is not None],
+        "committees": Committee.objects.filter(
+            pk__in=[delegation.from_committee_id, delegation.to_committee_id]
+        ).select_related("body"),
+        "seats": Seat.objects.filter(pk=delegation.to_seat_id).select_related("committee__body"),
+    }
+    graph = delegation_graph(ics_ids=_systems_of(delegation), **parties)
+    step = step_of(delegation)
+    problems, relies_on = graph.new_delegation_problems(step)
+    if problems:
+        raise ValidationError(problems)
+    sources = {s.pk for s in relies_on.values() if s is not None}
+    if delegation.parent_id is None and len(sources) == 1:
+        delegation.parent = Delegation.objects.get(pk=sources.pop())
+    elif delegation.parent_id is None and len(sources) > 1:
+        raise ValidationError(
+            "These functions come to the delegator under different delegations: record one "
+            "onward delegation for each delegation it relies on."
+        )
+
+
+def delegation_create(
+    *,
+    functions: Iterable[str],
+    instrument: str,
+    start: datetime.date,
+    from_organisation: Organisation | None = None,
+    from_body: Body | None = None,
+    from_committee: Committee | None = None,
+    to_body: Body | None = None,
+    to_committee: Committee | None = None,
+    to_seat: Seat | None = None,
+    end: datetime.date | None = None,
+    financial_limit: Decimal | None = None,
+    onward_delegation_allowed: bool = False,
+    parent: Delegation | None = None,
+    reference: str = "",
+    by=None,
+) -> Delegation:
+    """Add an entry to a scheme of reservation and delegation (R29)."""
+    delegation = Delegation(
+        from_organisation=from_organisation,
+        from_body=from_body,
+        from_committee=from_committee,
+        to_body=to_body,
+        to_committee=to_committee,
+        to_seat=to_seat,
+        functions=list(functions),
+        instrument=instrument,
+        reference=reference,
+        start=start,
+        end=end,
+        financial_limit=financial_limit,
+        onward_delegation_allowed=onward_delegation_allowed,
+        parent=parent,
+    )
+    # The database's own checks (one delegator, one delegate, dates) come first: the rules
+    # on who holds what read them.
+    delegation.full_clean()
+    with transaction.atomic(), audit_context(by):
+        validate_delegation(delegation)
+        return save_validated(delegation, by=by)
+
+
+def delegation_end(*, delegation: Delegation, end: datetime.date, by=None) -> Delegation:
+    """Bring a delegation to an end; ``end`` is its last day in force."""
+    if end < delegation.start:
+        raise ValidationError({"end": "A delegation cannot end before it starts."})
+    previous = delegation.end
+    delegation.end = end
+    try:
+        return save_validated(delegation, by=by)
+    except ValidationError:
+        delegation.end = previous
+        raise
+
+
+# -- the register of interests (R28) ------------------------------------------------------
+
+
+def interest_declare(
+    *,
+    person: Person,
+    interest_type: str,
+    description: str,
+    start: datetime.date,
+    declared_on: datetime.date,
+    organisation: Organisation | None = None,
+    end: datetime.date | None = None,
+    notes: str = "",
+    by=None,
+) -> InterestDeclaration:
+    """Add an interest to a person's register entry (R28)."""
+    declaration = InterestDeclaration(
+        person=person,
+        interest_type=interest_type,
+        description=description,
+        organisation=organisation,
+        start=start,
+        end=end,
+        declared_on=declared_on,
+        notes=notes,
+    )
+    return save_validated(declaration, by=by)
+
+
+def nil_return_record(
+    *, person: Person, declared_on: datetime.date, start: datetime.date | None = None, by=None
+) -> InterestDeclaration:
+    """Record that a person has no interests to declare (R28)."""
+    declaration = InterestDeclaration(
+        person=person, nil_return=True, start=start or declared_on, declared_on=declared_on
+    )
+    return save_validated(declaration, by=by)
+
+
+def gift_or_hospitality_record(
+    *,
+    person: Person,
+    description: str,
+    value: Decimal,
+    date: datetime.date,
+    decision: str,
+    kind: str = "gift",
+    offered_by: Organisation | None = None,
+    by=None,
+) -> GiftOrHospitality:
+    """Record a gift or hospitality offered to a person, and whether they accepted it (R28)."""
+    gift = GiftOrHospitality(
+        person=person,
+        kind=kind,
+        description=description,
+        offered_by=offered_by,
+        value=value,
+        date=date,
+        decision=decision,
+    )
+    return save_validated(gift, by=by)
