@@ -12,6 +12,7 @@ COPY bodies bodies
 COPY committees committees
 COPY memberships memberships
 COPY decisions decisions
+COPY reminders reminders
 RUN pip install --no-cache-dir .
 COPY . .
 # collectstatic needs settings to import; these placeholders never reach a running container.

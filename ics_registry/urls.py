@@ -9,5 +9,7 @@ admin.site.index_title = "Governance of England's Integrated Care Systems"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="bodies:system_list", permanent=False)),
     path("systems/", include("bodies.urls")),
+    # Private milestone calendars (iCalendar), by secret token.
+    path("", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -31,6 +31,7 @@ from committees.models import (
 from core.services import constraint_messages
 from memberships.models import EndReason, Membership, Person
 from tests.decisions_factories import decisions_rows
+from tests.reminders_factories import reminders_rows
 from tests.factories import (
     BodyFactory,
     CommitteeFactory,
@@ -94,6 +95,7 @@ def registry_rows():
     seat.nominating_organisations.add(council)
     MembershipFactory(seat=seat, on_behalf_of=council, start=GO_LIVE)
     decisions_rows()
+    reminders_rows()
     orders = StandingOrders.objects.create(committee=board, quorum_voting_members=1)
     QuorumCondition.objects.create(
         standing_orders=orders, description="partner member", roles=[Role.CHAIR]

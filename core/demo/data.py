@@ -16,7 +16,10 @@ from dataclasses import replace
 
 from bodies.models import BodyKind, OrganisationKind, PlaceGovernanceOption
 from committees.models import CommitteeKind, Role
+from core.dates import add_months
 from memberships.models import EndReason, MembershipStatus
+from reminders.models import Category
+from reminders.models import Status as MilestoneStatus
 
 from .spec import (
     BodySpec,
@@ -24,12 +27,14 @@ from .spec import (
     ConstitutionSpec,
     DemoOrganisation,
     DemoPerson,
+    MilestoneSpec,
     QuorumConditionSpec,
     RequirementSpec,
     SeatSpec,
     StandingOrdersSpec,
     SystemSpec,
     Term,
+    TransitionSpec,
     terms_of_office,
 )
 
@@ -1708,3 +1713,159 @@ HIOW_SYSTEM = SystemSpec(
 )
 
 SYSTEMS: tuple[SystemSpec, ...] = (SOMERSET_SYSTEM, BSW_SYSTEM, DORSET_SYSTEM, HIOW_SYSTEM)
+
+
+# -- Transition milestones (R31, domain.md section 5) ---------------------------------------
+#
+# Somerset ran its transition on the "ICB establishment" checklist, applied with its
+# go-live of 1 July 2022: every due date is the go-live date plus the checklist's offset.
+# Most of it was done on time; the VCSE agreement, the collaborative coverage and the
+# place governance model slipped and are still open, so they are overdue on any later
+# day. The annual obligations after go-live keep coming.
+
+ESTABLISHMENT_CHECKLIST = "ICB establishment"
+SOMERSET_CCG_PAPERS = "https://www.nhssomerset.nhs.uk/about-us/governing-body/"
+
+
+def _done(title: str, owner: str, completed_on: datetime.date, evidence: str) -> MilestoneSpec:
+    return MilestoneSpec(
+        title, owner, MilestoneStatus.DONE, completed_on=completed_on, evidence_note=evidence
+    )
+
+
+SOMERSET_TRANSITION = TransitionSpec(
+    system=SOMERSET,
+    governance_lead="som_corporate",
+    checklist=ESTABLISHMENT_CHECKLIST,
+    milestones=(
+        _done(
+            "Update plans; confirm boundaries, partners and place arrangements",
+            "som_strategy",
+            D(2021, 9, 24),
+            "ICS development plan, version 3, noted by the CCG governing body.",
+        ),
+        _done(
+            "Designate the ICB chair and chief executive; confirm the governance",
+            "som_workforce",
+            D(2021, 12, 10),
+            "Chair and chief executive designate confirmed by NHS England South West.",
+        ),
+        _done(
+            "First readiness to operate statement (ROS) assessment",
+            "som_ceo",
+            D(2022, 1, 28),
+            "First ROS submitted to the regional team.",
+        ),
+        _done(
+            "Draft ICB constitution",
+            "som_corporate",
+            D(2022, 2, 17),
+            "Draft constitution to the CCG governing body, 17 February 2022 [004a].",
+        ),
+        _done(
+            "Designate the other executives, non-executive members and place leaders",
+            "som_workforce",
+            D(2022, 3, 25),
+            "Appointment letters on the designate file.",
+        ),
+        MilestoneSpec(
+            "Final ICB constitution submitted to NHS England",
+            "som_corporate",
+            MilestoneStatus.DONE,
+            completed_on=D(2022, 3, 31),
+            evidence_url=SOMERSET_CCG_PAPERS,
+            evidence_note="Governing body, 31 March 2022 [004a].",
+        ),
+        _done(
+            "Functions and decisions map and scheme of reservation and delegation agreed",
+            "som_corporate",
+            D(2022, 5, 26),
+            "Adopted with the constitution; first board meeting on 1 July 2022.",
+        ),
+        _done(
+            "Readiness to operate statement co-signed by the chief executive designate and "
+            "the regional director",
+            "som_ceo",
+            D(2022, 6, 14),
+            "Co-signed ROS on the transition file.",
+        ),
+        _done(
+            "Due diligence on asset and liability transfers complete",
+            "som_cfo",
+            D(2022, 6, 28),
+            "Due diligence report and close-down checklist signed off by the audit committee.",
+        ),
+        _done(
+            "Staff and property transfer schedules agreed",
+            "som_workforce",
+            D(2022, 6, 24),
+            "Transfer schedules under the establishment order.",
+        ),
+        _done(
+            "Remaining board and committee roles appointed",
+            "som_workforce",
+            D(2022, 6, 30),
+            "Board composition complete (R20, R21).",
+        ),
+        _done(
+            "Memorandum of understanding with NHS England signed",
+            "som_ceo",
+            D(2022, 6, 29),
+            "MoU signed by the chief executive designate.",
+        ),
+        MilestoneSpec(
+            "Formal agreement with the VCSE sector in place",
+            "som_strategy",
+            MilestoneStatus.AT_RISK,
+        ),
+        MilestoneSpec(
+            "Acute and mental health trusts in a provider collaborative",
+            "som_strategy",
+            MilestoneStatus.IN_PROGRESS,
+        ),
+        _done(
+            "Engagement strategy published",
+            "som_comms",
+            D(2022, 6, 30),
+            "Working with people and communities strategy on the ICB website.",
+        ),
+        _done(
+            "ICB established: staff and property transferred, board in place",
+            "som_ceo",
+            GO_LIVE,
+            "NHS Somerset ICB established on 1 July 2022 [000, 004].",
+        ),
+        _done(
+            "Integrated care partnership established jointly with the local authorities",
+            "som_corporate",
+            SOMERSET_ICP_ESTABLISHED,
+            "Somerset ICP first met on 27 September 2022, convened by the ICB and the council.",
+        ),
+        MilestoneSpec(
+            "Place governance model and single accountable person agreed for each place",
+            "som_strategy",
+            MilestoneStatus.IN_PROGRESS,
+        ),
+        # Obligations after go-live, on its anniversaries.
+        MilestoneSpec(
+            "Board effectiveness review 2026/27",
+            "som_chair",
+            category=Category.OTHER,
+            due_date=add_months(GO_LIVE, 57) - datetime.timedelta(days=1),
+        ),
+        MilestoneSpec(
+            "Annual refresh of the register of interests (fifth year)",
+            "som_corporate",
+            category=Category.OTHER,
+            due_date=add_months(GO_LIVE, 60) - datetime.timedelta(days=1),
+        ),
+        MilestoneSpec(
+            "Reappoint or replace the non-executive members whose second terms end",
+            "som_chair",
+            category=Category.APPOINTMENT,
+            due_date=add_months(GO_LIVE, 2 * NED_TERM) - datetime.timedelta(days=1),
+        ),
+    ),
+)
+
+TRANSITIONS: tuple[TransitionSpec, ...] = (SOMERSET_TRANSITION,)

@@ -32,6 +32,8 @@ from committees.models import (
 )
 from core.services import audit_context, save_validated
 from memberships.models import EndReason, Membership, Person
+from reminders.models import ChecklistTemplate, Milestone, SystemContacts
+from reminders.services import checklist_apply
 
 from . import data
 from .spec import (
@@ -42,13 +44,14 @@ from .spec import (
     StandingOrdersSpec,
     SystemSpec,
     Term,
+    TransitionSpec,
 )
 
 IMPORT_HINT = "run manage.py import_ods first"
 OFFICER_USERNAME = "officer"
 OFFICER_EMAIL = "officer@example.nhs.uk"
 OFFICERS_GROUP = "Governance officers"
-GOVERNANCE_APPS = ("bodies", "committees", "memberships")
+GOVERNANCE_APPS = ("bodies", "committees", "memberships", "decisions", "reminders")
 # Reference data belongs to import_ods; officers change a system only where they hold
 # the object permission on it.
 REFERENCE_MODELS = (Region, IntegratedCareSystem)
@@ -127,6 +130,21 @@ def _committee_problems(committee: CommitteeSpec, earlier: list[str]) -> list[st
     return problems
 
 
+def _transition_problems(transition) -> list[str]:
+    code = transition.system
+    problems = [f"{code}: unknown system"] if code not in data.SYSTEM_CODES else []
+    people = [transition.governance_lead, *(m.owner for m in transition.milestones)]
+    problems += [f"{code}: unknown person {key!r}" for key in people if key not in data.PEOPLE]
+    titles = [m.title for m in transition.milestones]
+    problems += [f"{code}: two milestones titled {t!r}" for t in _duplicates(titles)]
+    problems += [
+        f"{code}: milestone {m.title!r} has a due date but no category"
+        for m in transition.milestones
+        if bool(m.due_date) != bool(m.category)
+    ]
+    return problems
+
+
 def check_demo_data() -> list[str]:
     """Mistakes in the demo data that would make the load ambiguous or refused."""
     problems = [
@@ -137,6 +155,8 @@ def check_demo_data() -> list[str]:
         for ref in _organisation_refs()
         if ref.islower() and ref not in data.DEMO_ORGANISATIONS
     ]
+    for transition in data.TRANSITIONS:
+        problems += _transition_problems(transition)
     for system in data.SYSTEMS:
         problems += [
             f"{system.code}: two bodies named {n!r}"
@@ -200,6 +220,12 @@ class _Loader:
         self._load_people()
         for system in data.SYSTEMS:
             self._load_system(system)
+        # Imported here: core.demo.decisions imports this module's report and error.
+        from .decisions import load_decisions_demo
+
+        load_decisions_demo(self.report)
+        for transition in data.TRANSITIONS:
+            self._load_transition(transition)
         self._load_officer(officer_password)
 
     # Writing one record ----------------------------------------------------------------
@@ -515,6 +541,44 @@ class _Loader:
                 "on_behalf_of": self._on_behalf_of(seat_spec, term),
             },
         )
+
+    # Transition milestones (R31) -------------------------------------------------------
+
+    def _load_transition(self, spec: TransitionSpec) -> None:
+        ics = self.systems[spec.system]
+        self._upsert(
+            SystemContacts, {"ics": ics}, {"governance_lead": self.people[spec.governance_lead]}
+        )
+        template = ChecklistTemplate.objects.filter(name=spec.checklist).first()
+        if template is None:
+            raise DemoDataError(
+                f"The checklist {spec.checklist!r} does not exist: run manage.py migrate first."
+            )
+        try:
+            created = checklist_apply(template=template, ics=ics)
+        except ValidationError as exc:
+            raise DemoDataError(" ".join(exc.messages)) from exc
+        if created:
+            self.report.created[self._label(Milestone)] += len(created)
+        # Progress on a milestone created just now is part of its creation.
+        fresh = {m.title: m for m in created}
+        for milestone in spec.milestones:
+            values = {
+                "owner": self.people[milestone.owner],
+                "status": milestone.status,
+                "completed_on": milestone.completed_on,
+                "evidence_url": milestone.evidence_url,
+                "evidence_note": milestone.evidence_note,
+            }
+            if milestone.due_date:
+                values |= {"category": milestone.category, "due_date": milestone.due_date}
+            if milestone.title in fresh:
+                instance = fresh[milestone.title]
+                for name, value in values.items():
+                    setattr(instance, name, value)
+                self._save(instance)
+            else:
+                self._upsert(Milestone, {"ics": ics, "title": milestone.title}, values)
 
     # The demo officer ------------------------------------------------------------------
 

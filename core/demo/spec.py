@@ -13,6 +13,7 @@ from committees.models import VotingMethod
 from committees.rules import RequirementKind
 from core.dates import add_months
 from memberships.models import EndReason, MembershipStatus
+from reminders.models import Status as MilestoneStatus
 
 
 @dataclass(frozen=True)
@@ -169,3 +170,28 @@ def terms_of_office(
         else:
             terms.append(Term(person, term_start, term_end, EndReason.TERM_EXPIRED))
     return tuple(terms)
+
+
+@dataclass(frozen=True)
+class MilestoneSpec:
+    """A milestone of a system (R31), matched by title. One from the checklist takes its
+    category and due date from it; any other names its own."""
+
+    title: str
+    owner: str
+    status: str = MilestoneStatus.NOT_STARTED
+    completed_on: datetime.date | None = None
+    evidence_url: str = ""
+    evidence_note: str = ""
+    category: str = ""
+    due_date: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    """A system's governance lead and its transition checklist, with progress recorded."""
+
+    system: str
+    governance_lead: str
+    checklist: str
+    milestones: tuple[MilestoneSpec, ...] = ()

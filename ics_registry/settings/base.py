@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "committees",
     "memberships",
     "decisions",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +103,19 @@ REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker died is delivered again; the outbox makes the rerun harmless.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# Reminders: links in e-mails and calendar feeds point here; how long a worker may hold
+# an outbox e-mail while sending (longer than EMAIL_TIMEOUT) and how often to try.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+REMINDERS_LEASE_SECONDS = env.int("REMINDERS_LEASE_SECONDS", default=300)
+REMINDERS_MAX_ATTEMPTS = env.int("REMINDERS_MAX_ATTEMPTS", default=5)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -1,0 +1,415 @@
+"""Reads: which reminders fall due on a day, milestone lists, and what waits to be sent.
+
+:func:`due_reminders` finds every reminder owed on a day with one query per kind
+(milestones coming up or overdue; terms of office ending; vacancies breaking compliance,
+through the fixed-cost ``compliance_many``; registers of interests to refresh), whatever
+the number of milestones, people or committees.
+
+Keys say what a reminder is and when, so that it is owed once: a milestone's keys carry
+its due date and the threshold crossed (moving the due date re-arms them); an overdue
+escalation's key carries how many periods late it is (one per week by default).
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+
+from bodies.models import IntegratedCareSystem
+from committees.models import Committee, Seat
+from committees.selectors import committees_in_scope, compliance_many
+from core.dates import add_months, en_gb
+from core.db import in_force_on
+from decisions.models import InterestDeclaration
+from memberships.models import Membership, Person
+from memberships.selectors import held_on, terms_ending
+from reminders.models import (
+    OPEN_STATUSES,
+    DeliveryPreference,
+    Frequency,
+    Kind,
+    Milestone,
+    OutboxEmail,
+    OutboxStatus,
+    ReminderPolicy,
+    SystemContacts,
+    Topic,
+)
+
+# A member declares their interests within 28 days of taking up post (NHS England,
+# managing conflicts of interest), then every refresh period (R28).
+FIRST_DECLARATION_DAYS = 28
+END_OF_DAY = datetime.time(23, 59, 59)
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """A reminder owed to one person on one day, before it is recorded."""
+
+    key: str
+    kind: str
+    topic: str
+    frequency: str
+    recipient: Person
+    title: str
+    detail: str
+    link: str
+    due_on: datetime.date | None = None
+    cc: Person | None = None
+    ics: IntegratedCareSystem | None = None
+    milestone: Milestone | None = None
+    membership: Membership | None = None
+
+
+class Policies:
+    """Each system's reminder policy, or the default one, loaded in one query."""
+
+    def __init__(self):
+        rows = list(ReminderPolicy.objects.all())
+        self.default = next((p for p in rows if p.ics_id is None), None) or ReminderPolicy()
+        self.by_system = {p.ics_id: p for p in rows if p.ics_id is not None}
+
+    def __call__(self, ics_id: int | None) -> ReminderPolicy:
+        return self.by_system.get(ics_id, self.default)
+
+    def all(self) -> list[ReminderPolicy]:
+        return [self.default, *self.by_system.values()]
+
+
+def governance_leads() -> dict[int, Person]:
+    """The governance lead of each system that has named one."""
+    return {
+        contacts.ics_id: contacts.governance_lead
+        for contacts in SystemContacts.objects.select_related("governance_lead")
+    }
+
+
+def threshold_crossed(days_left: int, thresholds: Iterable[int]) -> int | None:
+    """The reminder window a day falls in: the smallest threshold not smaller than the
+    days left. A missed day therefore sends the latest window only, never a backlog."""
+    crossed = [d for d in thresholds if d >= days_left]
+    return min(crossed) if crossed else None
+
+
+def in_words(days_left: int) -> str:
+    if days_left == 0:
+        return "today"
+    if days_left == 1:
+        return "tomorrow"
+    return f"in {days_left} days"
+
+
+def days_late(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
+
+
+class _Frequencies:
+    """How each person wants each topic (one query for everyone)."""
+
+    DEFAULTS = {Topic.VACANCY: Frequency.DAILY}
+
+    def __init__(self):
+        self.chosen = {
+            (p.person_id, p.topic): p.frequency for p in DeliveryPreference.objects.all()
+        }
+
+    def __call__(self, person: Person, topic: str) -> str:
+        return self.chosen.get((person.pk, topic), self.DEFAULTS.get(topic, Frequency.IMMEDIATE))
+
+
+def _sends_now(policy: ReminderPolicy, at: datetime.time) -> bool:
+    return at >= policy.send_from
+
+
+# -- milestones ---------------------------------------------------------------------------
+
+
+def open_milestones_due_by(horizon: datetime.date) -> QuerySet:
+    """Open milestones due on or before ``horizon``, overdue ones included (one query,
+    on the partial index of open milestones by due date)."""
+    return Milestone.objects.filter(status__in=OPEN_STATUSES, due_date__lte=horizon).select_related(
+        "ics", "owner", "body"
+    )
+
+
+def milestone_reminders(
+    *, today, at, policies: Policies, leads: dict[int, Person], frequencies
+) -> list[DueReminder]:
+    horizon = today + datetime.timedelta(days=max(max(p.days_before_due) for p in policies.all()))
+    reminders = []
+    for milestone in open_milestones_due_by(horizon):
+        policy = policies(milestone.ics_id)
+        lead = leads.get(milestone.ics_id)
+        recipient = milestone.owner or lead
+        if recipient is None or not _sends_now(policy, at):
+            continue
+        days_left = (milestone.due_date - today).days
+        topic = Topic.for_category(milestone.category)
+        base = f"milestone:{milestone.pk}:{milestone.due_date.isoformat()}"
+        owner_note = "" if milestone.owner else " It has no owner, so it comes to you."
+        common = {
+            "topic": topic,
+            "recipient": recipient,
+            "title": milestone.title,
+            "due_on": milestone.due_date,
+            "link": milestone.get_absolute_url(),
+            "ics": milestone.ics,
+            "milestone": milestone,
+        }
+        if days_left >= 0:
+            threshold = threshold_crossed(days_left, policy.days_before_due)
+            if threshold is None:
+                continue
+            reminders.append(
+                DueReminder(
+                    key=f"{base}:due-{threshold}:person:{recipient.pk}",
+                    kind=Kind.MILESTONE_DUE,
+                    frequency=frequencies(recipient, topic),
+                    detail=f"{milestone.ics.name}: {milestone.get_category_display()} milestone "
+                    f"due {in_words(days_left)}, on {en_gb(milestone.due_date)} "
+                    f"({milestone.get_status_display().lower()}).{owner_note}",
+                    **common,
+                )
+            )
+        else:
+            late = -days_left
+            period = (late - 1) // policy.overdue_every_days
+            cc = lead if policy.copy_overdue_to_governance_lead and lead != recipient else None
+            reminders.append(
+                DueReminder(
+                    key=f"{base}:overdue-{period}",
+                    kind=Kind.MILESTONE_OVERDUE,
+                    # Escalations exist to interrupt: they never wait for a digest.
+                    frequency=Frequency.IMMEDIATE,
+                    cc=cc,
+                    detail=f"{milestone.ics.name}: {milestone.get_category_display()} milestone "
+                    f"overdue by {days_late(late)}: it was due on {en_gb(milestone.due_date)} "
+                    f"and is {milestone.get_status_display().lower()}.{owner_note}",
+                    **common,
+                )
+            )
+    return reminders
+
+
+# -- terms of office ending (R24) ---------------------------------------------------------
+
+
+def terms_ending_without_successor(*, as_of, within_days: int, ics_ids) -> QuerySet:
+    """Current terms ending within the window, unless the seat's next holder is already
+    recorded (a reappointment or a successor starting later)."""
+    successor = Membership.objects.filter(seat_id=OuterRef("seat_id"), start__gt=OuterRef("start"))
+    return terms_ending(as_of=as_of, within_days=within_days).filter(
+        ~Exists(successor), ics_id__in=ics_ids
+    )
+
+
+def term_reminders(
+    *, today, at, policies: Policies, leads: dict[int, Person], frequencies
+) -> list[DueReminder]:
+    if not leads:
+        return []
+    window = max(max(p.term_days_before) for p in policies.all())
+    reminders = []
+    for membership in terms_ending_without_successor(
+        as_of=today, within_days=window, ics_ids=list(leads)
+    ):
+        policy = policies(membership.ics_id)
+        if not _sends_now(policy, at):
+            continue
+        end = membership.scheduled_term_end
+        days_left = (end - today).days
+        threshold = threshold_crossed(days_left, policy.term_days_before)
+        if threshold is None:
+            continue
+        lead = leads[membership.ics_id]
+        seat = membership.seat
+        reminders.append(
+            DueReminder(
+                key=f"term:{membership.pk}:{end.isoformat()}:{threshold}:person:{lead.pk}",
+                kind=Kind.TERM_ENDING,
+                topic=Topic.TERM_ENDING,
+                frequency=frequencies(lead, Topic.TERM_ENDING),
+                recipient=lead,
+                title=f"{membership.person_name}: term as {seat.label} ends on {en_gb(end)}",
+                detail=f"{seat.committee.name}, {seat.committee.body.ics.name}: the term of "
+                f"office ends {in_words(days_left)}. Reappoint, or plan the recruitment of a "
+                "successor (R24).",
+                link=membership.get_absolute_url(),
+                due_on=end,
+                ics=seat.committee.body.ics,
+                membership=membership,
+            )
+        )
+    return reminders
+
+
+# -- vacancies breaking compliance --------------------------------------------------------
+
+
+def vacant_seat_ids(committees, as_of) -> set[int]:
+    """Seats in force on ``as_of`` with no holder that day (one query)."""
+    holder = Membership.objects.filter(held_on(as_of), seat_id=OuterRef("pk"))
+    return set(
+        Seat.objects.filter(in_force_on(as_of), committee__in=committees)
+        .filter(~Exists(holder))
+        .values_list("pk", flat=True)
+    )
+
+
+def vacancy_reminders(
+    *, today, at, policies: Policies, leads: dict[int, Person], frequencies
+) -> list[DueReminder]:
+    """Each breach of a composition rule that a vacant seat causes, for the governance lead."""
+    systems = [ics_id for ics_id in leads if _sends_now(policies(ics_id), at)]
+    if not systems:
+        return []
+    committees = list(committees_in_scope(as_of=today).filter(ics_id__in=systems))
+    reports = compliance_many(committees=committees, as_of=today)
+    vacant = vacant_seat_ids(committees, today)
+    reminders = []
+    for committee in committees:
+        lead = leads[committee.ics_id]
+        frequency = frequencies(lead, Topic.VACANCY)
+        period = week_start(today) if frequency == Frequency.WEEKLY else today
+        for finding in reports[committee.pk].breaches:
+            if not vacant.intersection(finding.seat_ids):
+                continue
+            reminders.append(
+                DueReminder(
+                    key=f"vacancy:{committee.pk}:{finding.requirement}:person:{lead.pk}:"
+                    f"{period.isoformat()}",
+                    kind=Kind.VACANCY,
+                    topic=Topic.VACANCY,
+                    frequency=frequency,
+                    recipient=lead,
+                    title=f"{committee_label(committee)}: {finding.message}",
+                    detail=f"{committee.body.ics.name}: a vacancy breaks {finding.rule} "
+                    f"({finding.severity} rule) on {en_gb(today)}.",
+                    link=reverse("admin:committees_committee_composition", args=[committee.pk]),
+                    ics=committee.body.ics,
+                )
+            )
+    return reminders
+
+
+def committee_label(committee: Committee) -> str:
+    body = committee.body.name
+    return committee.name if committee.name == body else f"{committee.name} ({body})"
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+# -- registers of interests (R28) ---------------------------------------------------------
+
+
+def members_with_last_declaration(*, as_of, ics_ids) -> QuerySet:
+    """People in a seat on ``as_of`` in these systems, each with the system they sit in,
+    since when, and their latest declaration of interests (one query)."""
+    current = (
+        Q(memberships__start__lte=as_of)
+        & (Q(memberships__end__isnull=True) | Q(memberships__end__gte=as_of))
+        & Q(memberships__ics_id__in=ics_ids)
+    )
+    latest = InterestDeclaration.objects.filter(
+        person_id=OuterRef("pk"), declared_on__lte=as_of
+    ).order_by("-declared_on")
+    return (
+        Person.objects.annotate(
+            member_in=Min("memberships__ics_id", filter=current),
+            # Reappointment starts a new membership: count from the first one.
+            in_post_since=Min("memberships__start", filter=Q(memberships__ics_id__in=ics_ids)),
+            last_declared=Subquery(latest.values("declared_on")[:1]),
+        )
+        .filter(member_in__isnull=False)
+        .order_by("pk")
+    )
+
+
+def interest_reminders(
+    *, today, at, policies: Policies, leads: dict[int, Person], frequencies
+) -> list[DueReminder]:
+    if not leads:
+        return []
+    reminders = []
+    for person in members_with_last_declaration(as_of=today, ics_ids=list(leads)):
+        policy = policies(person.member_in)
+        if not _sends_now(policy, at):
+            continue
+        if person.last_declared:
+            due = add_months(person.last_declared, policy.interest_refresh_months)
+            what = (
+                f"Your last declaration of interests was on {en_gb(person.last_declared)}; "
+                f"the register is refreshed every {policy.interest_refresh_months} months (R28)."
+            )
+        else:
+            due = person.in_post_since + datetime.timedelta(days=FIRST_DECLARATION_DAYS)
+            what = (
+                "The register has no declaration from you: every member declares their "
+                "interests (or a nil return) within 28 days of taking up post (R28)."
+            )
+        days_left = (due - today).days
+        base = f"interests:person:{person.pk}:{due.isoformat()}"
+        if days_left >= 0:
+            threshold = threshold_crossed(days_left, policy.interest_days_before)
+            if threshold is None:
+                continue
+            key, when = f"{base}:before-{threshold}", f"due {in_words(days_left)}"
+        else:
+            period = (-days_left - 1) // policy.interest_overdue_every_days
+            key, when = f"{base}:overdue-{period}", f"overdue by {days_late(-days_left)}"
+        reminders.append(
+            DueReminder(
+                key=key,
+                kind=Kind.INTEREST_REFRESH,
+                topic=Topic.INTEREST_REFRESH,
+                frequency=frequencies(person, Topic.INTEREST_REFRESH),
+                recipient=person,
+                title=f"Declaration of interests {when} ({en_gb(due)})",
+                detail=what,
+                link=reverse("admin:memberships_person_change", args=[person.pk]),
+                due_on=due,
+                ics=None,
+            )
+        )
+    return reminders
+
+
+# -- everything due -----------------------------------------------------------------------
+
+KINDS = (milestone_reminders, term_reminders, vacancy_reminders, interest_reminders)
+
+
+def due_reminders(*, today: datetime.date, at: datetime.time = END_OF_DAY) -> list[DueReminder]:
+    """Every reminder owed on ``today`` at time of day ``at`` (already sent or not)."""
+    policies = Policies()
+    leads = governance_leads()
+    frequencies = _Frequencies()
+    due = []
+    for kind in KINDS:
+        due += kind(today=today, at=at, policies=policies, leads=leads, frequencies=frequencies)
+    return due
+
+
+def sendable_emails(*, now: datetime.datetime, limit: int = 500) -> QuerySet:
+    """Outbox e-mails a worker may take now: pending and due, or claimed by a worker whose
+    lease ran out (it stopped midway). Both conditions use a partial index."""
+    return (
+        OutboxEmail.objects.filter(
+            Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+            | Q(status=OutboxStatus.SENDING, lease_expires_at__lte=now)
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def feed_milestones(feed) -> QuerySet:
+    """The milestones a calendar feed lists: those of its system, or of its owner."""
+    queryset = Milestone.objects.select_related("ics", "owner", "body")
+    if feed.ics_id:
+        return queryset.filter(ics_id=feed.ics_id)
+    return queryset.filter(owner_id=feed.owner_id)
