@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.auth import get_user_model
@@ -33,7 +33,8 @@ from pghistory.models import Event, MiddlewareEvents
 
 from core.dates import en_gb
 from core.db import DateRange
-from core.services import integrity_error_message
+from core.models import ApiToken
+from core.services import api_token_create, api_token_revoke, integrity_error_message
 
 DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y, H:i"
@@ -417,3 +418,60 @@ class RegistryTabularInline(admin.TabularInline):
     formset = ConstraintValidatingInlineFormSet
     extra = 0
     show_change_link = True
+
+
+# -- API tokens ---------------------------------------------------------------------------
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(RegistryModelAdmin):
+    """Issue and revoke API tokens. The key is shown once, in a message, on creation."""
+
+    list_display = ["name", "organisation", "prefix", "user", "created", "expires", "state"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+    str_select_related = ("organisation",)
+    list_select_related = ("user",)
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("organisation", "user", "prefix", "created", "created_by", "revoked_at")
+
+    @admin.display(description="state")
+    def state(self, token):
+        if token.is_revoked:
+            return f"Revoked {format_date(timezone.localdate(token.revoked_at))}"
+        if token.is_expired():
+            return "Expired"
+        return "Active"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        token, key = api_token_create(
+            organisation=obj.organisation,
+            name=obj.name,
+            user=obj.user,
+            expires=obj.expires,
+            by=request.user,
+        )
+        for name in ("pk", "prefix", "key_hash", "created", "created_by_id"):
+            setattr(obj, name, getattr(token, name))
+        self.message_user(
+            request,
+            f"The key of “{token.name}” is {key} — copy it now: it is stored only as a hash "
+            "and will not be shown again.",
+            messages.WARNING,
+        )
+
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
+    def revoke(self, request, queryset):
+        revoked = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            api_token_revoke(token=token, by=request.user)
+            revoked += 1
+        self.message_user(request, f"Revoked {revoked} token(s); requests with them now get 401.")

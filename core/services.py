@@ -5,6 +5,8 @@ HTML forms, the API and the management commands give the same clear message for 
 same broken rule, whether Django's validation or PostgreSQL caught it first.
 """
 
+import hashlib
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -12,6 +14,9 @@ import pghistory
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from core.models import ApiToken
 
 # Multi-column foreign keys added by migrations (core.db.AddCompositeForeignKey):
 # Django does not know them, so their messages live here.
@@ -71,3 +76,40 @@ def save_validated(instance: models.Model, *, by=None, exclude=None) -> models.M
     with audit_context(by), database_errors_as_validation_errors():
         instance.save()
     return instance
+
+
+# -- API tokens ---------------------------------------------------------------------------
+
+API_TOKEN_SCHEME = "icsr"
+
+
+def api_token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_create(*, organisation, name: str, by=None, user=None, expires=None):
+    """Issue a token to ``organisation``; returns ``(token, key)``.
+
+    The key is returned here and nowhere else: only its SHA-256 hash and its prefix are
+    stored, so whoever creates the token must hand the key over now.
+    """
+    prefix = secrets.token_hex(4)
+    key = f"{API_TOKEN_SCHEME}_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken(
+        organisation=organisation,
+        name=name,
+        user=user,
+        expires=expires,
+        prefix=prefix,
+        key_hash=api_token_hash(key),
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    return save_validated(token, by=by), key
+
+
+def api_token_revoke(*, token, by=None):
+    """Revoke ``token`` from now on; requests carrying it get 401. Revoking twice is refused."""
+    if token.revoked_at is not None:
+        raise ValidationError("This token is already revoked.")
+    token.revoked_at = timezone.now()
+    return save_validated(token, by=by)

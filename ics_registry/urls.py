@@ -9,7 +9,8 @@ admin.site.index_title = "Governance of England's Integrated Care Systems"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="bodies:system_list", permanent=False)),
     path("systems/", include("bodies.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("core.api.urls")),
     # Private milestone calendars (iCalendar), by secret token.
     path("", include("reminders.urls")),
-    path("admin/", admin.site.urls),
 ]

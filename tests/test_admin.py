@@ -28,10 +28,9 @@ from committees.models import (
     Seat,
     StandingOrders,
 )
-from core.services import constraint_messages
+from core.services import api_token_create, constraint_messages
 from memberships.models import EndReason, Membership, Person
 from tests.decisions_factories import decisions_rows
-from tests.reminders_factories import reminders_rows
 from tests.factories import (
     BodyFactory,
     CommitteeFactory,
@@ -42,6 +41,7 @@ from tests.factories import (
     RegionFactory,
     SeatFactory,
 )
+from tests.reminders_factories import reminders_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +96,7 @@ def registry_rows():
     MembershipFactory(seat=seat, on_behalf_of=council, start=GO_LIVE)
     decisions_rows()
     reminders_rows()
+    api_token_create(organisation=council, name="Trust intranet")
     orders = StandingOrders.objects.create(committee=board, quorum_voting_members=1)
     QuorumCondition.objects.create(
         standing_orders=orders, description="partner member", roles=[Role.CHAIR]

@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "pgtrigger",
     "pghistory",
@@ -116,7 +118,6 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 REMINDERS_LEASE_SECONDS = env.int("REMINDERS_LEASE_SECONDS", default=300)
 REMINDERS_MAX_ATTEMPTS = env.int("REMINDERS_MAX_ATTEMPTS", default=5)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -124,10 +125,73 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="ICS Governance Registry <registry@localhost>"
 )
 
+# The REST API (/api/v1/): shared behaviour lives in core.api (see its modules).
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": [
-        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RegistryPermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.RegistryRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_RATE_ANONYMOUS", default="120/minute"),
+        "token": env("API_RATE_TOKEN", default="600/minute"),
+        "user": env("API_RATE_USER", default="600/minute"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.RegistryAutoSchema",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ICS Governance Registry API",
+    "DESCRIPTION": "Who sits on which board of England's integrated care systems, on any "
+    "date, and whether the boards comply with their rules. Dates are ISO 8601; "
+    "enumerations are lower-case codes with a `<name>_label` beside them. Changing a "
+    "record needs its ETag in `If-Match`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The documentation pages load their scripts from this server, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One schema name per enumeration, wherever it is used.
+    "ENUM_NAME_OVERRIDES": {
+        "BodyKindEnum": "bodies.models.BodyKind",
+        "OrganisationKindEnum": "bodies.models.OrganisationKind",
+        "TrustTypeEnum": "bodies.models.TrustType",
+        "SystemStatusEnum": "bodies.models.SystemStatus",
+        "PlaceGovernanceOptionEnum": "bodies.models.PlaceGovernanceOption",
+        "CommitteeKindEnum": "committees.models.CommitteeKind",
+        "RoleEnum": "committees.models.Role",
+        "ParticipationEnum": "committees.models.Participation",
+        "RuleSourceEnum": "committees.models.RuleSource",
+        "SeatFlagEnum": "committees.models.SeatFlag",
+        "VotingMethodEnum": "committees.models.VotingMethod",
+        "RequirementKindEnum": "committees.rules.RequirementKind",
+        "SeverityEnum": "committees.rules.Severity",
+        "MembershipStatusEnum": "memberships.models.MembershipStatus",
+        "EndReasonEnum": "memberships.models.EndReason",
+        "MeetingStatusEnum": "decisions.models.MeetingStatus",
+        "AttendanceStatusEnum": "decisions.models.AttendanceStatus",
+        "CapacityEnum": "decisions.models.Capacity",
+        "FunctionEnum": "decisions.models.Function",
+        "InstrumentEnum": "decisions.models.Instrument",
+        "PartEnum": "decisions.models.Part",
+        "DecisionTypeEnum": "decisions.models.DecisionType",
+        "VoteValueEnum": "decisions.models.VoteValue",
+        "InterestTypeEnum": "decisions.models.InterestType",
+        "ResultEnum": "decisions.rules.Result",
+    },
 }
 
 LOGGING = {

@@ -1,0 +1,101 @@
+"""The OpenAPI schema: every operation documents its error answers, ETags and If-Match.
+
+Error answers share one component (``Error``, see ``core.api.exceptions``); successful
+answers carry an ``ETag`` header; operations that change a record require ``If-Match``.
+"""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+from core.api.serializers import ErrorSerializer
+
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=["200", "201"],
+    description="The version of the representation; send it back in If-Match to change "
+    "the record, or in If-None-Match to get 304 when nothing changed.",
+)
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    response=["429"],
+    description="Seconds to wait before the next request.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the record as you last read it (or *). Required: without it the "
+    "answer is 428; with a stale one, 412.",
+)
+
+ERRORS_FOR_ALL = {
+    "400": "Malformed query parameters or body; field-level messages in 'errors'.",
+    "401": "The API token is invalid, revoked or expired, or credentials are needed.",
+    "404": "No such record, or one this client may not see.",
+    "429": "Too many requests: wait for Retry-After seconds.",
+}
+ERRORS_FOR_WRITES = {
+    "403": "This client may not make this change (officers write only in their own systems).",
+}
+ERRORS_FOR_CHANGES = {
+    "412": "If-Match does not match the record's current ETag: it changed since you read it.",
+    "428": "If-Match is missing.",
+}
+ERRORS_FOR_DELETES = {"409": "Other records still refer to this one."}
+
+
+class RegistryAutoSchema(AutoSchema):
+    def _is_changing(self) -> bool:
+        if self.method in ("PUT", "PATCH", "DELETE"):
+            return True
+        action = getattr(self.view, "action", None)
+        return self.method == "POST" and action in getattr(self.view, "changing_actions", ())
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        # A component is described by its own docstring, never by a base class's.
+        if not type(serializer).__dict__.get("__doc__"):
+            schema.pop("description", None)
+        return schema
+
+    def get_override_parameters(self):
+        parameters = [*super().get_override_parameters(), ETAG, RETRY_AFTER]
+        if self._is_changing():
+            parameters.append(IF_MATCH)
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        errors = dict(ERRORS_FOR_ALL)
+        if self.method != "GET":
+            errors |= ERRORS_FOR_WRITES
+        if self._is_changing():
+            errors |= ERRORS_FOR_CHANGES
+        if self.method == "DELETE":
+            errors |= ERRORS_FOR_DELETES
+        for code, description in sorted(errors.items()):
+            if code not in responses:
+                response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                response["description"] = description
+                responses[code] = response
+        return responses
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "core.api.authentication.ApiTokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token issued by the registry's officers: send "
+            "'Authorization: Token <key>' (or 'Bearer <key>').",
+        }

@@ -1,0 +1,228 @@
+"""Meetings, attendance, decisions, votes, delegations and the register of interests.
+
+Part B (private) decisions, and the votes and conflicts on them, are visible only to
+officers of the decision's system and to partner tokens of the organisations the item
+concerns (see ``core.api.access``); to anyone else they do not exist (404).
+"""
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, OuterRef, Q
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api.pagination import CursorPagination
+from core.api.viewsets import RegistryViewSet
+from decisions.api.serializers import (
+    AttendanceSerializer,
+    DecisionSerializer,
+    DelegationEndSerializer,
+    DelegationSerializer,
+    InterestDeclarationSerializer,
+    MeetingSerializer,
+    VoteSerializer,
+)
+from decisions.filtersets import (
+    AttendanceFilterSet,
+    DecisionFilterSet,
+    DelegationFilterSet,
+    InterestDeclarationFilterSet,
+    MeetingFilterSet,
+    VoteFilterSet,
+)
+from decisions.models import (
+    Attendance,
+    Decision,
+    Delegation,
+    InterestDeclaration,
+    Meeting,
+    Part,
+    Vote,
+)
+from decisions.selectors import DELEGATION_RELATIONS, decision_outcomes
+from decisions.services import delegation_end
+from memberships.models import Membership
+
+CREATE_AND_DELETE = ["get", "post", "delete", "head", "options"]
+
+
+def visible_decisions(access, prefix: str = "") -> Q:
+    """The decisions ``access`` may read, as a filter (``prefix`` for related rows)."""
+    if access.superuser:
+        return Q()
+    visible = Q(**{f"{prefix}part": Part.PUBLIC})
+    if access.administered:
+        visible |= Q(**{f"{prefix}meeting__committee__ics_id__in": access.administered})
+    if access.partner_organisation_id is not None:
+        concerned = Decision.concerned_organisations.through.objects.filter(
+            decision=OuterRef(f"{prefix}pk" if prefix else "pk"),
+            organisation_id=access.partner_organisation_id,
+        )
+        visible |= Q(Exists(concerned))
+    return visible
+
+
+class MeetingViewSet(RegistryViewSet):
+    """Meetings of boards and committees."""
+
+    queryset = Meeting.objects.select_related("committee__ics")
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilterSet
+    search_fields = ["title", "location"]
+    ordering_fields = ["date", "id"]
+    ordering = ["-date", "id"]
+    ics_path = "committee.ics_id"
+
+    def ics_id_for_new(self, validated_data):
+        return validated_data["committee"].ics_id
+
+
+class AttendanceViewSet(RegistryViewSet):
+    """Who was present at a meeting, sent apologies or was absent, and in what capacity
+    (member, deputy, in attendance, observer). Recorded once; corrected by deleting."""
+
+    queryset = Attendance.objects.select_related("person", "meeting__committee")
+    serializer_class = AttendanceSerializer
+    filterset_class = AttendanceFilterSet
+    pagination_class = CursorPagination
+    ordering_fields = ["id"]
+    ordering = ["id"]
+    ics_path = "meeting.committee.ics_id"
+    http_method_names = CREATE_AND_DELETE
+
+    def ics_id_for_new(self, validated_data):
+        return validated_data["meeting"].committee.ics_id
+
+
+class DecisionViewSet(RegistryViewSet):
+    """Items decided at meetings, each with its computed outcome: whether the meeting was
+    quorate for it, the tally, whether it was carried and whether it was validly made."""
+
+    queryset = Decision.objects.select_related("meeting__committee").prefetch_related(
+        "concerned_organisations", "conflicts__person"
+    )
+    serializer_class = DecisionSerializer
+    filterset_class = DecisionFilterSet
+    pagination_class = CursorPagination
+    search_fields = ["title", "paper_reference"]
+    ordering_fields = ["id"]
+    ordering = ["id"]
+    ics_path = "meeting.committee.ics_id"
+
+    def visible(self, queryset, access):
+        return queryset.filter(visible_decisions(access))
+
+    def ics_id_for_new(self, validated_data):
+        return validated_data["meeting"].committee.ics_id
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        # Outcomes of the whole page in a fixed number of queries.
+        self.outcomes = decision_outcomes(page if page is not None else list(queryset))
+        return page
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "outcomes": getattr(self, "outcomes", None)}
+
+
+class VoteViewSet(RegistryViewSet):
+    """Votes on decisions (R26). Recorded once; a mistaken vote is deleted and recorded
+    again."""
+
+    queryset = Vote.objects.select_related("attendance", "decision__meeting__committee")
+    serializer_class = VoteSerializer
+    filterset_class = VoteFilterSet
+    pagination_class = CursorPagination
+    ordering_fields = ["id"]
+    ordering = ["id"]
+    ics_path = "decision.meeting.committee.ics_id"
+    http_method_names = CREATE_AND_DELETE
+
+    def visible(self, queryset, access):
+        return queryset.filter(visible_decisions(access, prefix="decision__"))
+
+    def ics_id_for_new(self, validated_data):
+        return validated_data["decision"].meeting.committee.ics_id
+
+
+class DelegationViewSet(RegistryViewSet):
+    """The scheme of reservation and delegation (R29): ``as_of`` gives those in force."""
+
+    queryset = Delegation.objects.select_related(*DELEGATION_RELATIONS)
+    serializer_class = DelegationSerializer
+    filterset_class = DelegationFilterSet
+    search_fields = ["reference"]
+    ordering_fields = ["start", "id"]
+    ordering = ["start", "id"]
+    http_method_names = CREATE_AND_DELETE
+    changing_actions = ("end",)
+
+    @staticmethod
+    def systems_of(delegation) -> set[int]:
+        parties = (
+            delegation.from_body,
+            delegation.from_committee,
+            delegation.to_body,
+            delegation.to_committee,
+            delegation.to_seat,
+        )
+        return {party.ics_id for party in parties if party is not None}
+
+    def may_change(self, access, delegation) -> bool:
+        # A delegation between systems is changed only by an officer of all of them.
+        systems = self.systems_of(delegation)
+        return access.superuser or (bool(systems) and all(map(access.administers, systems)))
+
+    def may_create(self, access, validated_data) -> bool:
+        return self.may_change(access, Delegation(**validated_data))
+
+    @extend_schema(request=DelegationEndSerializer, responses=DelegationSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk):
+        """End the delegation: ``end`` is its last day in force."""
+        delegation = self.get_object()
+        serializer = DelegationEndSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with self.audit():
+            delegation_end(
+                delegation=delegation, end=serializer.validated_data["end"], by=request.user
+            )
+        return Response(self.representation(self.reload(delegation)))
+
+
+class InterestDeclarationViewSet(RegistryViewSet):
+    """The register of interests (R28): each entry, or a nil return. Public, except the
+    private notes; entries of people with no seat are seen only by officers."""
+
+    queryset = InterestDeclaration.objects.all()
+    serializer_class = InterestDeclarationSerializer
+    filterset_class = InterestDeclarationFilterSet
+    pagination_class = CursorPagination
+    ordering_fields = ["start", "id"]
+    ordering = ["id"]
+    ics_path = None
+
+    def get_queryset(self):
+        systems = Membership.objects.filter(person=OuterRef("person")).values("ics_id")
+        return super().get_queryset().annotate(system_ids=ArraySubquery(systems))
+
+    def visible(self, queryset, access):
+        if access.is_officer:
+            return queryset
+        return queryset.filter(Exists(Membership.objects.filter(person=OuterRef("person"))))
+
+    def may_change(self, access, declaration) -> bool:
+        systems = set(declaration.system_ids)
+        if not systems:
+            return access.is_officer
+        return any(access.administers(ics_id) for ics_id in systems)
+
+    def may_create(self, access, validated_data) -> bool:
+        systems = set(
+            Membership.objects.filter(person=validated_data["person"]).values_list(
+                "ics_id", flat=True
+            )
+        )
+        if not systems:
+            return access.is_officer
+        return any(access.administers(ics_id) for ics_id in systems)

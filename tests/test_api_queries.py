@@ -1,0 +1,141 @@
+"""Every list endpoint runs a fixed number of queries, however many rows it returns.
+
+Each endpoint is read once over a small registry, then again after many more systems,
+bodies, seats, people and memberships are added; the second read may not take more
+queries than the first.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from committees.models import Role
+from decisions import services
+from decisions.models import InterestType
+from tests.api_support import (  # noqa: F401
+    API,
+    GO_LIVE,
+    api_rates,
+    decisions_unit,
+    governance_unit,
+    make_officer,
+    session_client,
+)
+from tests.factories import (
+    IntegratedCareSystemFactory,
+    MembershipFactory,
+    SeatFactory,
+)
+
+
+def list_urls(unit):
+    code = unit.ics.code
+    return [
+        "/regions/",
+        "/organisations/",
+        f"/organisations/?system={code}",
+        "/systems/",
+        "/bodies/",
+        f"/bodies/?system={code}",
+        "/committees/",
+        "/seats/",
+        f"/seats/?system={code}&as_of=2023-01-01",
+        "/people/",
+        f"/people/?system={code}",
+        "/memberships/",
+        f"/memberships/?system={code}&as_of=2023-01-01",
+        "/constitutions/",
+        "/requirements/",
+        "/standing-orders/",
+        f"/systems/{code}/composition/",
+        f"/systems/{code}/popolo/",
+        f"/bodies/{unit.body.pk}/compliance/",
+        f"/committees/{unit.board.pk}/compliance/",
+        "/meetings/",
+        "/attendances/",
+        "/decisions/",
+        f"/decisions/?system={code}",
+        "/votes/",
+        "/delegations/",
+        f"/delegations/?system={code}&as_of=2023-01-01",
+        "/interest-declarations/",
+        f"/systems/{code}/functions-map/",
+        f"/bodies/{unit.body.pk}/register-of-interests/",
+    ]
+
+
+def grow(unit, *, units: int = 4, systems: int = 3, seats: int = 6):
+    for _ in range(units):
+        governance_unit(unit.ics)
+    for _ in range(systems):
+        governance_unit(IntegratedCareSystemFactory())
+    members = []
+    for _ in range(seats):
+        membership = MembershipFactory(
+            seat=SeatFactory(committee=unit.board, role=Role.NON_EXECUTIVE_MEMBER)
+        )
+        services.interest_declare(
+            person=membership.person,
+            interest_type=InterestType.FINANCIAL,
+            description="Shareholder in a supplier",
+            start=GO_LIVE,
+            declared_on=GO_LIVE,
+        )
+        members.append(membership.person)
+    # More meetings, decisions, votes and delegations in the same system.
+    for day, member in enumerate(members[:units], start=1):
+        decisions_unit(unit.board, member, unit.nominator, day=datetime.date(2022, 10, day))
+
+
+def leaves(data) -> int:
+    """How many values a JSON document holds: it grows with the rows returned."""
+    if isinstance(data, dict):
+        return sum(leaves(v) for v in data.values())
+    if isinstance(data, list):
+        return sum(leaves(v) for v in data)
+    return 1
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(API + url)
+    assert response.status_code == 200, (url, response.content)
+    return len(context.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("caller", ["anonymous", "officer"])
+def test_list_endpoints_run_a_fixed_number_of_queries(caller, django_assert_max_num_queries):
+    unit = governance_unit(IntegratedCareSystemFactory())
+    client = (
+        session_client(make_officer(unit.ics, username="officer_a"))
+        if caller == "officer"
+        else APIClient()
+    )
+    urls = list_urls(unit)
+    # A first read warms per-process caches (content types, permissions) out of the count.
+    for url in urls:
+        count_queries(client, url)
+    small = {url: count_queries(client, url) for url in urls}
+
+    grow(unit)
+
+    for url in urls:
+        with django_assert_max_num_queries(small[url], info=url):
+            response = client.get(API + url)
+        assert response.status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_the_grown_registry_really_returns_more_rows():
+    """Guards the test above: its second reads must see the added rows."""
+    unit = governance_unit(IntegratedCareSystemFactory())
+    client = APIClient()
+    before = {url: leaves(client.get(API + url).json()) for url in list_urls(unit)}
+    grow(unit)
+    after = {url: leaves(client.get(API + url).json()) for url in list_urls(unit)}
+    unchanged = [url for url in before if after[url] <= before[url]]
+    assert unchanged == []
