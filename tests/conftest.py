@@ -1,6 +1,8 @@
 from contextlib import contextmanager
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 
 
@@ -32,3 +34,25 @@ def shared_data(django_db_blocker, build):
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def run_command(command: str, *args, **options) -> str:
+    """Run a management command and return what it printed."""
+    out = StringIO()
+    call_command(command, *args, stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="class")
+def loaded(django_db_setup, django_db_blocker):
+    """The reference data and the demo, loaded once for a class, rolled back after it.
+
+    Yields what load_demo printed.
+    """
+
+    def build():
+        run_command("import_ods")
+        return run_command("load_demo")
+
+    with shared_data(django_db_blocker, build) as output:
+        yield output

@@ -8,13 +8,12 @@ savepoint on top. The tests outside the class start from an empty database.
 import datetime
 import re
 from collections import Counter
-from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db.models import Q
 from pghistory.models import Event
 
@@ -27,7 +26,7 @@ from core.demo import data
 from core.demo.loader import OFFICERS_GROUP, check_demo_data
 from core.demo.spec import add_months, terms_of_office
 from memberships.models import EndReason, Membership, MembershipStatus, Person
-from tests.conftest import shared_data
+from tests.conftest import run_command
 
 # A fixed day, so the tests do not drift with the calendar: after the Somerset
 # Healthwatch member resigned (30 September 2026) and the third partner-member terms
@@ -37,10 +36,7 @@ GO_LIVE = datetime.date(2022, 7, 1)
 DEMO_SYSTEMS = ("QSL", "QOX", "QVV", "QRL")
 
 
-def run(command: str, **options) -> str:
-    out = StringIO()
-    call_command(command, stdout=out, **options)
-    return out.getvalue()
+run = run_command
 
 
 def held_on(day: datetime.date) -> Q:
@@ -142,18 +138,6 @@ def test_demo_people_are_fictional():
 
 
 # --- With the demo loaded ---------------------------------------------------------------
-
-
-@pytest.fixture(scope="class")
-def loaded(django_db_setup, django_db_blocker):
-    """import_ods and load_demo once, rolled back after the class."""
-
-    def build():
-        run("import_ods")
-        return run("load_demo")
-
-    with shared_data(django_db_blocker, build) as output:
-        yield output
 
 
 @pytest.mark.django_db

@@ -11,11 +11,9 @@ import datetime
 import itertools
 from collections import Counter
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from pghistory.models import Event
 
 from bodies.models import Body, IntegratedCareSystem, Organisation
@@ -48,7 +46,7 @@ from decisions.selectors import (
     published_register,
 )
 from memberships.models import Person
-from tests.conftest import shared_data
+from tests.conftest import run_command
 
 D = datetime.date
 GO_LIVE = D(2022, 7, 1)
@@ -60,10 +58,7 @@ DEMO_SYSTEMS = ("QSL", "QOX", "QVV", "QRL")
 PRIMARY_CARE = Function.PRIMARY_MEDICAL_SERVICES
 
 
-def run(command: str, **options) -> str:
-    out = StringIO()
-    call_command(command, stdout=out, **options)
-    return out.getvalue()
+run = run_command
 
 
 def event_count() -> int:
@@ -103,18 +98,6 @@ def demo_decisions():
 
 def test_decisions_demo_data_is_consistent():
     assert check_decisions_demo() == []
-
-
-@pytest.fixture(scope="class")
-def loaded(django_db_setup, django_db_blocker):
-    """import_ods and load_demo once, rolled back after the class."""
-
-    def build():
-        run("import_ods")
-        return run("load_demo")
-
-    with shared_data(django_db_blocker, build) as output:
-        yield output
 
 
 @pytest.mark.django_db

@@ -20,7 +20,6 @@ from reminders.models import (
     Status,
     SystemContacts,
 )
-from tests.conftest import shared_data
 from tests.factories import BodyFactory, IntegratedCareSystemFactory, PersonFactory
 from tests.reminders_factories import (
     CalendarFeedFactory,
@@ -224,16 +223,6 @@ def test_a_calendar_feeds_admin_page_shows_its_private_address(client, officer, 
 # -- the demo -----------------------------------------------------------------------------
 
 AS_OF = datetime.date(2026, 11, 1)
-
-
-@pytest.fixture(scope="class")
-def loaded(django_db_setup, django_db_blocker):
-    def build():
-        call_command("import_ods", stdout=StringIO())
-        call_command("load_demo", stdout=StringIO())
-
-    with shared_data(django_db_blocker, build):
-        yield
 
 
 @pytest.mark.django_db
