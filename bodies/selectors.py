@@ -58,9 +58,12 @@ def _with_vacant_since(seat: Seat) -> Seat:
     return seat
 
 
-def systems_at_a_glance(*, as_of: datetime.date, within_days: int = 90) -> list[SystemSummary]:
-    """Every system with recorded governance: compliance, vacancies and terms ending."""
-    committees = list(committees_in_scope(as_of=as_of))
+def systems_at_a_glance(
+    *, as_of: datetime.date, within_days: int = 90, systems=None
+) -> list[SystemSummary]:
+    """Each system (of ``systems``, or all) with recorded governance: compliance, vacancies
+    and terms ending."""
+    committees = list(committees_in_scope(as_of=as_of, systems=systems))
     reports = compliance_many(committees=committees, as_of=as_of)
     summaries: dict[int, SystemSummary] = {}
     for committee in committees:

@@ -3,6 +3,7 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import get_object_or_404, render
 
+from bodies.filtersets import SystemFilterSet
 from bodies.models import IntegratedCareSystem
 from bodies.selectors import system_overview, systems_at_a_glance
 from core.forms import AsOfForm
@@ -14,8 +15,16 @@ TERMS_WITHIN_DAYS = 90
 def system_list(request):
     form = AsOfForm(request.GET or None)
     as_of = form.chosen_date()
-    summaries = systems_at_a_glance(as_of=as_of, within_days=TERMS_WITHIN_DAYS)
-    context = {"form": form, "as_of": as_of, "summaries": summaries, "within": TERMS_WITHIN_DAYS}
+    # The same FilterSet as GET /api/v1/systems/ (?region=Y58&status=established).
+    filters = SystemFilterSet(request.GET or None, queryset=IntegratedCareSystem.objects.all())
+    summaries = systems_at_a_glance(as_of=as_of, within_days=TERMS_WITHIN_DAYS, systems=filters.qs)
+    context = {
+        "form": form,
+        "filters": filters,
+        "as_of": as_of,
+        "summaries": summaries,
+        "within": TERMS_WITHIN_DAYS,
+    }
     return render(request, "bodies/system_list.html", context)
 
 

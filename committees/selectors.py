@@ -212,11 +212,13 @@ def _uncovered_trusts(ics_ids: set[int], as_of) -> dict[int, list[str]]:
     return result
 
 
-def committees_in_scope(*, ics=None, as_of: datetime.date):
-    """Boards and committees in force on ``as_of``, of one system or of all, in a stable order."""
+def committees_in_scope(*, ics=None, systems=None, as_of: datetime.date):
+    """Boards and committees in force on ``as_of``, of one system, of some, or of all."""
     queryset = Committee.objects.filter(in_force_on(as_of)).select_related("body__ics__region")
     if ics is not None:
         queryset = queryset.filter(ics=ics)
+    if systems is not None:
+        queryset = queryset.filter(ics__in=systems)
     return queryset.order_by("ics__name", "body__kind", "body__name", "kind", "name")
 
 

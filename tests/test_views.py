@@ -54,6 +54,15 @@ def test_glance_page_counts_breaches_vacancies_and_terms_ending_per_system(offic
     assert healthy.ics.name in response.content.decode()
 
 
+def test_glance_page_filters_systems_with_the_api_filterset(officer_client):
+    south, north = compliant_icb(), compliant_icb()
+    url = reverse("bodies:system_list")
+    response = officer_client.get(url, {"as_of": AS_OF, "region": south.ics.region.code})
+    codes = [s.ics.code for s in response.context["summaries"]]
+    assert south.ics.code in codes
+    assert (north.ics.code in codes) == (north.ics.region_id == south.ics.region_id)
+
+
 def test_system_page_lists_unmet_requirements_vacancies_and_terms_ending(officer_client):
     icb = compliant_icb()
     resign(icb.la_partner, datetime.date(2024, 3, 2))
