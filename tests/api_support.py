@@ -32,6 +32,8 @@ from decisions.models import (
     Part,
     VoteValue,
 )
+from reminders.models import Category
+from reminders.services import milestone_create
 from tests.factories import (
     BodyFactory,
     CommitteeFactory,
@@ -42,7 +44,7 @@ from tests.factories import (
     SeatFactory,
 )
 
-GOVERNANCE_APPS = ("bodies", "committees", "memberships", "decisions")
+GOVERNANCE_APPS = ("bodies", "committees", "memberships", "decisions", "reminders")
 PRINCIPALS = ("anonymous", "partner", "officer_same", "officer_other", "revoked")
 GENEROUS_RATES = {"anon": "100000/minute", "token": "100000/minute", "user": "100000/minute"}
 API = "/api/v1"
@@ -118,7 +120,8 @@ def principals(ics_a, ics_b) -> dict[str, APIClient]:
 def governance_unit(ics, *, n: int = 0):
     """A body of ``ics`` with a board, a sub-committee, two seats (one held), a person,
     a rule set with requirements, standing orders with a quorum condition, and the
-    meetings, decisions, delegation and interests of :func:`decisions_unit`."""
+    meetings, decisions, delegation and interests of :func:`decisions_unit`, and a
+    transition milestone of the body owned by the chair (R31)."""
     nominator = OrganisationFactory(kind=OrganisationKind.NHS_FOUNDATION_TRUST)
     nominator.systems.add(ics)
     body = BodyFactory(ics=ics, lead_provider=nominator)
@@ -160,6 +163,14 @@ def governance_unit(ics, *, n: int = 0):
         standing_orders=orders, description="chair", roles=[Role.CHAIR], min_present=1
     )
     decided = decisions_unit(board, person, nominator)
+    milestone = milestone_create(
+        ics=ics,
+        body=body,
+        title=f"Constitution of {body.name} approved",
+        category=Category.CONSTITUTION,
+        due_date=datetime.date(2022, 6, 30),
+        owner=person,
+    )
     return SimpleNamespace(
         **vars(decided),
         ics=ics,
@@ -174,6 +185,7 @@ def governance_unit(ics, *, n: int = 0):
         constitution=constitution,
         requirement=requirement,
         standing_orders=orders,
+        milestone=milestone,
     )
 
 

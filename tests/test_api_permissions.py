@@ -20,7 +20,7 @@ READ_PUBLIC = {
     "revoked": 401,
 }
 # A Part B item of system A: only A's officers see it; the partner's organisation is not
-# one the item concerns.
+# one the item concerns. A milestone of system A (R31) is private to A's officers too.
 READ_PRIVATE = {
     "anonymous": 404,
     "partner": 404,
@@ -239,6 +239,15 @@ def endpoints(w):
             own,
             200,
         ),
+        "milestones": (
+            f"/milestones/{a.milestone.pk}/",
+            "patch",
+            None,
+            {"status": "in_progress"},
+            READ_PRIVATE,
+            WRITE_PRIVATE,
+            200,
+        ),
     }
 
 
@@ -270,6 +279,7 @@ ENDPOINT_NAMES = [
     "votes",
     "delegations",
     "interest declarations",
+    "milestones",
 ]
 
 
@@ -317,6 +327,15 @@ def test_an_officer_cannot_create_records_in_another_system(w):
         ("/committees/", {"body": a.body.pk, "name": "New committee", "kind": "assurance"}),
         ("/seats/", {"committee": a.board.pk, "role": "member"}),
         ("/memberships/", {"seat": a.vacant_seat.pk, "person": newcomer.pk, "start": "2024-01-01"}),
+        (
+            "/milestones/",
+            {
+                "ics": w.ics_a.code,
+                "title": "VCSE alliance agreement signed",
+                "category": "other",
+                "due_date": "2024-01-01",
+            },
+        ),
     ]
     for url, body in requests:
         other = w.clients["officer_other"].post(API + url, body)

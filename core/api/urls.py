@@ -11,6 +11,7 @@ from bodies.api.urls import routes as bodies_routes
 from committees.api.urls import routes as committees_routes
 from decisions.api.urls import routes as decisions_routes
 from memberships.api.urls import routes as memberships_routes
+from reminders.api.urls import routes as reminders_routes
 
 app_name = "api"
 
@@ -20,6 +21,7 @@ for prefix, viewset, basename in [
     *committees_routes,
     *memberships_routes,
     *decisions_routes,
+    *reminders_routes,
 ]:
     router.register(prefix, viewset, basename=basename)
 

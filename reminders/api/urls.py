@@ -1,0 +1,5 @@
+from reminders.api import views
+
+routes = [
+    ("milestones", views.MilestoneViewSet, "milestone"),
+]
