@@ -6,7 +6,9 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from bodies.models import Body, IntegratedCareSystem, Organisation, Region
-from committees.models import Committee, CommitteeKind
+from bodies.services import body_board_create
+from committees.models import Committee
+from committees.selectors import current_board
 from core.admin import (
     RegistryModelAdmin,
     RegistryTabularInline,
@@ -139,11 +141,16 @@ class BodyAdmin(RegistryModelAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        board = Committee.objects.filter(
-            body_id=unquote(object_id), kind=CommitteeKind.BOARD, abolished__isnull=True
-        ).first()
+        body = Body.objects.filter(pk=unquote(object_id)).first()
+        board = current_board(body) if body else None
         extra_context = {**(extra_context or {}), "board": board}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # The same rule as bodies.services.body_create: a new body gets its board.
+            body_board_create(body=obj, by=request.user)
 
     def timeline_view(self, request, object_id):
         """Every change of holder on the body's boards and committees, oldest first."""

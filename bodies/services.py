@@ -59,12 +59,21 @@ def body_create(
                 body.member_organisations.set(member_organisations)
             if convening_organisations:
                 body.convening_organisations.set(convening_organisations)
-        committee_create(
-            body=body,
-            name=board_name or board_name_for(name),
-            kind=CommitteeKind.BOARD,
-            established=body.established,
-            abolished=body.abolished,
-            by=by,
-        )
+        body_board_create(body=body, name=board_name, by=by)
     return body
+
+
+def body_board_create(*, body: Body, name: str | None = None, by=None):
+    """The board of a new body: every body decides through one (seats live on committees).
+
+    It shares the body's establishment and abolition dates; ``name`` overrides the one
+    :func:`board_name_for` gives.
+    """
+    return committee_create(
+        body=body,
+        name=name or board_name_for(body.name),
+        kind=CommitteeKind.BOARD,
+        established=body.established,
+        abolished=body.abolished,
+        by=by,
+    )

@@ -120,13 +120,16 @@ def compliance(*, committee: Committee, as_of: datetime.date) -> Report:
     return compliance_many(committees=[committee], as_of=as_of)[committee.pk]
 
 
+def current_board(body: Body) -> Committee | None:
+    """The body's board: its committee of kind board that has not been abolished."""
+    return body.committees.filter(kind=CommitteeKind.BOARD, abolished__isnull=True).first()
+
+
 def principal_committee(body_or_committee) -> Committee:
     """A committee as it is; a body as its board (what officers mean by 'the ICB')."""
     if isinstance(body_or_committee, Committee):
         return body_or_committee
-    board = body_or_committee.committees.filter(
-        kind=CommitteeKind.BOARD, abolished__isnull=True
-    ).first()
+    board = current_board(body_or_committee)
     if board is None:
         raise Committee.DoesNotExist(f"{body_or_committee} has no board")
     return board

@@ -36,7 +36,6 @@ from core.db import DateRange
 from core.models import ApiToken
 from core.services import api_token_create, api_token_revoke, integrity_error_message
 
-DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y, H:i"
 EMPTY = "—"
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from bodies.models import Body, Organisation
 from committees.models import Committee, Seat
+from core.dates import en_gb
 from core.db import end_not_before_start, period_of
 from memberships.models import Membership, Person
 
@@ -74,7 +75,7 @@ class Meeting(models.Model):
 
     def __str__(self):
         title = f" ({self.title})" if self.title else ""
-        return f"{self.committee.name}, {self.date.day} {self.date:%B %Y}{title}"
+        return f"{self.committee.name}, {en_gb(self.date)}{title}"
 
     def get_absolute_url(self):
         return reverse("admin:decisions_meeting_change", args=[self.pk])

@@ -17,6 +17,7 @@ from bodies.models import Body, BodyKind, IntegratedCareSystem, Organisation, Or
 from bodies.models import PlaceGovernanceOption as Option
 from committees.models import Committee, CommitteeKind, Seat, StandingOrders
 from core.dates import add_months
+from core.db import in_force_on as core_in_force_on
 from decisions.models import (
     Attendance,
     AttendanceStatus,
@@ -207,7 +208,8 @@ def decision_outcome(decision: Decision) -> DecisionOutcome:
 
 
 def in_force_on(day: datetime.date) -> Q:
-    return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day))
+    """Rows whose ``start``/``end`` period covers ``day``."""
+    return core_in_force_on(day, "start", "end")
 
 
 @dataclass(frozen=True)
@@ -516,8 +518,7 @@ def published_register(*, body: Body, as_of: datetime.date) -> PublishedRegister
 
     interests, nil_returns = defaultdict(list), {}
     for declaration in (
-        InterestDeclaration.objects.filter(person_id__in=people, start__lte=as_of)
-        .filter(Q(end__isnull=True) | Q(end__gte=as_of))
+        InterestDeclaration.objects.filter(in_force_on(as_of), person_id__in=people)
         .select_related("organisation")
         .order_by("start", "pk")
     ):

@@ -1,7 +1,5 @@
-import datetime
-
 from django.contrib import admin
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
@@ -12,26 +10,17 @@ from core.admin import (
     date_column,
     format_date,
 )
+from core.services import constraint_messages
 from memberships.models import Membership, Person
+from memberships.rules import overlapping, overlaps
+from memberships.selectors import held_on
 
 ONE_HOLDER_PER_SEAT = "memberships_membership_one_holder_per_seat"
 ONE_SEAT_PER_COMMITTEE = "memberships_membership_one_seat_per_committee"
 
 
 def constraint_message(name: str) -> str:
-    constraint = next(c for c in Membership._meta.constraints if c.name == name)
-    return str(constraint.get_violation_error_message())
-
-
-def overlaps(start, end, other_start, other_end) -> bool:
-    """Whether two inclusive date ranges share a day; no end runs for ever."""
-    last = datetime.date.max
-    return start <= (other_end or last) and other_start <= (end or last)
-
-
-def overlapping(start, end) -> Q:
-    condition = Q(end__isnull=True) | Q(end__gte=start)
-    return condition & Q(start__lte=end) if end else condition
+    return constraint_messages()[name]
 
 
 class MembershipInlineFormSet(BaseInlineFormSet):
@@ -118,9 +107,7 @@ class PersonMembershipInline(admin.TabularInline):
 def current_memberships(day) -> Prefetch:
     return Prefetch(
         "memberships",
-        queryset=Membership.objects.filter(start__lte=day)
-        .filter(Q(end__isnull=True) | Q(end__gte=day))
-        .select_related("seat__committee"),
+        queryset=Membership.objects.filter(held_on(day)).select_related("seat__committee"),
         to_attr="memberships_today",
     )
 

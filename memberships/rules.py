@@ -7,6 +7,7 @@ all refuse the same things with the same words.
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from core.dates import en_gb
 
@@ -35,3 +36,15 @@ def check_seat_open_on(seat, start: datetime.date) -> None:
                 "its seats cannot take new members after that."
             }
         )
+
+
+def overlaps(start, end, other_start, other_end) -> bool:
+    """Whether two inclusive date ranges share a day; no end runs for ever (R22)."""
+    last = datetime.date.max
+    return start <= (other_end or last) and other_start <= (end or last)
+
+
+def overlapping(start, end) -> Q:
+    """Memberships whose dates share a day with ``start``..``end`` (R22)."""
+    condition = Q(end__isnull=True) | Q(end__gte=start)
+    return condition & Q(start__lte=end) if end else condition

@@ -30,16 +30,26 @@ def membership_start(
     start: datetime.date,
     status: str = MembershipStatus.SUBSTANTIVE,
     on_behalf_of: Organisation | None = None,
+    end: datetime.date | None = None,
+    end_reason: str = "",
     by=None,
 ) -> Membership:
     """Appoint ``person`` to ``seat`` from ``start`` (R22, R23).
 
     Refused before the seat was established, after it or its committee was abolished,
     and while the seat has another holder or the person another seat on the committee.
+    A past or planned appointment comes with its ``end`` and ``end_reason``, so that it is
+    checked against the seat's other holders over its real dates.
     """
     seat = Seat.objects.select_related("committee").get(pk=seat.pk)
     membership = Membership(
-        seat=seat, person=person, start=start, status=status, on_behalf_of=on_behalf_of
+        seat=seat,
+        person=person,
+        start=start,
+        status=status,
+        on_behalf_of=on_behalf_of,
+        end=end,
+        end_reason=end_reason,
     )
     return save_validated(membership, by=by)
 

@@ -88,13 +88,6 @@ class ChecklistTemplateItem(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def offset_label(self) -> str:
-        if self.offset_days == 0:
-            return "on go-live"
-        side = "before" if self.offset_days < 0 else "after"
-        return f"{abs(self.offset_days)} days {side} go-live"
-
 
 DONE_NEEDS_DATE_AND_EVIDENCE = (
     "A milestone has a completed date when, and only when, it is done; a done milestone "

@@ -18,13 +18,12 @@ from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from bodies.models import IntegratedCareSystem
-from committees.models import Committee, Seat
+from bodies.selectors import vacant_seats
 from committees.selectors import committees_in_scope, compliance_many
 from core.dates import add_months, en_gb
-from core.db import in_force_on
 from decisions.models import InterestDeclaration
 from memberships.models import Membership, Person
-from memberships.selectors import held_on, terms_ending
+from memberships.selectors import terms_ending
 from reminders.models import (
     OPEN_STATUSES,
     DeliveryPreference,
@@ -250,11 +249,8 @@ def term_reminders(
 
 def vacant_seat_ids(committees, as_of) -> set[int]:
     """Seats in force on ``as_of`` with no holder that day (one query)."""
-    holder = Membership.objects.filter(held_on(as_of), seat_id=OuterRef("pk"))
     return set(
-        Seat.objects.filter(in_force_on(as_of), committee__in=committees)
-        .filter(~Exists(holder))
-        .values_list("pk", flat=True)
+        vacant_seats(as_of=as_of).filter(committee__in=committees).values_list("pk", flat=True)
     )
 
 
@@ -284,7 +280,7 @@ def vacancy_reminders(
                     topic=Topic.VACANCY,
                     frequency=frequency,
                     recipient=lead,
-                    title=f"{committee_label(committee)}: {finding.message}",
+                    title=f"{committee}: {finding.message}",
                     detail=f"{committee.body.ics.name}: a vacancy breaks {finding.rule} "
                     f"({finding.severity} rule) on {en_gb(today)}.",
                     link=reverse("admin:committees_committee_composition", args=[committee.pk]),
@@ -292,11 +288,6 @@ def vacancy_reminders(
                 )
             )
     return reminders
-
-
-def committee_label(committee: Committee) -> str:
-    body = committee.body.name
-    return committee.name if committee.name == body else f"{committee.name} ({body})"
 
 
 def week_start(day: datetime.date) -> datetime.date:

@@ -60,6 +60,30 @@ def milestone_complete(
     return save_validated(milestone, by=by)
 
 
+COMPLETION_FIELDS = ("completed_on", "evidence_url", "evidence_note")
+
+
+def milestone_update(*, milestone: Milestone, by=None, **changes) -> Milestone:
+    """Change a milestone's fields; marking it done goes through :func:`milestone_complete`."""
+    with transaction.atomic(), audit_context(by):
+        if changes.get("status") == Status.DONE and milestone.status != Status.DONE:
+            changes.pop("status")
+            completion = {name: changes.pop(name) for name in COMPLETION_FIELDS if name in changes}
+            for name, value in changes.items():
+                setattr(milestone, name, value)
+            return milestone_complete(
+                milestone=milestone,
+                # Missing, the model refuses it with a message on ``completed_on`` (R31).
+                completed_on=completion.get("completed_on"),
+                evidence_url=completion.get("evidence_url", ""),
+                evidence_note=completion.get("evidence_note", ""),
+                by=by,
+            )
+        for name, value in changes.items():
+            setattr(milestone, name, value)
+        return save_validated(milestone, by=by)
+
+
 def checklist_apply(*, template: ChecklistTemplate, ics, by=None) -> list[Milestone]:
     """Create the system's milestones from a checklist, due relative to its go-live date.
 

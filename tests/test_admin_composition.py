@@ -110,3 +110,19 @@ def test_built_in_rule_sets_are_readable_but_not_editable(officer_client):
     page = officer_client.get(url)
     assert page.status_code == 200 and "local authority partner member" in page.content.decode()
     assert officer_client.post(url, {"name": "Changed"}).status_code == 403
+
+
+def test_a_body_added_in_the_admin_gets_its_board(officer_client):
+    from bodies.models import Body
+    from tests.factories import IntegratedCareSystemFactory
+
+    ics = IntegratedCareSystemFactory()
+    url = reverse("admin:bodies_body_add")
+    data = {"ics": ics.pk, "name": "Riverside place", "kind": "place_partnership"}
+    for inline in officer_client.get(url).context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data |= {management.add_prefix(k): v for k, v in management.initial.items()}
+    response = officer_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    body = Body.objects.get(name="Riverside place")
+    assert [(c.name, c.kind) for c in body.committees.all()] == [("Riverside place Board", "board")]

@@ -519,3 +519,24 @@ def test_a_duplicate_slipping_past_validation_gets_the_constraints_message(
     assert refusal(excinfo) == [constraint_messages()[constraint]]
     # The refusal rolled back to a savepoint, so the request can carry on.
     assert Committee.objects.filter(pk=committee.pk).exists()
+
+
+def test_membership_start_records_a_past_appointment_with_its_end_and_checks_those_dates_r22():
+    seat = SeatFactory()
+    MembershipFactory(seat=seat, start=datetime.date(2024, 1, 1))
+    past = membership_start(
+        seat=seat,
+        person=PersonFactory(),
+        start=datetime.date(2022, 7, 1),
+        end=datetime.date(2023, 12, 31),
+        end_reason=EndReason.TERM_EXPIRED,
+    )
+    assert (past.end, past.end_reason) == (datetime.date(2023, 12, 31), EndReason.TERM_EXPIRED)
+    with pytest.raises(ValidationError, match="at most one holder"):
+        membership_start(
+            seat=seat,
+            person=PersonFactory(),
+            start=datetime.date(2023, 6, 1),
+            end=datetime.date(2024, 6, 1),
+            end_reason=EndReason.RESIGNED,
+        )

@@ -9,7 +9,6 @@ from rest_framework import serializers
 
 from committees.models import Seat
 from core.api.serializers import LabelledSerializer, RegistrySerializer, StrictSerializer
-from core.services import save_validated
 from memberships.models import EndReason, Membership, MembershipStatus, Person
 from memberships.selectors import membership_term_end
 from memberships.services import membership_start, person_create
@@ -127,13 +126,7 @@ class MembershipSerializer(RegistrySerializer):
         return membership_term_end(membership)
 
     def create_object(self, validated_data, *, by):
-        if validated_data.get("end") is None and not validated_data.get("end_reason"):
-            validated_data.pop("end", None)
-            validated_data.pop("end_reason", None)
-            return membership_start(by=by, **validated_data)
-        # A past (or planned) appointment with its end: saved whole, so that it is checked
-        # against the seat's other holders over its real dates, not as an open-ended term.
-        return save_validated(Membership(**validated_data), by=by)
+        return membership_start(by=by, **validated_data)
 
 
 class MembershipEndSerializer(StrictSerializer):

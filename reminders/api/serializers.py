@@ -5,12 +5,10 @@ from rest_framework import serializers
 
 from bodies.models import Body, IntegratedCareSystem
 from core.api.serializers import RegistrySerializer
-from core.services import audit_context, save_validated
+from core.services import audit_context
 from memberships.models import Person
-from reminders.models import Milestone, Status
-from reminders.services import milestone_complete, milestone_create
-
-COMPLETION_FIELDS = ("completed_on", "evidence_url", "evidence_note")
+from reminders.models import Milestone
+from reminders.services import COMPLETION_FIELDS, milestone_create, milestone_update
 
 
 class MilestoneSerializer(RegistrySerializer):
@@ -72,36 +70,10 @@ class MilestoneSerializer(RegistrySerializer):
         }
         with transaction.atomic(), audit_context(by):
             milestone = milestone_create(by=by, **validated_data)
-            if progress:
-                milestone = self._progress(milestone, progress, by=by)
-        return milestone
+            return (
+                milestone_update(milestone=milestone, by=by, **progress) if progress else milestone
+            )
 
     def update(self, instance, validated_data):
-        if validated_data.get("status") != Status.DONE or instance.status == Status.DONE:
-            return super().update(instance, validated_data)
         by = validated_data.pop("by", None)
-        with transaction.atomic(), audit_context(by):
-            progress = {
-                name: validated_data.pop(name)
-                for name in ("status", *COMPLETION_FIELDS)
-                if name in validated_data
-            }
-            for name, value in validated_data.items():
-                setattr(instance, name, value)
-            return self._progress(instance, progress, by=by)
-
-    @staticmethod
-    def _progress(milestone, progress: dict, *, by):
-        """Apply a status and evidence; completion goes through ``milestone_complete``."""
-        if progress.get("status") == Status.DONE:
-            return milestone_complete(
-                milestone=milestone,
-                # Missing, the model refuses it with a message on ``completed_on`` (R31).
-                completed_on=progress.get("completed_on"),
-                evidence_url=progress.get("evidence_url", ""),
-                evidence_note=progress.get("evidence_note", ""),
-                by=by,
-            )
-        for name, value in progress.items():
-            setattr(milestone, name, value)
-        return save_validated(milestone, by=by)
+        return milestone_update(milestone=instance, by=by, **validated_data)
