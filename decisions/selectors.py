@@ -569,3 +569,25 @@ def published_register(*, body: Body, as_of: datetime.date) -> PublishedRegister
         for pk, person in people.items()
     )
     return PublishedRegister(body=body.name, as_of=as_of, entries=entries)
+
+
+def delegation_systems(delegation: Delegation) -> set[int]:
+    """The systems a delegation reaches: its parties' and the delegating organisation's."""
+    ics_ids = set()
+    for party in (
+        delegation.from_body,
+        delegation.from_committee,
+        delegation.to_body,
+        delegation.to_committee,
+        delegation.to_seat,
+    ):
+        if party is not None:
+            ics_ids.add(party.ics_id)
+    if delegation.from_organisation_id:
+        ics_ids |= set(
+            IntegratedCareSystem.objects.filter(
+                Q(icb_id=delegation.from_organisation_id)
+                | Q(organisations=delegation.from_organisation_id)
+            ).values_list("pk", flat=True)
+        )
+    return ics_ids

@@ -13,9 +13,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 
-from bodies.models import Body, IntegratedCareSystem, Organisation
+from bodies.models import Body, Organisation
 from committees.models import Committee, Seat, StandingOrders
 from core.dates import en_gb
 from core.services import audit_context, save_validated
@@ -41,6 +40,7 @@ from decisions.selectors import (
     covers,
     decision_facts,
     delegation_graph,
+    delegation_systems,
     step_of,
     suggested_conflicts,
 )
@@ -413,27 +413,6 @@ def function_holding_record(
     return save_validated(holding, by=by)
 
 
-def _systems_of(delegation: Delegation) -> set[int]:
-    ics_ids = set()
-    for party in (
-        delegation.from_body,
-        delegation.from_committee,
-        delegation.to_body,
-        delegation.to_committee,
-        delegation.to_seat,
-    ):
-        if party is not None:
-            ics_ids.add(party.ics_id)
-    if delegation.from_organisation_id:
-        ics_ids |= set(
-            IntegratedCareSystem.objects.filter(
-                Q(icb_id=delegation.from_organisation_id)
-                | Q(organisations=delegation.from_organisation_id)
-            ).values_list("pk", flat=True)
-        )
-    return ics_ids
-
-
 def validate_delegation(delegation: Delegation) -> None:
     """Refuse a delegation of a function the delegator does not hold on its start date,
     an onward delegation the delegation to the delegator does not allow, one beyond that
@@ -447,7 +426,7 @@ def validate_delegation(delegation: Delegation) -> None:
         ).select_related("body"),
         "seats": Seat.objects.filter(pk=delegation.to_seat_id).select_related("committee__body"),
     }
-    graph = delegation_graph(ics_ids=_systems_of(delegation), **parties)
+    graph = delegation_graph(ics_ids=delegation_systems(delegation), **parties)
     step = step_of(delegation)
     problems, relies_on = graph.new_delegation_problems(step)
     if problems:

@@ -39,7 +39,7 @@ from decisions.models import (
     Part,
     Vote,
 )
-from decisions.selectors import DELEGATION_RELATIONS, decision_outcomes
+from decisions.selectors import DELEGATION_RELATIONS, decision_outcomes, delegation_systems
 from decisions.services import delegation_end
 from memberships.models import Membership
 
@@ -157,20 +157,9 @@ class DelegationViewSet(RegistryViewSet):
     http_method_names = CREATE_AND_DELETE
     changing_actions = ("end",)
 
-    @staticmethod
-    def systems_of(delegation) -> set[int]:
-        parties = (
-            delegation.from_body,
-            delegation.from_committee,
-            delegation.to_body,
-            delegation.to_committee,
-            delegation.to_seat,
-        )
-        return {party.ics_id for party in parties if party is not None}
-
     def may_change(self, access, delegation) -> bool:
         # A delegation between systems is changed only by an officer of all of them.
-        systems = self.systems_of(delegation)
+        systems = delegation_systems(delegation)
         return access.superuser or (bool(systems) and all(map(access.administers, systems)))
 
     def may_create(self, access, validated_data) -> bool:
