@@ -57,6 +57,18 @@ class Access:
             return True
         return ics_id is not None and ics_id in self.administered
 
+    def administers_any(self, ics_ids, *, officer_if_none: bool = False) -> bool:
+        """Whether the caller administers one of the systems a person sits in.
+
+        A person with no seat yet (just recorded, about to be appointed) belongs to no
+        system: any officer may complete their record when ``officer_if_none``, and
+        otherwise only a superuser sees what is private to a system.
+        """
+        systems = set(ics_ids)
+        if not systems:
+            return self.is_officer if officer_if_none else self.superuser
+        return any(self.administers(ics_id) for ics_id in systems)
+
     def may(self, permission: str) -> bool:
         """A model-level permission (e.g. ``memberships.add_membership``), officers only."""
         return self.is_officer and self.user.has_perm(permission)

@@ -257,9 +257,8 @@ class InterestDeclarationSerializer(RegistrySerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        access = self.context["access"]
         systems = getattr(instance, "system_ids", None) or ()
-        if not (access.superuser or any(access.administers(pk) for pk in systems)):
+        if not self.context["access"].administers_any(systems):
             data["notes"] = None
         return data
 

@@ -201,17 +201,10 @@ class InterestDeclarationViewSet(RegistryViewSet):
         return queryset.filter(Exists(Membership.objects.filter(person=OuterRef("person"))))
 
     def may_change(self, access, declaration) -> bool:
-        systems = set(declaration.system_ids)
-        if not systems:
-            return access.is_officer
-        return any(access.administers(ics_id) for ics_id in systems)
+        return access.administers_any(declaration.system_ids, officer_if_none=True)
 
     def may_create(self, access, validated_data) -> bool:
-        systems = set(
-            Membership.objects.filter(person=validated_data["person"]).values_list(
-                "ics_id", flat=True
-            )
+        systems = Membership.objects.filter(person=validated_data["person"]).values_list(
+            "ics_id", flat=True
         )
-        if not systems:
-            return access.is_officer
-        return any(access.administers(ics_id) for ics_id in systems)
+        return access.administers_any(systems, officer_if_none=True)

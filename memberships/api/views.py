@@ -51,12 +51,7 @@ class PersonViewSet(RegistryViewSet):
         return Q(Exists(seats)) | Q(Exists(meetings))
 
     def may_change(self, access, person) -> bool:
-        # A person belongs to the systems they hold seats in; someone with no seat yet
-        # (just recorded, about to be appointed) may be completed by any officer.
-        systems = set(person.system_ids)
-        if not systems:
-            return access.is_officer
-        return any(access.administers(ics_id) for ics_id in systems)
+        return access.administers_any(person.system_ids, officer_if_none=True)
 
     def may_create(self, access, validated_data) -> bool:
         return access.is_officer
