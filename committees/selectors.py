@@ -34,9 +34,7 @@ from memberships.selectors import SeatHolding, compositions, held_on
 
 
 def constitutions_in_force(as_of: datetime.date) -> Q:
-    return Q(effective_from__lte=as_of) & (
-        Q(effective_to__isnull=True) | Q(effective_to__gte=as_of)
-    )
+    return in_force_on(as_of, "effective_from", "effective_to")
 
 
 def applicable_requirements(

@@ -1,7 +1,6 @@
 """Filters shared by the FilterSets of every app (API lists and HTML lists alike)."""
 
 import django_filters
-from django.db.models import Q
 
 from core.db import in_force_on
 
@@ -46,7 +45,4 @@ class OpenOnFilter(IsoDateFilter):
     def filter(self, qs, value):
         if value in (None, ""):
             return qs
-        return qs.filter(
-            (Q(opened__isnull=True) | Q(opened__lte=value))
-            & (Q(closed__isnull=True) | Q(closed__gte=value))
-        )
+        return qs.filter(in_force_on(value, "opened", "closed"))

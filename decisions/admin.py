@@ -66,20 +66,16 @@ class ServiceCheckedForm(RegistryModelForm):
 
 class AttendanceForm(ServiceCheckedForm):
     def clean(self):
-        # As in the service: a member's seat is found from the meeting's date.
         data = super().clean()
         meeting = data.get("meeting") or (
             self.instance.meeting if self.instance.meeting_id else None
         )
         person = data.get("person")
-        if (
-            meeting is not None
-            and person is not None
-            and data.get("capacity") == Capacity.MEMBER
-            and not data.get("membership")
-        ):
-            data["membership"] = services.seat_at_meeting(person=person, meeting=meeting)
-            if data["membership"] is None:
+        if data.get("capacity") == Capacity.MEMBER and not data.get("membership"):
+            data["membership"] = services.member_seat(
+                meeting=meeting, person=person, capacity=Capacity.MEMBER, membership=None
+            )
+            if data["membership"] is None and meeting is not None and person is not None:
                 try:
                     services.validate_attendance(
                         Attendance(meeting=meeting, person=person, capacity=Capacity.MEMBER)

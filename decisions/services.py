@@ -96,6 +96,13 @@ def seat_at_meeting(*, person: Person, meeting: Meeting) -> Membership | None:
     return _seat_on(person.pk, meeting.committee_id, meeting.date)
 
 
+def member_seat(*, meeting, person, capacity: str, membership: Membership | None):
+    """A member's seat, found from the meeting's date when it is not given."""
+    if capacity == Capacity.MEMBER and membership is None and meeting and person:
+        return seat_at_meeting(person=person, meeting=meeting)
+    return membership
+
+
 def validate_attendance(attendance: Attendance) -> None:
     """Refuse attendance that the meeting's membership and standing orders do not allow."""
     meeting = Meeting.objects.select_related("committee").get(pk=attendance.meeting_id)
@@ -192,8 +199,9 @@ def attendance_record(
     A member's seat is found from the meeting's date when not given. Deputies only where
     the standing orders allow them; non-members attend or observe.
     """
-    if capacity == Capacity.MEMBER and membership is None:
-        membership = seat_at_meeting(person=person, meeting=meeting)
+    membership = member_seat(
+        meeting=meeting, person=person, capacity=capacity, membership=membership
+    )
     attendance = Attendance(
         meeting=meeting,
         person=person,
