@@ -85,7 +85,7 @@ def start_broker() -> None:
         say("Celery broker: the Redis at REDIS_URL")
         return
     result = subprocess.run(
-        [str(PYTHON), "-m", "reminders.local_redis", "start"],
+        [str(PYTHON), "-m", "ics_registry.local_redis", "start"],
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -120,7 +120,7 @@ def test(args) -> None:
 
 def stop_db(args) -> None:
     if not os.environ.get("REDIS_URL"):
-        run(PYTHON, "-m", "reminders.local_redis", "stop")
+        run(PYTHON, "-m", "ics_registry.local_redis", "stop")
     pgdata = ROOT / ".pgdata"
     if not (pgdata / "postmaster.pid").exists():
         say("the embedded PostgreSQL is not running")

@@ -25,7 +25,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from committees.selectors import compliance, compliance_many  # noqa: E402
+from memberships.selectors import compliance, compliance_many  # noqa: E402
 from tests.builders import compliant_icb  # noqa: E402
 
 AS_OF = datetime.date(2024, 6, 1)

@@ -1,27 +1,20 @@
-"""Writes for organisations and bodies.
+"""Writes for organisations.
 
-Every kind of body gets its own board when it is created, system groups included: seats
-exist only on committees, and a system group such as Somerset's People Board or the
-System Assurance Forum has members just as an ICB or a place partnership does. A
-body's board is the committee of kind ``board`` that holds the body's own seats, the
-ones its composition is checked against (R1, R19).
+Bodies are created by ``committees.services.body_create``: every body is created with its
+board, a committee.
 """
 
 from django.db import transaction
 
-from bodies.models import Body, IntegratedCareSystem, Organisation
-from committees.models import CommitteeKind
-from committees.services import committee_create
-from core.services import audit_context, database_errors_as_validation_errors, save_validated
-
-
-def board_name_for(body_name: str) -> str:
-    """The name of a body's board; a body already called a board is its own board.
-
-    NHS Somerset ICB has the NHS Somerset ICB Board; the Somerset Health and Wellbeing
-    Board's board is the Somerset Health and Wellbeing Board.
-    """
-    return body_name if body_name.lower().endswith("board") else f"{body_name} Board"
+from bodies.models import IntegratedCareSystem, Organisation, Region
+from core.services import (
+    audit_context,
+    database_errors_as_validation_errors,
+    record_delete,
+    record_update,
+    save_validated,
+)
+from core.writes import writes
 
 
 def organisation_create(*, name: str, kind: str, by=None, systems=(), **fields) -> Organisation:
@@ -35,45 +28,29 @@ def organisation_create(*, name: str, kind: str, by=None, systems=(), **fields) 
     return organisation
 
 
-def body_create(
-    *,
-    ics: IntegratedCareSystem,
-    name: str,
-    kind: str,
-    by=None,
-    board_name: str | None = None,
-    member_organisations=(),
-    convening_organisations=(),
-    **fields,
-) -> Body:
-    """Create a body of ``ics`` and its board, in one transaction.
-
-    The board shares the body's establishment and abolition dates. ``board_name``
-    overrides the name given by :func:`board_name_for`.
-    """
-    body = Body(ics=ics, name=name, kind=kind, **fields)
-    with transaction.atomic(), audit_context(by):
-        save_validated(body, by=by)
-        with database_errors_as_validation_errors():
-            if member_organisations:
-                body.member_organisations.set(member_organisations)
-            if convening_organisations:
-                body.convening_organisations.set(convening_organisations)
-        body_board_create(body=body, name=board_name, by=by)
-    return body
+def organisation_update(*, organisation: Organisation, by=None, **changes) -> Organisation:
+    return record_update(organisation, by=by, **changes)
 
 
-def body_board_create(*, body: Body, name: str | None = None, by=None):
-    """The board of a new body: every body decides through one (seats live on committees).
+def organisation_delete(*, organisation: Organisation, by=None) -> None:
+    """Delete an organisation recorded by mistake; one that is referred to is refused."""
+    record_delete(organisation, by=by)
 
-    It shares the body's establishment and abolition dates; ``name`` overrides the one
-    :func:`board_name_for` gives.
-    """
-    return committee_create(
-        body=body,
-        name=name or board_name_for(body.name),
-        kind=CommitteeKind.BOARD,
-        established=body.established,
-        abolished=body.abolished,
-        by=by,
-    )
+
+def region_update(*, region: Region, by=None, **changes) -> Region:
+    return record_update(region, by=by, **changes)
+
+
+def integrated_care_system_update(
+    *, integrated_care_system: IntegratedCareSystem, by=None, **changes
+) -> IntegratedCareSystem:
+    return record_update(integrated_care_system, by=by, **changes)
+
+
+# Regions and systems are national reference data (manage.py import_ods): corrected, never
+# added or removed by hand.
+writes(
+    Organisation, create=organisation_create, update=organisation_update, delete=organisation_delete
+)
+writes(Region, update=region_update)
+writes(IntegratedCareSystem, update=integrated_care_system_update)

@@ -1,17 +1,35 @@
-"""Writes for boards, committees and their seats."""
+"""Writes for bodies with their boards, committees and their seats.
 
-import datetime
+Every kind of body gets its own board when it is created, system groups included: seats
+exist only on committees, and a system group such as Somerset's People Board or the
+System Assurance Forum has members just as an ICB or a place partnership does. A
+body's board is the committee of kind ``board`` that holds the body's own seats, the
+ones its composition is checked against (R1, R19). Abolishing a seat ends its holder's
+membership, so ``seat_abolish`` is a service of ``memberships``.
+"""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 
-from bodies.models import Body
-from committees.models import Committee, Participation, Seat
-from core.dates import en_gb
-from core.services import audit_context, database_errors_as_validation_errors, save_validated
-from memberships.models import EndReason
-from memberships.services import membership_end
+from bodies.models import Body, IntegratedCareSystem
+from committees.models import (
+    Committee,
+    CommitteeKind,
+    Constitution,
+    Participation,
+    QuorumCondition,
+    Requirement,
+    Seat,
+    StandingOrders,
+)
+from core.services import (
+    audit_context,
+    database_errors_as_validation_errors,
+    record_create,
+    record_delete,
+    record_update,
+    save_validated,
+)
+from core.writes import writes
 
 
 def committee_create(
@@ -45,30 +63,174 @@ def seat_create(
     return seat
 
 
-def seat_abolish(*, seat: Seat, on: datetime.date, by=None) -> Seat:
-    """Abolish ``seat`` on ``on`` (its last day) and end its holder's membership that day.
+def board_name_for(body_name: str) -> str:
+    """The name of a body's board; a body already called a board is its own board.
 
-    An appointment starting after ``on`` is refused rather than silently removed: the
-    officer decides whether it was a mistake or belongs on another seat.
+    NHS Somerset ICB has the NHS Somerset ICB Board; the Somerset Health and Wellbeing
+    Board's board is the Somerset Health and Wellbeing Board.
+    """
+    return body_name if body_name.lower().endswith("board") else f"{body_name} Board"
+
+
+def body_create(
+    *,
+    ics: IntegratedCareSystem,
+    name: str,
+    kind: str,
+    by=None,
+    board_name: str | None = None,
+    member_organisations=(),
+    convening_organisations=(),
+    **fields,
+) -> Body:
+    """Create a body of ``ics`` and its board, in one transaction.
+
+    The board shares the body's establishment and abolition dates. ``board_name``
+    overrides the name given by :func:`board_name_for`.
+    """
+    body = Body(ics=ics, name=name, kind=kind, **fields)
+    with transaction.atomic(), audit_context(by):
+        save_validated(body, by=by)
+        with database_errors_as_validation_errors():
+            if member_organisations:
+                body.member_organisations.set(member_organisations)
+            if convening_organisations:
+                body.convening_organisations.set(convening_organisations)
+        body_board_create(body=body, name=board_name, by=by)
+    return body
+
+
+def body_board_create(*, body: Body, name: str | None = None, by=None):
+    """The board of a new body: every body decides through one (seats live on committees).
+
+    It shares the body's establishment and abolition dates; ``name`` overrides the one
+    :func:`board_name_for` gives.
+    """
+    return committee_create(
+        body=body,
+        name=name or board_name_for(body.name),
+        kind=CommitteeKind.BOARD,
+        established=body.established,
+        abolished=body.abolished,
+        by=by,
+    )
+
+
+def body_update(*, body: Body, by=None, **changes) -> Body:
+    """Change a body's details; abolishing it is ``memberships.services.body_abolish``."""
+    return record_update(body, by=by, **changes)
+
+
+def body_delete(*, body: Body, by=None) -> None:
+    """Delete a body recorded by mistake, with the empty board its creation made.
+
+    A body with seats (or committees beyond its board) is refused: its history is kept;
+    abolish it instead.
     """
     with transaction.atomic(), audit_context(by):
-        locked = Seat.objects.select_for_update().get(pk=seat.pk)
-        if locked.abolished is not None:
-            raise ValidationError(f"This seat was already abolished on {en_gb(locked.abolished)}.")
-        locked.abolished = on
-        # The seat's own refusals (abolished before established) read better than the
-        # membership errors they would otherwise surface as.
-        locked.full_clean()
-        later = locked.memberships.filter(start__gt=on).order_by("start").first()
-        if later is not None:
-            raise ValidationError(
-                f"{later.person_name} is appointed to this seat from "
-                f"{en_gb(later.start)}, after it is abolished on {en_gb(on)}: "
-                "end or remove that appointment first."
-            )
-        running = locked.memberships.filter(Q(end__isnull=True) | Q(end__gt=on))
-        for membership in running:
-            membership_end(membership=membership, end=on, reason=EndReason.SEAT_ABOLISHED, by=by)
-        save_validated(locked, by=by)
-    seat.refresh_from_db()
-    return seat
+        for committee in body.committees.filter(kind=CommitteeKind.BOARD, seats__isnull=True):
+            committee_delete(committee=committee, by=by)
+        record_delete(body, by=by)
+
+
+def committee_update(*, committee: Committee, by=None, **changes) -> Committee:
+    """Change a committee's details; abolishing it is ``memberships.services``'s."""
+    return record_update(committee, by=by, **changes)
+
+
+def committee_delete(*, committee: Committee, by=None) -> None:
+    """Delete a committee recorded by mistake; one with seats is refused (abolish it)."""
+    record_delete(committee, by=by)
+
+
+def seat_update(*, seat: Seat, by=None, **changes) -> Seat:
+    """Change a seat's details; abolishing it is ``memberships.services.seat_abolish``."""
+    return record_update(seat, by=by, **changes)
+
+
+def seat_delete(*, seat: Seat, by=None) -> None:
+    """Delete a seat recorded by mistake; one that was ever held is refused (abolish it)."""
+    record_delete(seat, by=by)
+
+
+def constitution_create(*, by=None, **fields) -> Constitution:
+    return record_create(Constitution, by=by, **fields)
+
+
+def constitution_update(*, constitution: Constitution, by=None, **changes) -> Constitution:
+    return record_update(constitution, by=by, **changes)
+
+
+def constitution_delete(*, constitution: Constitution, by=None) -> None:
+    record_delete(constitution, by=by)
+
+
+def requirement_create(*, by=None, **fields) -> Requirement:
+    return record_create(Requirement, by=by, **fields)
+
+
+def requirement_update(*, requirement: Requirement, by=None, **changes) -> Requirement:
+    return record_update(requirement, by=by, **changes)
+
+
+def requirement_delete(*, requirement: Requirement, by=None) -> None:
+    record_delete(requirement, by=by)
+
+
+def standing_orders_create(*, by=None, **fields) -> StandingOrders:
+    return record_create(StandingOrders, by=by, **fields)
+
+
+def standing_orders_update(
+    *, standing_orders: StandingOrders, by=None, **changes
+) -> StandingOrders:
+    return record_update(standing_orders, by=by, **changes)
+
+
+def standing_orders_delete(*, standing_orders: StandingOrders, by=None) -> None:
+    record_delete(standing_orders, by=by)
+
+
+def quorum_condition_create(*, by=None, **fields) -> QuorumCondition:
+    return record_create(QuorumCondition, by=by, **fields)
+
+
+def quorum_condition_update(
+    *, quorum_condition: QuorumCondition, by=None, **changes
+) -> QuorumCondition:
+    return record_update(quorum_condition, by=by, **changes)
+
+
+def quorum_condition_delete(*, quorum_condition: QuorumCondition, by=None) -> None:
+    record_delete(quorum_condition, by=by)
+
+
+ABOLISH = {"abolished": "abolish"}
+writes(Body, create=body_create, update=body_update, delete=body_delete, lifecycle=ABOLISH)
+writes(
+    Committee,
+    create=committee_create,
+    update=committee_update,
+    delete=committee_delete,
+    lifecycle=ABOLISH,
+)
+writes(Seat, create=seat_create, update=seat_update, delete=seat_delete, lifecycle=ABOLISH)
+writes(
+    Constitution,
+    create=constitution_create,
+    update=constitution_update,
+    delete=constitution_delete,
+)
+writes(Requirement, create=requirement_create, update=requirement_update, delete=requirement_delete)
+writes(
+    StandingOrders,
+    create=standing_orders_create,
+    update=standing_orders_update,
+    delete=standing_orders_delete,
+)
+writes(
+    QuorumCondition,
+    create=quorum_condition_create,
+    update=quorum_condition_update,
+    delete=quorum_condition_delete,
+)

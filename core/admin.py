@@ -35,6 +35,7 @@ from core.dates import en_gb
 from core.db import DateRange
 from core.models import ApiToken
 from core.services import api_token_create, api_token_revoke, integrity_error_message
+from core.writes import writes_for
 
 DATETIME_FORMAT = "j F Y, H:i"
 EMPTY = "—"
@@ -306,7 +307,10 @@ class DatabaseRefusalMixin:
                 return super().changeform_view(request, object_id, form_url, extra_context)
         except IntegrityError as exc:
             request.database_refusal = integrity_error_message(exc)
-            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            # A service refused what the form allowed (a rule on other rows, a lifecycle).
+            request.database_refusal = " ".join(exc.messages)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
@@ -364,7 +368,105 @@ class RegistryModelForm(forms.ModelForm):
         return cleaned_data
 
 
-class RegistryModelAdmin(AuditHistoryMixin, DatabaseRefusalMixin, admin.ModelAdmin):
+def form_values(form, names) -> dict:
+    """The cleaned values of a model form's fields among ``names`` that the model has."""
+    opts = form._meta.model._meta
+    model_fields = {f.name for f in opts.get_fields() if f.concrete or f.many_to_many}
+    return {
+        name: form.cleaned_data[name]
+        for name in names
+        if name in model_fields and name in form.cleaned_data and name != opts.pk.name
+    }
+
+
+class ServiceWritesMixin:
+    """The admin saves and deletes through the model's services (``core.writes``).
+
+    Adding calls the create service, changing the update service with the fields the
+    officer changed, deleting the delete service (no delete service: no delete
+    permission); inline rows go through their own model's services. Lifecycle fields are
+    read-only once the record exists: their admin actions change them.
+    """
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields += [name for name in writes_for(self.model).lifecycle if name not in fields]
+        return fields
+
+    def has_add_permission(self, request, *args):
+        return writes_for(self.model).create is not None and super().has_add_permission(
+            request, *args
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return writes_for(self.model).delete is not None and super().has_delete_permission(
+            request, obj
+        )
+
+    def save_model(self, request, obj, form, change):
+        writes = writes_for(self.model)
+        if change:
+            changed = form_values(form, form.changed_data)
+            if changed:
+                writes.do_update(obj, by=request.user, **changed)
+            return
+        created = writes.do_create(by=request.user, **form_values(form, form.fields))
+        adopt(obj, created)
+
+    def save_related(self, request, form, formsets, change):
+        # Many-to-many fields went to the service with the rest (save_model).
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        save_inline_rows(formset, by=request.user)
+
+    def delete_model(self, request, obj):
+        writes_for(self.model).do_delete(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        writes = writes_for(self.model)
+        with transaction.atomic():
+            for obj in queryset:
+                writes.do_delete(obj, by=request.user)
+
+
+def adopt(obj, created) -> None:
+    """Make the admin's unsaved ``obj`` the row a create service saved."""
+    obj.__dict__.update(
+        {k: v for k, v in created.__dict__.items() if k != "_state"},
+    )
+    obj._state.adding = False
+    obj._state.db = created._state.db
+
+
+def save_inline_rows(formset, *, by) -> None:
+    """Save an inline formset row by row through its model's services."""
+    writes = writes_for(formset.model)
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    parent = {formset.fk.name: formset.instance}
+    for row in formset.initial_forms:
+        if formset.can_delete and formset._should_delete_form(row):
+            if row.instance.pk is not None:
+                writes.do_delete(row.instance, by=by)
+                formset.deleted_objects.append(row.instance)
+            continue
+        changed = form_values(row, row.changed_data)
+        if changed:
+            writes.do_update(row.instance, by=by, **changed)
+            formset.changed_objects.append((row.instance, list(changed)))
+    for row in formset.extra_forms:
+        if not row.has_changed() or (formset.can_delete and formset._should_delete_form(row)):
+            continue
+        created = writes.do_create(by=by, **form_values(row, row.fields), **parent)
+        adopt(row.instance, created)
+        formset.new_objects.append(row.instance)
+
+
+class RegistryModelAdmin(
+    ServiceWritesMixin, AuditHistoryMixin, DatabaseRefusalMixin, admin.ModelAdmin
+):
     """Base admin for every registry model.
 
     ``str_select_related`` names the relations the model's ``__str__`` reads, so every

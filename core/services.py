@@ -17,6 +17,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from core.models import ApiToken
+from core.writes import writes
 
 # Multi-column foreign keys added by migrations (core.db.AddCompositeForeignKey):
 # Django does not know them, so their messages live here.
@@ -78,6 +79,46 @@ def save_validated(instance: models.Model, *, by=None, exclude=None) -> models.M
     return instance
 
 
+# -- the plain update and delete most models' services call --------------------------------
+
+
+def record_create(model, *, by=None, **fields) -> models.Model:
+    """Create a ``model`` from ``fields`` (many-to-many fields included), validated."""
+    many = {f.name for f in model._meta.many_to_many}
+    links = {name: fields.pop(name) for name in list(fields) if name in many}
+    instance = model(**fields)
+    return record_update(instance, by=by, **links)
+
+
+def record_update(instance: models.Model, *, by=None, **changes) -> models.Model:
+    """Set ``changes`` (many-to-many fields included), validate and save, atomically."""
+    many = {f.name for f in instance._meta.many_to_many}
+    links = {name: changes.pop(name) for name in list(changes) if name in many}
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    with transaction.atomic(), audit_context(by):
+        save_validated(instance, by=by)
+        if links:
+            with database_errors_as_validation_errors():
+                for name, targets in links.items():
+                    getattr(instance, name).set(targets)
+    return instance
+
+
+def record_delete(instance: models.Model, *, by=None) -> None:
+    """Delete ``instance``, audited; a row others still depend on is refused clearly."""
+    with transaction.atomic(), audit_context(by):
+        try:
+            with database_errors_as_validation_errors():
+                instance.delete()
+        except (models.ProtectedError, models.RestrictedError) as exc:
+            names = sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects})
+            raise ValidationError(
+                f"This {instance._meta.verbose_name} cannot be deleted while "
+                f"{', '.join(names)} records depend on it."
+            ) from exc
+
+
 # -- API tokens ---------------------------------------------------------------------------
 
 API_TOKEN_SCHEME = "icsr"
@@ -113,3 +154,11 @@ def api_token_revoke(*, token, by=None):
         raise ValidationError("This token is already revoked.")
     token.revoked_at = timezone.now()
     return save_validated(token, by=by)
+
+
+def api_token_update(*, api_token, by=None, **changes):
+    """Rename a token or change its expiry; revoking is :func:`api_token_revoke`."""
+    return record_update(api_token, by=by, **changes)
+
+
+writes(ApiToken, update=api_token_update, lifecycle={"revoked_at": "revoke"})

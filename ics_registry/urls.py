@@ -7,10 +7,10 @@ admin.site.site_title = "ICS Governance Registry"
 admin.site.index_title = "Governance of England's Integrated Care Systems"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="bodies:system_list", permanent=False)),
-    path("systems/", include("bodies.urls")),
+    path("", RedirectView.as_view(pattern_name="publishing:system_list", permanent=False)),
+    path("systems/", include("publishing.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("core.api.urls")),
+    path("api/v1/", include("ics_registry.api_urls")),
     # Private milestone calendars (iCalendar), by secret token.
     path("", include("reminders.urls")),
 ]

@@ -1,8 +1,22 @@
+"""The admin of people and memberships, and of the bodies, boards, committees and seats
+whose pages show who holds the seats (composition and compliance on a date, changes of
+holder): those pages need this app's facts, so they are registered here."""
+
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
+from bodies.models import Body
+from committees.models import Committee, Seat
+from committees.selectors import current_board
+from committees.services import body_board_create
 from core.admin import (
     RegistryModelAdmin,
     RegistryTabularInline,
@@ -10,10 +24,11 @@ from core.admin import (
     date_column,
     format_date,
 )
+from core.forms import AsOfForm
 from core.services import constraint_messages
 from memberships.models import Membership, Person
 from memberships.rules import overlapping, overlaps
-from memberships.selectors import held_on
+from memberships.selectors import body_timeline, compliance, composition, held_on, seat_timeline
 
 ONE_HOLDER_PER_SEAT = "memberships_membership_one_holder_per_seat"
 ONE_SEAT_PER_COMMITTEE = "memberships_membership_one_seat_per_committee"
@@ -200,3 +215,288 @@ class MembershipAdmin(RegistryModelAdmin):
         if membership.end is None:
             return f"From {format_date(membership.start)}"
         return f"{format_date(membership.start)} to {format_date(membership.end)} (inclusive)"
+
+
+class CommitteeInline(RegistryTabularInline):
+    model = Committee
+    fields = ["name", "kind", "parent", "established", "abolished"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Body)
+class BodyAdmin(RegistryModelAdmin):
+    list_display = [
+        "name",
+        "ics",
+        "kind",
+        "governance_option",
+        "lead_provider",
+        "established_on",
+        "abolished_on",
+    ]
+    str_select_related = ("ics",)
+    list_select_related = ["ics", "lead_provider"]
+    list_filter = [
+        ("ics", admin.RelatedFieldListFilter),
+        "kind",
+        "ics__region",
+        current_or_ended_filter("abolished", ended_label="Abolished"),
+    ]
+    search_fields = [
+        "name",
+        "ics__name",
+        "ics__code",
+        "lead_provider__name",
+        "lead_provider__ods_code",
+    ]
+    autocomplete_fields = [
+        "ics",
+        "lead_provider",
+        "member_organisations",
+        "convening_organisations",
+    ]
+    fieldsets = [
+        (None, {"fields": ["ics", "name", "kind", "description"]}),
+        ("Lifecycle", {"fields": ["established", "abolished"]}),
+        (
+            "Partners",
+            {"fields": ["convening_organisations", "member_organisations", "lead_provider"]},
+        ),
+        (
+            "Place-based partnerships",
+            {"fields": ["governance_option", "place_board_model"], "classes": ["collapse"]},
+        ),
+    ]
+    inlines = [CommitteeInline]
+
+    established_on = date_column("established")
+    abolished_on = date_column("abolished")
+
+    change_form_template = "admin/bodies/body/change_form.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.timeline_view)
+        return [
+            path("<path:object_id>/timeline/", view, name="bodies_body_timeline"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        body = Body.objects.filter(pk=unquote(object_id)).first()
+        board = current_board(body) if body else None
+        extra_context = {**(extra_context or {}), "board": board}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # The same rule as bodies.services.body_create: a new body gets its board.
+            body_board_create(body=obj, by=request.user)
+
+    def timeline_view(self, request, object_id):
+        """Every change of holder on the body's boards and committees, oldest first."""
+        body = get_object_or_404(Body.objects.select_related("ics"), pk=unquote(object_id))
+        if not self.has_view_permission(request, body):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": body,
+            "title": f"Changes of holder: {body}",
+            "changes": body_timeline(body=body),
+        }
+        return TemplateResponse(request, "admin/bodies/timeline.html", context)
+
+
+def holders_on(day):
+    """Prefetch each seat's memberships in force on ``day`` (end inclusive, R23)."""
+    return Prefetch(
+        "memberships", queryset=Membership.objects.filter(held_on(day)), to_attr="holders_today"
+    )
+
+
+def holder_names(seat) -> str:
+    return ", ".join(m.person_name for m in seat.holders_today) or "Vacant"
+
+
+class SeatInline(RegistryTabularInline):
+    model = Seat
+    fields = [
+        "role",
+        "title",
+        "voting",
+        "participation",
+        "is_chair",
+        "is_deputy_chair",
+        "is_senior_independent_member",
+        "independence_required",
+        "term_length_months",
+        "nominating_organisations",
+        "established",
+        "abolished",
+        "holder_today",
+    ]
+    readonly_fields = ["holder_today"]
+    autocomplete_fields = ["nominating_organisations"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(holders_on(timezone.localdate()))
+
+    @admin.display(description="holder today")
+    def holder_today(self, seat):
+        return holder_names(seat) if seat.pk else ""
+
+
+@admin.register(Committee)
+class CommitteeAdmin(RegistryModelAdmin):
+    list_display = [
+        "name",
+        "body_name",
+        "ics",
+        "kind",
+        "parent",
+        "established_on",
+        "abolished_on",
+    ]
+    str_select_related = ("body",)
+    list_select_related = ["body__ics", "ics", "parent__body"]
+    list_filter = [
+        ("ics", admin.RelatedFieldListFilter),
+        "kind",
+        "body__kind",
+        current_or_ended_filter("abolished", ended_label="Abolished"),
+    ]
+    search_fields = ["name", "body__name", "ics__name", "ics__code"]
+    autocomplete_fields = ["body", "parent"]
+    readonly_fields = ["ics"]
+    fieldsets = [
+        (None, {"fields": ["body", "ics", "name", "kind", "parent"]}),
+        ("Remit", {"fields": ["purpose", "terms_of_reference_url"]}),
+        ("Lifecycle", {"fields": ["established", "abolished"]}),
+    ]
+    inlines = [SeatInline]
+    change_form_template = "admin/committees/committee/change_form.html"
+
+    established_on = date_column("established")
+    abolished_on = date_column("abolished")
+
+    @admin.display(description="body", ordering="body__name")
+    def body_name(self, committee):
+        return committee.body.name
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.composition_view)
+        return [
+            path("<path:object_id>/composition/", view, name="committees_committee_composition"),
+            *super().get_urls(),
+        ]
+
+    def composition_view(self, request, object_id):
+        """Who held each seat on a date, and whether the composition complied (R19-R25)."""
+        committee = get_object_or_404(Committee.objects.select_related("body__ics"), pk=object_id)
+        if not self.has_view_permission(request, committee):
+            raise PermissionDenied
+        form = AsOfForm(request.GET or None)
+        as_of = form.chosen_date()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": committee,
+            "title": f"Composition and compliance: {committee}",
+            "form": form,
+            "as_of": as_of,
+            "holdings": composition(committee=committee, as_of=as_of),
+            "report": compliance(committee=committee, as_of=as_of),
+        }
+        return TemplateResponse(request, "admin/committees/composition.html", context)
+
+
+@admin.register(Seat)
+class SeatAdmin(RegistryModelAdmin):
+    list_display = [
+        "__str__",
+        "committee",
+        "ics",
+        "role",
+        "voting",
+        "participation",
+        "is_chair",
+        "term_length_months",
+        "holder_today",
+        "established_on",
+        "abolished_on",
+    ]
+    str_select_related = ("committee",)
+    list_select_related = ["committee__body", "ics"]
+    list_filter = [
+        ("ics", admin.RelatedFieldListFilter),
+        "role",
+        "voting",
+        "participation",
+        "committee__kind",
+        current_or_ended_filter("abolished", ended_label="Abolished"),
+    ]
+    search_fields = [
+        "title",
+        "role",
+        "committee__name",
+        "body__name",
+        "ics__name",
+        "ics__code",
+        "memberships__person_name",
+    ]
+    autocomplete_fields = ["committee", "nominating_organisations"]
+    readonly_fields = ["body", "ics"]
+    fieldsets = [
+        (None, {"fields": ["committee", "body", "ics", "role", "title"]}),
+        (
+            "Voting and office",
+            {
+                "fields": [
+                    "voting",
+                    "participation",
+                    "is_chair",
+                    "is_deputy_chair",
+                    "is_senior_independent_member",
+                ]
+            },
+        ),
+        (
+            "Appointment",
+            {"fields": ["nominating_organisations", "independence_required", "term_length_months"]},
+        ),
+        ("Lifecycle", {"fields": ["established", "abolished"]}),
+    ]
+    inlines = [MembershipInline]
+    readonly_fields = [*readonly_fields, "timeline"]
+
+    established_on = date_column("established")
+    abolished_on = date_column("abolished")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return [*fieldsets, ("History of holders", {"fields": ["timeline"]})] if obj else fieldsets
+
+    @admin.display(description="holders in order")
+    def timeline(self, seat):
+        """Every holder of the seat with the vacancies between them."""
+        rows = [
+            (
+                format_date(entry.start),
+                format_date(entry.end) if entry.end else "today",
+                entry.membership.person_name if entry.membership else "Vacant",
+                entry.membership.get_end_reason_display() if entry.membership else "",
+            )
+            for entry in seat_timeline(seat=seat)
+        ]
+        if not rows:
+            return "Never held."
+        body = format_html_join("", "<tr><td>{} to {}</td><td>{}</td><td>{}</td></tr>", rows)
+        return format_html("<table><tbody>{}</tbody></table>", body)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(holders_on(timezone.localdate()))
+
+    @admin.display(description="holder today")
+    def holder_today(self, seat):
+        return holder_names(seat)

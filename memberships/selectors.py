@@ -1,4 +1,9 @@
-"""Reads: who held each seat on a date, terms ending, and the history of seats and bodies.
+"""Reads: who held each seat on a date, terms ending, vacancies, the history of seats and
+bodies, and compliance: each committee's rules (``committees``) applied to its holders.
+
+``compliance_many`` gathers every fact the checks in ``committees.rules`` need for any
+number of committees in a fixed number of queries (about fifteen), so the 42 ICB boards
+are checked together as cheaply as one.
 
 Every function here runs a fixed number of queries whatever the number of seats, people
 or committees it is given: callers pass many committees at once rather than looping.
@@ -9,10 +14,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import DateField, F, Func, Prefetch, Q, QuerySet
+from django.db.models import DateField, Exists, F, Func, Max, OuterRef, Prefetch, Q, QuerySet
 
-from bodies.models import Body, Organisation
-from committees.models import Committee, Seat
+from bodies.models import (
+    COLLABORATIVE_TRUST_TYPES,
+    NHS_TRUST_KINDS,
+    Body,
+    BodyKind,
+    Organisation,
+)
+from committees.models import Committee, CommitteeKind, Role, Seat, StandingOrders
+from committees.rules import Facts, Report, evaluate
+from committees.selectors import applicable_requirements
 from core.dates import term_end
 from core.db import in_force_on
 from memberships.models import Membership
@@ -240,3 +253,159 @@ def body_timeline(*, body: Body) -> list[ChangeOfHolder]:
         if membership.end:
             changes.append(ChangeOfHolder(membership.end, "left", membership))
     return sorted(changes, key=lambda c: (c.date, c.kind != "left", c.membership.person_name))
+
+
+def compliance_many(*, committees: Iterable[Committee], as_of: datetime.date) -> dict[int, Report]:
+    """A compliance report for each committee (keyed by id) on ``as_of``."""
+    committees = list(
+        Committee.objects.filter(pk__in=[c.pk for c in committees]).select_related("body__ics__icb")
+    )
+    if not committees:
+        return {}
+    holdings = compositions(committees=committees, as_of=as_of)
+    requirements = applicable_requirements(committees=committees, as_of=as_of)
+    bodies = {c.body_id: c.body for c in committees}
+    vacated_on = _vacated_on(holdings, as_of)
+    audit_chairs = _audit_chair_people(bodies, as_of)
+    convenors = _convenor_kinds(bodies)
+    accountable = _accountable_person_seats(bodies, as_of)
+    uncovered = _uncovered_trusts(
+        {c.body.ics_id for c in committees if c.body.kind == BodyKind.ICB}, as_of
+    )
+    standing_orders = {
+        so.committee_id: so
+        for so in StandingOrders.objects.filter(committee__in=committees).prefetch_related(
+            "conditions"
+        )
+    }
+
+    reports = {}
+    for committee in committees:
+        body = committee.body
+        facts = Facts(
+            as_of=as_of,
+            holdings=holdings[committee.pk],
+            vacated_on=vacated_on,
+            body_id=body.pk,
+            body_established=body.established,
+            icb_organisation_id=body.ics.icb_id,
+            ics_go_live=body.ics.go_live,
+            convenor_kinds=convenors[body.pk],
+            audit_chair_person_ids=frozenset(audit_chairs[body.pk]),
+            accountable_person_seats=accountable[body.pk],
+            uncovered_trust_names=uncovered[body.ics_id],
+            standing_orders=standing_orders.get(committee.pk),
+        )
+        reports[committee.pk] = evaluate(
+            requirements[committee.pk], facts, subject=f"{committee.name}, {body.ics.name}"
+        )
+    return reports
+
+
+def compliance(*, committee: Committee, as_of: datetime.date) -> Report:
+    return compliance_many(committees=[committee], as_of=as_of)[committee.pk]
+
+
+def _vacated_on(holdings: dict[int, list[SeatHolding]], as_of) -> dict[int, datetime.date]:
+    """For each seat, the last day a holder was in it before ``as_of``."""
+    seat_ids = [h.seat.pk for seat_holdings in holdings.values() for h in seat_holdings]
+    return dict(
+        Membership.objects.filter(seat_id__in=seat_ids, end__lt=as_of)
+        .values("seat_id")
+        .annotate(last=Max("end"))
+        .values_list("seat_id", "last")
+    )
+
+
+def _audit_chair_people(bodies, as_of) -> dict[int, set[int]]:
+    """People chairing an audit committee of each body on ``as_of`` (R21)."""
+    result = defaultdict(set)
+    for body_id, person_id in Membership.objects.filter(
+        held_on(as_of),
+        seat__is_chair=True,
+        seat__body_id__in=bodies,
+        committee__name__icontains="audit",
+    ).values_list("seat__body_id", "person_id"):
+        result[body_id].add(person_id)
+    return result
+
+
+def _convenor_kinds(bodies) -> dict[int, dict[int, str]]:
+    result = defaultdict(dict)
+    for body_id, org_id, kind in Body.convening_organisations.through.objects.filter(
+        body_id__in=bodies
+    ).values_list("body_id", "organisation_id", "organisation__kind"):
+        result[body_id][org_id] = kind
+    return result
+
+
+def _accountable_person_seats(bodies, as_of) -> dict[int, list[SeatHolding]]:
+    """Single-accountable-person seats of each place on any of its committees (R11)."""
+    places = [pk for pk, body in bodies.items() if body.kind == BodyKind.PLACE_PARTNERSHIP]
+    seats = list(
+        Seat.objects.filter(
+            in_force_on(as_of), body_id__in=places, role=Role.SINGLE_ACCOUNTABLE_PERSON
+        )
+    )
+    holders = {
+        m.seat_id: m
+        for m in Membership.objects.filter(held_on(as_of), seat__in=seats).select_related("person")
+    }
+    result = defaultdict(list)
+    for seat in seats:
+        result[seat.body_id].append(
+            SeatHolding(seat=seat, as_of=as_of, membership=holders.get(seat.pk))
+        )
+    return result
+
+
+def _uncovered_trusts(ics_ids: set[int], as_of) -> dict[int, list[str]]:
+    """Acute and mental health trusts of each ICS in no provider collaborative (R13)."""
+    if not ics_ids:
+        return defaultdict(list)
+    collaboratives = Body.objects.filter(
+        in_force_on(as_of), ics_id__in=ics_ids, kind=BodyKind.PROVIDER_COLLABORATIVE
+    )
+    covered = set(
+        Body.member_organisations.through.objects.filter(body__in=collaboratives).values_list(
+            "organisation_id", flat=True
+        )
+    ) | set(collaboratives.exclude(lead_provider=None).values_list("lead_provider_id", flat=True))
+    result = defaultdict(list)
+    for ics_id, org_id, name in (
+        Organisation.systems.through.objects.filter(
+            integratedcaresystem_id__in=ics_ids,
+            organisation__kind__in=NHS_TRUST_KINDS,
+            organisation__trust_type__in=COLLABORATIVE_TRUST_TYPES,
+        )
+        .filter(Q(organisation__closed__isnull=True) | Q(organisation__closed__gte=as_of))
+        .values_list("integratedcaresystem_id", "organisation_id", "organisation__name")
+    ):
+        if org_id not in covered:
+            result[ics_id].append(name)
+    return result
+
+
+def board_compliance_for_all_systems(*, as_of: datetime.date) -> dict[int, Report]:
+    """Every current ICB board in England, checked together."""
+    boards = Committee.objects.filter(
+        in_force_on(as_of), kind=CommitteeKind.BOARD, body__kind=BodyKind.ICB
+    )
+    return compliance_many(committees=boards, as_of=as_of)
+
+
+def vacant_seats(*, as_of: datetime.date, ics=None):
+    """Seats in force on ``as_of`` that nobody holds, with the day the last holder left."""
+    queryset = (
+        Seat.objects.filter(in_force_on(as_of))
+        .exclude(Exists(Membership.objects.filter(held_on(as_of), seat=OuterRef("pk"))))
+        .annotate(last_left=Max("memberships__end", filter=Q(memberships__end__lt=as_of)))
+        .select_related("committee__body")
+        .order_by("committee__body__name", "committee__name", "role")
+    )
+    return queryset.filter(ics=ics) if ics is not None else queryset
+
+
+def with_vacant_since(seat: Seat) -> Seat:
+    seat.vacant_since = seat.last_left + datetime.timedelta(days=1) if seat.last_left else None
+    return seat

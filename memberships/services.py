@@ -9,11 +9,19 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
-from bodies.models import Organisation
-from committees.models import Seat
+from bodies.models import Body, Organisation
+from committees.models import Committee, Seat
 from core.dates import en_gb
-from core.services import audit_context, constraint_messages, save_validated
+from core.services import (
+    audit_context,
+    constraint_messages,
+    record_delete,
+    record_update,
+    save_validated,
+)
+from core.writes import writes
 from memberships.models import EndReason, Membership, MembershipStatus, Person
 
 
@@ -113,3 +121,95 @@ def membership_replace(
         )
     membership.end, membership.end_reason = current.end, current.end_reason
     return successor
+
+
+def seat_abolish(*, seat: Seat, on: datetime.date, by=None) -> Seat:
+    """Abolish ``seat`` on ``on`` (its last day) and end its holder's membership that day.
+
+    An appointment starting after ``on`` is refused rather than silently removed: the
+    officer decides whether it was a mistake or belongs on another seat.
+    """
+    with transaction.atomic(), audit_context(by):
+        locked = Seat.objects.select_for_update().get(pk=seat.pk)
+        if locked.abolished is not None:
+            raise ValidationError(f"This seat was already abolished on {en_gb(locked.abolished)}.")
+        locked.abolished = on
+        # The seat's own refusals (abolished before established) read better than the
+        # membership errors they would otherwise surface as.
+        locked.full_clean()
+        later = locked.memberships.filter(start__gt=on).order_by("start").first()
+        if later is not None:
+            raise ValidationError(
+                f"{later.person_name} is appointed to this seat from "
+                f"{en_gb(later.start)}, after it is abolished on {en_gb(on)}: "
+                "end or remove that appointment first."
+            )
+        running = locked.memberships.filter(Q(end__isnull=True) | Q(end__gt=on))
+        for membership in running:
+            membership_end(membership=membership, end=on, reason=EndReason.SEAT_ABOLISHED, by=by)
+        save_validated(locked, by=by)
+    seat.refresh_from_db()
+    return seat
+
+
+def committee_abolish(*, committee: Committee, on: datetime.date, by=None) -> Committee:
+    """Abolish ``committee`` on ``on`` (its last day), with its seats and their holders'
+    memberships, and its sub-committees."""
+    with transaction.atomic(), audit_context(by):
+        locked = Committee.objects.select_for_update().get(pk=committee.pk)
+        if locked.abolished is not None:
+            raise ValidationError(
+                f"This committee was already abolished on {en_gb(locked.abolished)}."
+            )
+        for child in locked.sub_committees.filter(abolished__isnull=True):
+            committee_abolish(committee=child, on=on, by=by)
+        for seat in locked.seats.filter(abolished__isnull=True):
+            seat_abolish(seat=seat, on=on, by=by)
+        locked.abolished = on
+        save_validated(locked, by=by)
+    committee.refresh_from_db()
+    return committee
+
+
+def body_abolish(*, body: Body, on: datetime.date, by=None) -> Body:
+    """Abolish ``body`` on ``on`` (its last day), with its boards and committees, their
+    seats and their holders' memberships."""
+    with transaction.atomic(), audit_context(by):
+        locked = Body.objects.select_for_update().get(pk=body.pk)
+        if locked.abolished is not None:
+            raise ValidationError(f"This body was already abolished on {en_gb(locked.abolished)}.")
+        for committee in locked.committees.filter(abolished__isnull=True, parent__isnull=True):
+            committee_abolish(committee=committee, on=on, by=by)
+        locked.abolished = on
+        save_validated(locked, by=by)
+    body.refresh_from_db()
+    return body
+
+
+def person_update(*, person: Person, by=None, **changes) -> Person:
+    return record_update(person, by=by, **changes)
+
+
+def person_delete(*, person: Person, by=None) -> None:
+    """Delete a person recorded by mistake; one who held a seat is refused (history)."""
+    record_delete(person, by=by)
+
+
+def membership_update(*, membership: Membership, by=None, **changes) -> Membership:
+    """Correct a membership's details; ending it is :func:`membership_end`."""
+    return record_update(membership, by=by, **changes)
+
+
+def membership_delete(*, membership: Membership, by=None) -> None:
+    """Delete an appointment recorded by mistake (audited); one that ended is ended."""
+    record_delete(membership, by=by)
+
+
+writes(Person, create=person_create, update=person_update, delete=person_delete)
+writes(
+    Membership,
+    create=membership_start,
+    update=membership_update,
+    delete=membership_delete,
+    lifecycle={"end": "end", "end_reason": "end"},
+)

@@ -18,12 +18,11 @@ from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from bodies.models import IntegratedCareSystem
-from bodies.selectors import vacant_seats
-from committees.selectors import committees_in_scope, compliance_many
+from committees.selectors import committees_in_scope
 from core.dates import add_months, en_gb
 from decisions.models import InterestDeclaration
 from memberships.models import Membership, Person
-from memberships.selectors import terms_ending
+from memberships.selectors import compliance_many, terms_ending, vacant_seats
 from reminders.models import (
     OPEN_STATUSES,
     DeliveryPreference,

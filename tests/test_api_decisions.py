@@ -7,10 +7,10 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from core.api.popolo import popolo_errors, popolo_export
 from core.services import api_token_create
 from decisions import services
 from decisions.models import Function, Vote
+from publishing.popolo import popolo_errors, popolo_export
 from tests.api_support import (  # noqa: F401
     API,
     api_rates,

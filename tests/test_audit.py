@@ -13,9 +13,9 @@ from django.db import connection
 from pghistory.models import Event, MiddlewareEvents
 
 from bodies.models import BodyKind, Organisation, OrganisationKind
-from bodies.services import body_create, organisation_create
+from bodies.services import organisation_create
 from committees.models import CommitteeKind, Role, Seat
-from committees.services import committee_create, seat_abolish, seat_create
+from committees.services import body_create, committee_create, seat_create
 from core.services import audit_context
 from memberships.models import EndReason, Membership, MembershipStatus, Person
 from memberships.services import (
@@ -23,6 +23,7 @@ from memberships.services import (
     membership_replace,
     membership_start,
     person_create,
+    seat_abolish,
 )
 from tests.factories import (
     BodyFactory,

@@ -9,14 +9,9 @@ from django.db import IntegrityError, transaction
 from bodies.models import BodyKind, OrganisationKind, TrustType
 from committees.models import CommitteeKind, Constitution, Requirement, Role, RuleSource
 from committees.rules import RequirementKind, Severity
-from committees.selectors import (
-    applicable_requirements,
-    board_compliance_for_all_systems,
-    compliance,
-    compliance_many,
-    principal_committee,
-)
+from committees.selectors import applicable_requirements, principal_committee
 from memberships.models import EndReason
+from memberships.selectors import board_compliance_for_all_systems, compliance, compliance_many
 from tests.builders import GO_LIVE, compliant_icb, footprint_organisation, seat_held
 from tests.factories import BodyFactory, CommitteeFactory
 

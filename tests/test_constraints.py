@@ -30,7 +30,7 @@ from bodies.models import (
     PlaceGovernanceOption,
     TrustType,
 )
-from bodies.services import body_create, organisation_create
+from bodies.services import organisation_create
 from committees.models import (
     PARTNER_MEMBER_ROLES,
     Committee,
@@ -44,7 +44,7 @@ from committees.models import (
     Seat,
     StandingOrders,
 )
-from committees.services import committee_create, seat_create
+from committees.services import body_create, committee_create, seat_create
 from core.services import constraint_messages, database_errors_as_validation_errors
 from memberships.models import EndReason, Membership
 from memberships.services import membership_end, membership_start

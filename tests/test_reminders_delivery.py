@@ -32,8 +32,9 @@ from django.db import connection
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from ics_registry import local_redis
 from ics_registry.celery import app as celery_app
-from reminders import delivery, local_redis, selectors, services
+from reminders import delivery, selectors, services
 from reminders.models import OutboxEmail, OutboxStatus
 from tests.reminders_factories import MilestoneFactory, at, default_policy
 

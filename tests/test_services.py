@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from bodies.models import Body, BodyKind, Organisation, OrganisationKind
-from bodies.services import body_create, organisation_create
+from bodies.services import organisation_create
 from committees.models import Committee, CommitteeKind, Participation, Role, Seat
-from committees.services import committee_create, seat_abolish, seat_create
+from committees.services import body_create, committee_create, seat_create
 from core.services import constraint_messages
 from memberships.models import EndReason, Membership, MembershipStatus, Person
 from memberships.services import (
@@ -17,6 +17,7 @@ from memberships.services import (
     membership_replace,
     membership_start,
     person_create,
+    seat_abolish,
 )
 from tests.factories import (
     CommitteeFactory,

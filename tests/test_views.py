@@ -28,8 +28,8 @@ def resign(held, on):
 def test_overview_pages_are_for_signed_in_officers_only(client):
     icb = compliant_icb()
     for url in (
-        reverse("bodies:system_list"),
-        reverse("bodies:system_detail", args=[icb.ics.code]),
+        reverse("publishing:system_list"),
+        reverse("publishing:system_detail", args=[icb.ics.code]),
     ):
         response = client.get(url)
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
@@ -38,7 +38,7 @@ def test_overview_pages_are_for_signed_in_officers_only(client):
 def test_glance_page_counts_breaches_vacancies_and_terms_ending_per_system(officer_client):
     healthy, broken = compliant_icb(), compliant_icb()
     resign(broken.la_partner, datetime.date(2024, 3, 2))
-    response = officer_client.get(reverse("bodies:system_list"), {"as_of": AS_OF})
+    response = officer_client.get(reverse("publishing:system_list"), {"as_of": AS_OF})
     rows = {s.ics.code: s for s in response.context["summaries"]}
     assert (rows[healthy.ics.code].statutory_breaches, rows[healthy.ics.code].vacancies) == (0, 0)
     assert (rows[broken.ics.code].statutory_breaches, rows[broken.ics.code].vacancies) == (1, 1)
@@ -56,7 +56,7 @@ def test_glance_page_counts_breaches_vacancies_and_terms_ending_per_system(offic
 
 def test_glance_page_filters_systems_with_the_api_filterset(officer_client):
     south, north = compliant_icb(), compliant_icb()
-    url = reverse("bodies:system_list")
+    url = reverse("publishing:system_list")
     response = officer_client.get(url, {"as_of": AS_OF, "region": south.ics.region.code})
     codes = [s.ics.code for s in response.context["summaries"]]
     assert south.ics.code in codes
@@ -66,7 +66,7 @@ def test_glance_page_filters_systems_with_the_api_filterset(officer_client):
 def test_system_page_lists_unmet_requirements_vacancies_and_terms_ending(officer_client):
     icb = compliant_icb()
     resign(icb.la_partner, datetime.date(2024, 3, 2))
-    url = reverse("bodies:system_detail", args=[icb.ics.code])
+    url = reverse("publishing:system_detail", args=[icb.ics.code])
     page = " ".join(officer_client.get(url, {"as_of": AS_OF}).content.decode().split())
     assert "R20: No local authority partner member since 3 March 2024" in page
     assert "Statutory breach" in page
@@ -75,14 +75,14 @@ def test_system_page_lists_unmet_requirements_vacancies_and_terms_ending(officer
 
 
 def test_unknown_system_is_404(officer_client):
-    assert officer_client.get(reverse("bodies:system_detail", args=["NOPE"])).status_code == 404
+    assert officer_client.get(reverse("publishing:system_detail", args=["NOPE"])).status_code == 404
 
 
 def test_glance_page_queries_do_not_grow_with_systems(
     officer_client, django_assert_max_num_queries
 ):
     compliant_icb()
-    url = reverse("bodies:system_list")
+    url = reverse("publishing:system_list")
     officer_client.get(url, {"as_of": AS_OF})
     with django_assert_max_num_queries(40) as counted:
         officer_client.get(url, {"as_of": AS_OF})

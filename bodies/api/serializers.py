@@ -1,9 +1,8 @@
-"""Regions, organisations, systems and bodies as the API shows them."""
+"""Regions, organisations and systems as the API shows them (bodies: ``committees.api``)."""
 
 from rest_framework import serializers
 
-from bodies.models import Body, IntegratedCareSystem, Organisation, Region
-from bodies.services import body_create
+from bodies.models import IntegratedCareSystem, Organisation, Region
 from core.api.serializers import RegistrySerializer
 
 
@@ -62,48 +61,3 @@ class OrganisationSerializer(RegistrySerializer):
             "is_demo",
         ]
         read_only_fields = fields
-
-
-class BodySerializer(RegistrySerializer):
-    """A governance arrangement of a system: its ICB, ICP, places, collaboratives."""
-
-    ics = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=IntegratedCareSystem.objects.all(),
-        help_text="The integrated care system's code (its ICB's ODS code); fixed at creation.",
-    )
-    board = serializers.IntegerField(
-        source="board_id",
-        read_only=True,
-        allow_null=True,
-        help_text="Id of the body's current board: the committee holding its own seats.",
-    )
-    member_organisations = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Organisation.objects.all()
-    )
-    convening_organisations = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Organisation.objects.all()
-    )
-
-    class Meta:
-        model = Body
-        fields = [
-            "id",
-            "ics",
-            "name",
-            "kind",
-            "governance_option",
-            "place_board_model",
-            "lead_provider",
-            "member_organisations",
-            "convening_organisations",
-            "established",
-            "abolished",
-            "description",
-            "board",
-        ]
-        create_only = ["ics"]
-
-    def create_object(self, validated_data, *, by):
-        # body_create also creates the body's board.
-        return body_create(by=by, **validated_data)

@@ -1,26 +1,64 @@
-"""Boards, committees, seats, rule sets and standing orders; compliance and composition."""
+"""Bodies with their boards, committees, rule sets and standing orders; the compliance
+report's shape (computed by ``memberships``, which knows who holds the seats)."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bodies.models import Body, BodyKind, Organisation
+from bodies.models import Body, IntegratedCareSystem, Organisation
 from committees.models import (
     Committee,
-    CommitteeKind,
     Constitution,
-    Participation,
     QuorumCondition,
     Requirement,
-    Role,
-    Seat,
     StandingOrders,
 )
 from committees.rules import Severity
-from committees.services import committee_create, seat_create
-from core.api.serializers import LabelledSerializer, RegistrySerializer, StrictSerializer
-from memberships.api.serializers import HolderSerializer
-from memberships.models import Membership
-from memberships.selectors import held_on
+from committees.services import body_create, committee_create
+from core.api.serializers import LabelledSerializer, RegistrySerializer
+
+
+class BodySerializer(RegistrySerializer):
+    """A governance arrangement of a system: its ICB, ICP, places, collaboratives."""
+
+    ics = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=IntegratedCareSystem.objects.all(),
+        help_text="The integrated care system's code (its ICB's ODS code); fixed at creation.",
+    )
+    board = serializers.IntegerField(
+        source="board_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Id of the body's current board: the committee holding its own seats.",
+    )
+    member_organisations = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Organisation.objects.all()
+    )
+    convening_organisations = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Organisation.objects.all()
+    )
+
+    class Meta:
+        model = Body
+        fields = [
+            "id",
+            "ics",
+            "name",
+            "kind",
+            "governance_option",
+            "place_board_model",
+            "lead_provider",
+            "member_organisations",
+            "convening_organisations",
+            "established",
+            "abolished",
+            "description",
+            "board",
+        ]
+        create_only = ["ics"]
+
+    def create_object(self, validated_data, *, by):
+        # body_create also creates the body's board.
+        return body_create(by=by, **validated_data)
 
 
 class CommitteeSerializer(RegistrySerializer):
@@ -49,72 +87,6 @@ class CommitteeSerializer(RegistrySerializer):
 
     def create_object(self, validated_data, *, by):
         return committee_create(by=by, **validated_data)
-
-
-class SeatSerializer(RegistrySerializer):
-    """One position on a board or committee (a Popolo post), with its holder."""
-
-    committee = serializers.PrimaryKeyRelatedField(
-        queryset=Committee.objects.all(), help_text="The board or committee; fixed at creation."
-    )
-    ics = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    label = serializers.CharField(read_only=True, help_text="The title, or else the role.")
-    nominating_organisations = serializers.PrimaryKeyRelatedField(
-        many=True,
-        required=False,
-        queryset=Organisation.objects.all(),
-        help_text="Who nominates the holder; several organisations nominate jointly (R4).",
-    )
-    holder = serializers.SerializerMethodField(
-        help_text="Who holds the seat on the as_of date (today by default); null when vacant."
-    )
-
-    class Meta:
-        model = Seat
-        fields = [
-            "id",
-            "committee",
-            "body",
-            "ics",
-            "role",
-            "title",
-            "label",
-            "voting",
-            "participation",
-            "nominating_organisations",
-            "independence_required",
-            "term_length_months",
-            "is_chair",
-            "is_deputy_chair",
-            "is_senior_independent_member",
-            "established",
-            "abolished",
-            "holder",
-        ]
-        read_only_fields = ["body"]
-        create_only = ["committee"]
-
-    @extend_schema_field(HolderSerializer(allow_null=True))
-    def get_holder(self, seat):
-        holdings = getattr(seat, "holdings_on_date", None)
-        if holdings is None:
-            holdings = list(Membership.objects.filter(held_on(self.context["as_of"]), seat=seat))
-        if not holdings:
-            return None
-        membership = holdings[0]
-        membership.seat = seat
-        return HolderSerializer(membership, context=self.context).data
-
-    def create_object(self, validated_data, *, by):
-        return seat_create(by=by, **validated_data)
-
-
-class SeatAbolishSerializer(StrictSerializer):
-    """When the seat is abolished."""
-
-    on = serializers.DateField(
-        help_text="The seat's last day; its holder's membership ends that day too."
-    )
 
 
 class RequirementSerializer(RegistrySerializer):
@@ -207,7 +179,7 @@ class StandingOrdersSerializer(RegistrySerializer):
         create_only = ["committee"]
 
 
-# -- computed: compliance and composition -------------------------------------------------
+# -- computed: compliance (``memberships.api``) -------------------------------------------------
 
 
 class FindingSerializer(LabelledSerializer):
@@ -232,49 +204,3 @@ class ComplianceReportSerializer(LabelledSerializer):
     findings = FindingSerializer(
         many=True, source="worst_first", help_text="Breaches first, then warnings, then met."
     )
-
-
-class SeatHoldingSerializer(LabelledSerializer):
-    """A seat on the date and its holder."""
-
-    seat = serializers.IntegerField(source="seat.pk")
-    role = serializers.ChoiceField(source="seat.role", choices=Role.choices)
-    label = serializers.CharField(source="seat.label")
-    voting = serializers.BooleanField(source="seat.voting")
-    participation = serializers.ChoiceField(
-        source="seat.participation", choices=Participation.choices
-    )
-    is_chair = serializers.BooleanField(source="seat.is_chair")
-    is_deputy_chair = serializers.BooleanField(source="seat.is_deputy_chair")
-    is_senior_independent_member = serializers.BooleanField(
-        source="seat.is_senior_independent_member"
-    )
-    vacant = serializers.BooleanField()
-    holder = HolderSerializer(source="membership", allow_null=True)
-
-
-class BodySummarySerializer(LabelledSerializer):
-    """A body, in brief."""
-
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    kind = serializers.ChoiceField(choices=BodyKind.choices)
-
-
-class CommitteeCompositionSerializer(LabelledSerializer):
-    """A board or committee with its seats and holders on the date."""
-
-    id = serializers.IntegerField(source="committee.pk")
-    name = serializers.CharField(source="committee.name")
-    kind = serializers.ChoiceField(source="committee.kind", choices=CommitteeKind.choices)
-    parent = serializers.IntegerField(source="committee.parent_id", allow_null=True)
-    body = BodySummarySerializer(source="committee.body")
-    seats = SeatHoldingSerializer(many=True)
-
-
-class SystemCompositionSerializer(LabelledSerializer):
-    """Every board and committee of a system on a date."""
-
-    system = serializers.CharField(help_text="The system's code.")
-    as_of = serializers.DateField()
-    committees = CommitteeCompositionSerializer(many=True)

@@ -1,34 +1,53 @@
-"""Boards and committees, seats (with their holder on a date), rule sets, standing orders."""
+"""Bodies with their boards, committees, rule sets and standing orders.
 
-from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework.decorators import action
-from rest_framework.response import Response
+Seats (with their holders) and compliance reports need who holds the seats: they are in
+``memberships.api``.
+"""
 
-from bodies.api.views import report_data
+from django.db.models import OuterRef, Subquery
+
+from bodies.filtersets import BodyFilterSet
+from bodies.models import Body
 from committees.api.serializers import (
+    BodySerializer,
     CommitteeSerializer,
-    ComplianceReportSerializer,
     ConstitutionSerializer,
     RequirementSerializer,
-    SeatAbolishSerializer,
-    SeatSerializer,
     StandingOrdersSerializer,
 )
 from committees.filtersets import (
     CommitteeFilterSet,
     ConstitutionFilterSet,
     RequirementFilterSet,
-    SeatFilterSet,
     StandingOrdersFilterSet,
 )
-from committees.models import Committee, Constitution, Requirement, Seat, StandingOrders
-from committees.services import seat_abolish
-from core.api.pagination import CursorPagination
-from core.api.params import AS_OF
+from committees.models import Committee, CommitteeKind, Constitution, Requirement, StandingOrders
 from core.api.viewsets import RegistryViewSet
-from memberships.models import Membership
-from memberships.selectors import held_on
+
+
+class BodyViewSet(RegistryViewSet):
+    """ICB boards, ICPs, place partnerships, provider collaboratives and other bodies.
+
+    Creating a body creates its board (``board``), the committee that holds its seats.
+    """
+
+    queryset = Body.objects.select_related("ics").prefetch_related(
+        "member_organisations", "convening_organisations"
+    )
+    serializer_class = BodySerializer
+    filterset_class = BodyFilterSet
+    search_fields = ["name", "description"]
+    ordering_fields = ["name", "established", "id"]
+    ordering = ["ics__name", "kind", "name"]
+
+    def get_queryset(self):
+        board = Committee.objects.filter(
+            body=OuterRef("pk"), kind=CommitteeKind.BOARD, abolished__isnull=True
+        ).values("pk")[:1]
+        return super().get_queryset().annotate(board_id=Subquery(board))
+
+    def ics_id_for_new(self, validated_data):
+        return validated_data["ics"].pk
 
 
 class CommitteeViewSet(RegistryViewSet):
@@ -43,57 +62,6 @@ class CommitteeViewSet(RegistryViewSet):
 
     def ics_id_for_new(self, validated_data):
         return validated_data["body"].ics_id
-
-    @extend_schema(parameters=[AS_OF], responses=ComplianceReportSerializer)
-    @action(detail=True)
-    def compliance(self, request, pk):
-        """The compliance report of this board or committee on ``as_of``."""
-        committee = self.get_object()
-        data = report_data(committee, self.as_of)
-        return Response(
-            ComplianceReportSerializer(data, context=self.get_serializer_context()).data
-        )
-
-
-@extend_schema_view(
-    list=extend_schema(parameters=[AS_OF]), retrieve=extend_schema(parameters=[AS_OF])
-)
-class SeatViewSet(RegistryViewSet):
-    """Seats (Popolo posts), each with its holder on ``as_of`` (today by default)."""
-
-    queryset = Seat.objects.select_related("ics").prefetch_related("nominating_organisations")
-    serializer_class = SeatSerializer
-    filterset_class = SeatFilterSet
-    pagination_class = CursorPagination
-    search_fields = ["title"]
-    ordering_fields = ["id", "role"]
-    ordering = ["id"]
-    changing_actions = ("abolish",)
-
-    def get_queryset(self):
-        holders = Membership.objects.filter(held_on(self.as_of))
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(Prefetch("memberships", queryset=holders, to_attr="holdings_on_date"))
-        )
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "as_of": self.as_of}
-
-    def ics_id_for_new(self, validated_data):
-        return validated_data["committee"].ics_id
-
-    @extend_schema(request=SeatAbolishSerializer, responses=SeatSerializer)
-    @action(detail=True, methods=["post"])
-    def abolish(self, request, pk):
-        """Abolish the seat on ``on`` (its last day), ending its holder's membership then."""
-        seat = self.get_object()
-        serializer = SeatAbolishSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with self.audit():
-            seat_abolish(seat=seat, on=serializer.validated_data["on"], by=request.user)
-        return Response(self.representation(self.reload(seat)))
 
 
 class ConstitutionViewSet(RegistryViewSet):

@@ -15,7 +15,8 @@ The rules (fail closed: anything not granted here is refused):
 - A partner token (issued to an organisation, with no officer behind it) reads the
   public registry and, in addition, the private (Part B) decisions that concern its
   organisation (``Decision.concerned_organisations``). It never writes.
-- An officer is an active staff user who holds ``bodies.change_integratedcaresystem``
+- An officer is an active staff user who holds ``settings.REGISTRY_OFFICER_PERMISSION``
+  (``bodies.change_integratedcaresystem``)
   on one or more systems through django-guardian (the "Officers: <ICS>" groups), or a
   superuser (every system). An officer also reads every person, and the private
   decisions, work e-mail addresses and register notes of the systems they administer;
@@ -25,13 +26,11 @@ The rules (fail closed: anything not granted here is refused):
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from guardian.shortcuts import get_objects_for_user
 
-from bodies.models import IntegratedCareSystem
 from core.models import ApiToken
-
-SYSTEM_PERMISSION = "bodies.change_integratedcaresystem"
 
 
 @dataclass(frozen=True)
@@ -80,10 +79,10 @@ ANONYMOUS = Access(user=AnonymousUser())
 def administered_systems(user) -> frozenset[int]:
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return frozenset()
+    # The permission names its model (the system), so core needs no import of it.
     systems = get_objects_for_user(
         user,
-        SYSTEM_PERMISSION,
-        klass=IntegratedCareSystem,
+        settings.REGISTRY_OFFICER_PERMISSION,
         accept_global_perms=False,
         with_superuser=False,
     )

@@ -10,14 +10,15 @@ once the record exists (a membership does not move to another seat: it ends).
 
 from collections.abc import Mapping
 
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.services import audit_context, database_errors_as_validation_errors, save_validated
+from core.writes import writes_for
 
 UNKNOWN_FIELD = "Unknown field: this resource has no such field."
+# A lifecycle field (a membership's end, a seat's abolition) changes only through its
+# action; see core.writes.
 CREATE_ONLY = "This cannot be changed once the record exists."
 
 
@@ -91,16 +92,31 @@ class LabelledSerializer(serializers.Serializer):
 
 
 class RegistrySerializer(serializers.ModelSerializer):
-    """Base for every resource.
+    """Base for every resource: writes go through the model's services (``core.writes``).
 
-    ``Meta.create_only`` names fields fixed at creation. Subclasses write through the
-    services by overriding :meth:`create_object`; :meth:`update` saves through
-    ``core.services.save_validated``, so the model's rules and the database's named
+    ``Meta.create_only`` names fields fixed at creation. The model's lifecycle fields
+    (``core.writes``) are read-only once the record exists: a change of one is refused
+    with 400, naming the action that makes it. Creating calls the model's create service
+    (subclasses whose service takes other arguments override :meth:`create_object`),
+    updating its update service, so the model's rules and the database's named
     constraints give the same messages as the admin.
     """
 
+    @property
+    def writes(self):
+        return writes_for(self.Meta.model)
+
+    @property
+    def is_change(self) -> bool:
+        return self.instance is not None or self.partial
+
     def get_fields(self):
-        return _with_labels(super().get_fields())
+        fields = super().get_fields()
+        if self.is_change:
+            for name in self.writes.lifecycle:
+                if name in fields:
+                    fields[name].read_only = True
+        return _with_labels(fields)
 
     def include_extra_kwargs(self, kwargs, extra_kwargs):
         # DRF drops allow_blank from read-only fields, and with it the schema's note
@@ -118,6 +134,16 @@ class RegistrySerializer(serializers.ModelSerializer):
 
     def to_internal_value(self, data):
         reject_unknown_fields(self, data)
+        if self.is_change and isinstance(data, Mapping):
+            writes = self.writes
+            refused = {
+                name: [writes.lifecycle_message(name)]
+                for name in data
+                if name in writes.lifecycle
+                and (self.instance is None or data[name] != self._as_sent(name))
+            }
+            if refused:
+                raise serializers.ValidationError(refused)
         validated = super().to_internal_value(data)
         if self.instance is not None:
             errors = {
@@ -129,6 +155,11 @@ class RegistrySerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError(errors)
         return validated
 
+    def _as_sent(self, name):
+        """The field's current value as a client sends it (so an unchanged value passes)."""
+        value = getattr(self.instance, name)
+        return None if value is None else self.fields[name].to_representation(value)
+
     # -- writes ---------------------------------------------------------------------------
 
     def create(self, validated_data):
@@ -136,34 +167,12 @@ class RegistrySerializer(serializers.ModelSerializer):
         return self.create_object(validated_data, by=by)
 
     def create_object(self, validated_data, *, by):
-        """Create through the model's service; by default, validate and save with links."""
-        links = self._pop_links(validated_data)
-        instance = self.Meta.model(**validated_data)
-        with transaction.atomic(), audit_context(by):
-            save_validated(instance, by=by)
-            self._set_links(instance, links)
-        return instance
+        """Create through the model's service."""
+        return self.writes.do_create(by=by, **validated_data)
 
     def update(self, instance, validated_data):
         by = validated_data.pop("by", None)
-        links = self._pop_links(validated_data)
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        with transaction.atomic(), audit_context(by):
-            save_validated(instance, by=by)
-            self._set_links(instance, links)
-        return instance
-
-    def _pop_links(self, validated_data) -> dict:
-        many = {f.name for f in self.Meta.model._meta.many_to_many}
-        return {name: validated_data.pop(name) for name in list(validated_data) if name in many}
-
-    @staticmethod
-    def _set_links(instance, links: dict) -> None:
-        if links:
-            with database_errors_as_validation_errors():
-                for name, targets in links.items():
-                    getattr(instance, name).set(targets)
+        return self.writes.do_update(instance, by=by, **validated_data)
 
 
 class ErrorSerializer(serializers.Serializer):

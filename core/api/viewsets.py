@@ -4,7 +4,8 @@
   record a client may not read is simply not found (404), for lists and details alike.
 - **Writes.** Only officers write, only inside the systems they administer
   (``core.api.permissions``); a new record is checked against the system it would
-  belong to before the service runs. Serializers call the services; every write runs
+  belong to before the service runs. Serializers and DELETE call the model's services
+  (``core.writes``); every write runs
   inside an audit context naming the officer (and the token, if one was used).
 - **ETags and If-Match.** Every successful answer carries a strong ``ETag``: a hash of
   the representation sent. ``GET`` honours ``If-None-Match`` (304). ``PUT``, ``PATCH``,
@@ -22,7 +23,6 @@ import json
 from operator import attrgetter
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
 from rest_framework import exceptions, mixins, status, viewsets
@@ -32,6 +32,7 @@ from core.api.access import access_of
 from core.api.exceptions import PreconditionFailed, PreconditionRequired
 from core.api.params import as_of_of
 from core.services import audit_context
+from core.writes import writes_for
 
 MAX_ID = 2**63 - 1
 
@@ -180,8 +181,8 @@ class RegistryViewSetMixin:
         return self.get_queryset().get(pk=obj.pk)
 
     def perform_destroy(self, instance):
-        with self.audit(), transaction.atomic():
-            instance.delete()
+        with self.audit():
+            writes_for(instance).do_delete(instance, by=self.request.user)
 
     # -- every answer ---------------------------------------------------------------------
 

@@ -1,9 +1,15 @@
-"""Meetings, attendance, decisions, votes, delegations and the register of interests.
+"""People, meetings, attendance, decisions, votes, delegations and the register of
+interests; a system's functions map and a body's published register.
+
+People live here rather than in ``memberships.api`` because who may see a person depends
+on meetings too: a person is public once they hold or held a seat or attended a meeting.
 
 Part B (private) decisions, and the votes and conflicts on them, are visible only to
 officers of the decision's system and to partner tokens of the organisations the item
 concerns (see ``core.api.access``); to anyone else they do not exist (404).
 """
+
+from types import SimpleNamespace
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef, Q
@@ -12,14 +18,17 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.pagination import CursorPagination
+from core.api.params import AS_OF
 from core.api.viewsets import RegistryViewSet
 from decisions.api.serializers import (
     AttendanceSerializer,
     DecisionSerializer,
     DelegationEndSerializer,
     DelegationSerializer,
+    FunctionsMapSerializer,
     InterestDeclarationSerializer,
     MeetingSerializer,
+    PublishedRegisterSerializer,
     VoteSerializer,
 )
 from decisions.filtersets import (
@@ -39,11 +48,57 @@ from decisions.models import (
     Part,
     Vote,
 )
-from decisions.selectors import DELEGATION_RELATIONS, decision_outcomes, delegation_systems
+from decisions.selectors import (
+    DELEGATION_RELATIONS,
+    decision_outcomes,
+    delegation_systems,
+    functions_and_decisions_map,
+    published_register,
+)
 from decisions.services import delegation_end
-from memberships.models import Membership
+from memberships.api.serializers import PersonSerializer
+from memberships.filtersets import PersonFilterSet
+from memberships.models import Membership, Person
 
 CREATE_AND_DELETE = ["get", "post", "delete", "head", "options"]
+
+
+class PersonViewSet(RegistryViewSet):
+    """People who hold, held or may hold seats (Popolo persons).
+
+    Public once they hold or held a seat or attended a meeting; officers see everyone.
+    Work e-mail addresses are shown only to officers of a system the person has a seat in.
+    """
+
+    queryset = Person.objects.select_related("employing_organisation")
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilterSet
+    pagination_class = CursorPagination
+    search_fields = ["given_name", "family_name"]
+    ordering_fields = ["family_name", "given_name", "id"]
+    ordering = ["family_name", "given_name", "id"]
+    ics_path = None
+
+    def get_queryset(self):
+        systems = Membership.objects.filter(person=OuterRef("pk")).values("ics_id")
+        return super().get_queryset().annotate(system_ids=ArraySubquery(systems))
+
+    def visible(self, queryset, access):
+        if access.is_officer:
+            return queryset
+        return queryset.filter(self.public_people())
+
+    @staticmethod
+    def public_people() -> Q:
+        seats = Membership.objects.filter(person=OuterRef("pk"))
+        meetings = Attendance.objects.filter(person=OuterRef("pk"))
+        return Q(Exists(seats)) | Q(Exists(meetings))
+
+    def may_change(self, access, person) -> bool:
+        return access.administers_any(person.system_ids, officer_if_none=True)
+
+    def may_create(self, access, validated_data) -> bool:
+        return access.is_officer
 
 
 def visible_decisions(access, prefix: str = "") -> Q:
@@ -208,3 +263,39 @@ class InterestDeclarationViewSet(RegistryViewSet):
             "ics_id", flat=True
         )
         return access.administers_any(systems, officer_if_none=True)
+
+
+# -- actions on other apps' resources -----------------------------------------------------
+
+
+class SystemFunctionsMapActions:
+    """``/systems/<code>/functions-map/``."""
+
+    @extend_schema(parameters=[AS_OF], responses=FunctionsMapSerializer)
+    @action(detail=True, url_path="functions-map")
+    def functions_map(self, request, code):
+        """The functions and decisions map on ``as_of`` (R15, R29): for every function,
+        who holds it by statute, each delegation on the way, and who may exercise it."""
+        ics = self.get_object()
+        data = SimpleNamespace(
+            system=ics.code,
+            as_of=self.as_of,
+            functions=functions_and_decisions_map(ics=ics, as_of=self.as_of),
+        )
+        return Response(FunctionsMapSerializer(data, context=self.get_serializer_context()).data)
+
+
+class BodyRegisterActions:
+    """``/bodies/<id>/register-of-interests/``."""
+
+    @extend_schema(parameters=[AS_OF], responses=PublishedRegisterSerializer)
+    @action(detail=True, url_path="register-of-interests")
+    def register_of_interests(self, request, pk):
+        """The published register of interests of everyone holding a seat on the body's
+        boards and committees on ``as_of`` (R28): interests in force, gifts and
+        hospitality of the last twelve months. Private notes are never published."""
+        body = self.get_object()
+        register = published_register(body=body, as_of=self.as_of)
+        return Response(
+            PublishedRegisterSerializer(register, context=self.get_serializer_context()).data
+        )

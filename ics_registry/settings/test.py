@@ -2,8 +2,8 @@
 
 import os
 
+from ics_registry import local_redis
 from ics_registry.embedded_db import embedded_database_url
-from reminders import local_redis
 
 from .base import *  # noqa: F403
 from .base import database_config, env

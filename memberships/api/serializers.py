@@ -1,4 +1,5 @@
-"""People and memberships as the API shows them.
+"""People, memberships and seats with their holders as the API shows them, and the
+composition of boards and committees on a date.
 
 A person's work e-mail is private: it is shown (and may be written) only to officers of
 a system in which the person holds or held a seat; everyone else sees ``null``.
@@ -7,10 +8,12 @@ a system in which the person holds or held a seat; everyone else sees ``null``.
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from committees.models import Seat
+from bodies.models import BodyKind, Organisation
+from committees.models import Committee, CommitteeKind, Participation, Role, Seat
+from committees.services import seat_create
 from core.api.serializers import LabelledSerializer, RegistrySerializer, StrictSerializer
 from memberships.models import EndReason, Membership, MembershipStatus, Person
-from memberships.selectors import membership_term_end
+from memberships.selectors import held_on, membership_term_end
 from memberships.services import membership_start, person_create
 
 
@@ -131,3 +134,115 @@ class MembershipEndSerializer(StrictSerializer):
 
     end = serializers.DateField(help_text="The last day in the seat.")
     end_reason = serializers.ChoiceField(choices=EndReason.choices)
+
+
+class SeatSerializer(RegistrySerializer):
+    """One position on a board or committee (a Popolo post), with its holder."""
+
+    committee = serializers.PrimaryKeyRelatedField(
+        queryset=Committee.objects.all(), help_text="The board or committee; fixed at creation."
+    )
+    ics = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    label = serializers.CharField(read_only=True, help_text="The title, or else the role.")
+    nominating_organisations = serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        queryset=Organisation.objects.all(),
+        help_text="Who nominates the holder; several organisations nominate jointly (R4).",
+    )
+    holder = serializers.SerializerMethodField(
+        help_text="Who holds the seat on the as_of date (today by default); null when vacant."
+    )
+
+    class Meta:
+        model = Seat
+        fields = [
+            "id",
+            "committee",
+            "body",
+            "ics",
+            "role",
+            "title",
+            "label",
+            "voting",
+            "participation",
+            "nominating_organisations",
+            "independence_required",
+            "term_length_months",
+            "is_chair",
+            "is_deputy_chair",
+            "is_senior_independent_member",
+            "established",
+            "abolished",
+            "holder",
+        ]
+        read_only_fields = ["body"]
+        create_only = ["committee"]
+
+    @extend_schema_field(HolderSerializer(allow_null=True))
+    def get_holder(self, seat):
+        holdings = getattr(seat, "holdings_on_date", None)
+        if holdings is None:
+            holdings = list(Membership.objects.filter(held_on(self.context["as_of"]), seat=seat))
+        if not holdings:
+            return None
+        membership = holdings[0]
+        membership.seat = seat
+        return HolderSerializer(membership, context=self.context).data
+
+    def create_object(self, validated_data, *, by):
+        return seat_create(by=by, **validated_data)
+
+
+class SeatAbolishSerializer(StrictSerializer):
+    """When the seat is abolished."""
+
+    on = serializers.DateField(
+        help_text="The seat's last day; its holder's membership ends that day too."
+    )
+
+
+class SeatHoldingSerializer(LabelledSerializer):
+    """A seat on the date and its holder."""
+
+    seat = serializers.IntegerField(source="seat.pk")
+    role = serializers.ChoiceField(source="seat.role", choices=Role.choices)
+    label = serializers.CharField(source="seat.label")
+    voting = serializers.BooleanField(source="seat.voting")
+    participation = serializers.ChoiceField(
+        source="seat.participation", choices=Participation.choices
+    )
+    is_chair = serializers.BooleanField(source="seat.is_chair")
+    is_deputy_chair = serializers.BooleanField(source="seat.is_deputy_chair")
+    is_senior_independent_member = serializers.BooleanField(
+        source="seat.is_senior_independent_member"
+    )
+    vacant = serializers.BooleanField()
+    holder = HolderSerializer(source="membership", allow_null=True)
+
+
+class BodySummarySerializer(LabelledSerializer):
+    """A body, in brief."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=BodyKind.choices)
+
+
+class CommitteeCompositionSerializer(LabelledSerializer):
+    """A board or committee with its seats and holders on the date."""
+
+    id = serializers.IntegerField(source="committee.pk")
+    name = serializers.CharField(source="committee.name")
+    kind = serializers.ChoiceField(source="committee.kind", choices=CommitteeKind.choices)
+    parent = serializers.IntegerField(source="committee.parent_id", allow_null=True)
+    body = BodySummarySerializer(source="committee.body")
+    seats = SeatHoldingSerializer(many=True)
+
+
+class SystemCompositionSerializer(LabelledSerializer):
+    """Every board and committee of a system on a date."""
+
+    system = serializers.CharField(help_text="The system's code.")
+    as_of = serializers.DateField()
+    committees = CommitteeCompositionSerializer(many=True)

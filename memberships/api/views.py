@@ -1,60 +1,37 @@
-"""People and memberships: who held which seat when."""
+"""Memberships (who held which seat when), seats with their holder on a date, and the
+compositions and compliance reports that depend on who holds the seats.
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, OuterRef, Q
-from drf_spectacular.utils import extend_schema
+The actions on systems, bodies and committees are mixins: ``ics_registry.api_urls``
+adds them to those apps' viewsets, which cannot import this app.
+"""
+
+import datetime
+from types import SimpleNamespace
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from committees.api.serializers import ComplianceReportSerializer
+from committees.filtersets import SeatFilterSet
+from committees.models import Committee, Seat
+from committees.selectors import committees_in_scope
 from core.api.pagination import CursorPagination
+from core.api.params import AS_OF
 from core.api.viewsets import RegistryViewSet
-from decisions.models import Attendance
 from memberships.api.serializers import (
     MembershipEndSerializer,
     MembershipSerializer,
-    PersonSerializer,
+    SeatAbolishSerializer,
+    SeatSerializer,
+    SystemCompositionSerializer,
 )
-from memberships.filtersets import MembershipFilterSet, PersonFilterSet
-from memberships.models import Membership, Person
-from memberships.services import membership_end
-
-
-class PersonViewSet(RegistryViewSet):
-    """People who hold, held or may hold seats (Popolo persons).
-
-    Public once they hold or held a seat or attended a meeting; officers see everyone.
-    Work e-mail addresses are shown only to officers of a system the person has a seat in.
-    """
-
-    queryset = Person.objects.select_related("employing_organisation")
-    serializer_class = PersonSerializer
-    filterset_class = PersonFilterSet
-    pagination_class = CursorPagination
-    search_fields = ["given_name", "family_name"]
-    ordering_fields = ["family_name", "given_name", "id"]
-    ordering = ["family_name", "given_name", "id"]
-    ics_path = None
-
-    def get_queryset(self):
-        systems = Membership.objects.filter(person=OuterRef("pk")).values("ics_id")
-        return super().get_queryset().annotate(system_ids=ArraySubquery(systems))
-
-    def visible(self, queryset, access):
-        if access.is_officer:
-            return queryset
-        return queryset.filter(self.public_people())
-
-    @staticmethod
-    def public_people() -> Q:
-        seats = Membership.objects.filter(person=OuterRef("pk"))
-        meetings = Attendance.objects.filter(person=OuterRef("pk"))
-        return Q(Exists(seats)) | Q(Exists(meetings))
-
-    def may_change(self, access, person) -> bool:
-        return access.administers_any(person.system_ids, officer_if_none=True)
-
-    def may_create(self, access, validated_data) -> bool:
-        return access.is_officer
+from memberships.filtersets import MembershipFilterSet
+from memberships.models import Membership
+from memberships.selectors import compliance, compositions, held_on
+from memberships.services import membership_end, seat_abolish
 
 
 class MembershipViewSet(RegistryViewSet):
@@ -87,3 +64,111 @@ class MembershipViewSet(RegistryViewSet):
                 by=request.user,
             )
         return Response(self.representation(self.reload(membership)))
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[AS_OF]), retrieve=extend_schema(parameters=[AS_OF])
+)
+class SeatViewSet(RegistryViewSet):
+    """Seats (Popolo posts), each with its holder on ``as_of`` (today by default)."""
+
+    queryset = Seat.objects.select_related("ics").prefetch_related("nominating_organisations")
+    serializer_class = SeatSerializer
+    filterset_class = SeatFilterSet
+    pagination_class = CursorPagination
+    search_fields = ["title"]
+    ordering_fields = ["id", "role"]
+    ordering = ["id"]
+    changing_actions = ("abolish",)
+
+    def get_queryset(self):
+        holders = Membership.objects.filter(held_on(self.as_of))
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("memberships", queryset=holders, to_attr="holdings_on_date"))
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "as_of": self.as_of}
+
+    def ics_id_for_new(self, validated_data):
+        return validated_data["committee"].ics_id
+
+    @extend_schema(request=SeatAbolishSerializer, responses=SeatSerializer)
+    @action(detail=True, methods=["post"])
+    def abolish(self, request, pk):
+        """Abolish the seat on ``on`` (its last day), ending its holder's membership then."""
+        seat = self.get_object()
+        serializer = SeatAbolishSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with self.audit():
+            seat_abolish(seat=seat, on=serializer.validated_data["on"], by=request.user)
+        return Response(self.representation(self.reload(seat)))
+
+
+# -- actions on other apps' resources -----------------------------------------------------
+
+
+def report_data(committee: Committee, as_of: datetime.date):
+    report = compliance(committee=committee, as_of=as_of)
+    return SimpleNamespace(
+        committee=committee.pk,
+        subject=report.subject,
+        as_of=report.as_of,
+        compliant=report.compliant,
+        worst_first=report.worst_first,
+    )
+
+
+class SystemCompositionActions:
+    """``/systems/<code>/composition/``: who sits on each board and committee."""
+
+    @extend_schema(parameters=[AS_OF], responses=SystemCompositionSerializer)
+    @action(detail=True)
+    def composition(self, request, code):
+        """Every board and committee of the system in force on ``as_of``, with its seats
+        and who holds them."""
+        ics = self.get_object()
+        as_of = self.as_of
+        committees = list(committees_in_scope(ics=ics, as_of=as_of).select_related("body"))
+        holdings = compositions(committees=committees, as_of=as_of)
+        data = SimpleNamespace(
+            system=ics.code,
+            as_of=as_of,
+            committees=[SimpleNamespace(committee=c, seats=holdings[c.pk]) for c in committees],
+        )
+        return Response(
+            SystemCompositionSerializer(data, context=self.get_serializer_context()).data
+        )
+
+
+class BodyComplianceActions:
+    """``/bodies/<id>/compliance/``: the compliance report of the body's board."""
+
+    @extend_schema(parameters=[AS_OF], responses=ComplianceReportSerializer)
+    @action(detail=True)
+    def compliance(self, request, pk):
+        """The compliance report of the body's board on ``as_of`` (R1, R19-R21, ...)."""
+        body = self.get_object()
+        board = Committee.objects.filter(pk=body.board_id).first() if body.board_id else None
+        if board is None:
+            raise NotFound("This body has no current board.")
+        data = report_data(board, self.as_of)
+        return Response(
+            ComplianceReportSerializer(data, context=self.get_serializer_context()).data
+        )
+
+
+class CommitteeComplianceActions:
+    """``/committees/<id>/compliance/``."""
+
+    @extend_schema(parameters=[AS_OF], responses=ComplianceReportSerializer)
+    @action(detail=True)
+    def compliance(self, request, pk):
+        """The compliance report of this board or committee on ``as_of``."""
+        committee = self.get_object()
+        data = report_data(committee, self.as_of)
+        return Response(
+            ComplianceReportSerializer(data, context=self.get_serializer_context()).data
+        )

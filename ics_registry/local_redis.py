@@ -11,7 +11,7 @@ which the dispatcher enqueues again if the broker lost it.
 This module imports nothing from Django: the settings read :func:`broker_url` (no side
 effect) and ``dev.py up`` and the test suite call :func:`ensure_running`.
 
-    python -m reminders.local_redis start|stop|url
+    python -m ics_registry.local_redis start|stop|url
 """
 
 import contextlib
@@ -132,7 +132,7 @@ def main(argv: list[str]) -> int:
     elif action == "url":
         print(broker_url())
     else:
-        print("usage: python -m reminders.local_redis start|stop|url", file=sys.stderr)
+        print("usage: python -m ics_registry.local_redis start|stop|url", file=sys.stderr)
         return 2
     return 0
 

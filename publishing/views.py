@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, render
 
 from bodies.filtersets import SystemFilterSet
 from bodies.models import IntegratedCareSystem
-from bodies.selectors import system_overview, systems_at_a_glance
 from core.forms import AsOfForm
+from publishing.selectors import system_overview, systems_at_a_glance
 
 TERMS_WITHIN_DAYS = 90
 
@@ -25,7 +25,7 @@ def system_list(request):
         "summaries": summaries,
         "within": TERMS_WITHIN_DAYS,
     }
-    return render(request, "bodies/system_list.html", context)
+    return render(request, "publishing/system_list.html", context)
 
 
 @staff_member_required
@@ -33,4 +33,4 @@ def system_detail(request, code):
     ics = get_object_or_404(IntegratedCareSystem.objects.select_related("region"), code=code)
     form = AsOfForm(request.GET or None)
     overview = system_overview(ics=ics, as_of=form.chosen_date(), within_days=TERMS_WITHIN_DAYS)
-    return render(request, "bodies/system_detail.html", {"form": form, "overview": overview})
+    return render(request, "publishing/system_detail.html", {"form": form, "overview": overview})

@@ -1,6 +1,6 @@
 """An integrated care system's governance as Popolo JSON (https://www.popoloproject.com).
 
-Popolo's words for ours (see /work/shared/style.md): an Organization is an
+Popolo's words for ours: an Organization is an
 ``Organisation`` (classification: its kind, e.g. ``nhs_foundation_trust``), a ``Body``
 (classification ``body:<kind>``) or a ``Committee`` (``committee:<kind>``); a Post is a
 ``Seat``; a Membership is a ``Membership``, on behalf of the nominating organisation;

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from bodies import views
+from publishing import views
 
-app_name = "bodies"
+app_name = "publishing"
 urlpatterns = [
     path("", views.system_list, name="system_list"),
     path("<str:code>/", views.system_detail, name="system_detail"),

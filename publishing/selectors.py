@@ -8,15 +8,12 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Max, OuterRef, Q
-
 from bodies.models import IntegratedCareSystem
 from committees.models import Seat
 from committees.rules import Report
-from committees.selectors import committees_in_scope, compliance_many
-from core.db import in_force_on
+from committees.selectors import committees_in_scope
 from memberships.models import Membership
-from memberships.selectors import held_on, terms_ending
+from memberships.selectors import compliance_many, terms_ending, vacant_seats, with_vacant_since
 
 
 @dataclass
@@ -39,23 +36,6 @@ class SystemOverview:
     reports: list[tuple[object, Report]] = field(default_factory=list)
     vacancies: list[Seat] = field(default_factory=list)
     terms_ending: list[Membership] = field(default_factory=list)
-
-
-def vacant_seats(*, as_of: datetime.date, ics=None):
-    """Seats in force on ``as_of`` that nobody holds, with the day the last holder left."""
-    queryset = (
-        Seat.objects.filter(in_force_on(as_of))
-        .exclude(Exists(Membership.objects.filter(held_on(as_of), seat=OuterRef("pk"))))
-        .annotate(last_left=Max("memberships__end", filter=Q(memberships__end__lt=as_of)))
-        .select_related("committee__body")
-        .order_by("committee__body__name", "committee__name", "role")
-    )
-    return queryset.filter(ics=ics) if ics is not None else queryset
-
-
-def _with_vacant_since(seat: Seat) -> Seat:
-    seat.vacant_since = seat.last_left + datetime.timedelta(days=1) if seat.last_left else None
-    return seat
 
 
 def systems_at_a_glance(
@@ -93,6 +73,6 @@ def system_overview(
         as_of=as_of,
         within_days=within_days,
         reports=[(c, reports[c.pk]) for c in committees],
-        vacancies=[_with_vacant_since(seat) for seat in vacant_seats(as_of=as_of, ics=ics)],
+        vacancies=[with_vacant_since(seat) for seat in vacant_seats(as_of=as_of, ics=ics)],
         terms_ending=list(terms_ending(as_of=as_of, within_days=within_days, ics=ics)),
     )

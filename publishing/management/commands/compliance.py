@@ -5,8 +5,9 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from bodies.models import IntegratedCareSystem
-from committees.selectors import committees_in_scope, compliance_many
+from committees.selectors import committees_in_scope
 from core.dates import en_gb
+from memberships.selectors import compliance_many
 
 STATUTORY_BREACH_EXIT = 3
 MARKS = {True: "ok", False: "!!"}

@@ -1,0 +1,96 @@
+"""Which service writes each model: the one table the admin and the API both read.
+
+Services are the only writers. Each app declares, next to its services, the service that
+creates, updates and deletes each of its models, and its *lifecycle fields*: fields that
+change only through an action because the action does more than set the field (ending a
+membership records its reason; abolishing a seat ends its holder's membership). The API's
+generic PUT/PATCH/DELETE and the admin's save and delete call these services, and refuse
+a generic change of a lifecycle field, naming the action to use instead.
+
+    writes(
+        Membership,
+        create=membership_start,
+        update=membership_update,
+        delete=membership_delete,
+        lifecycle={"end": "end", "end_reason": "end", "status": "end"},
+    )
+
+An update service is called as ``<noun>_update(<noun>=instance, by=user, **changes)`` and
+a delete service as ``<noun>_delete(<noun>=instance, by=user)``, where ``<noun>`` is the
+model's name in snake case (``interest_declaration``). A model with no delete service
+cannot be deleted through the admin or the API.
+"""
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import models
+
+
+def noun_of(model) -> str:
+    """``InterestDeclaration`` -> ``interest_declaration``: the name services use."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower()
+
+
+@dataclass(frozen=True)
+class Writes:
+    model: type[models.Model]
+    create: Callable | None = None
+    update: Callable | None = None
+    delete: Callable | None = None
+    # Lifecycle field -> the action (API action, admin action) that changes it.
+    lifecycle: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def noun(self) -> str:
+        return noun_of(self.model)
+
+    def do_create(self, *, by=None, **fields):
+        if self.create is None:
+            raise ValidationError(f"A {self.model._meta.verbose_name} cannot be added here.")
+        return self.create(by=by, **fields)
+
+    def do_update(self, instance, *, by=None, **changes):
+        if self.update is None:
+            raise ValidationError(f"A {self.model._meta.verbose_name} cannot be changed here.")
+        return self.update(**{self.noun: instance}, by=by, **changes)
+
+    def do_delete(self, instance, *, by=None) -> None:
+        if self.delete is None:
+            raise ValidationError(f"A {self.model._meta.verbose_name} cannot be deleted.")
+        self.delete(**{self.noun: instance}, by=by)
+
+    def lifecycle_message(self, name: str) -> str:
+        action = self.lifecycle[name]
+        return (
+            f"This changes only through the '{action}' action, which does more than set "
+            f"the field: use POST .../{action}/ (or the admin's '{action}' action)."
+        )
+
+
+_WRITES: dict[type[models.Model], Writes] = {}
+
+
+def writes(model, **declared) -> Writes:
+    """Declare the services that write ``model`` (see the module docstring)."""
+    entry = Writes(model=model, **declared)
+    _WRITES[model] = entry
+    return entry
+
+
+def writes_for(model) -> Writes:
+    """The services of ``model``; a model without them may not be written at all."""
+    model = (getattr(model, "_meta", None) and model._meta.concrete_model) or model
+    try:
+        return _WRITES[model]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"No services are declared for {model.__name__}: declare them with "
+            "core.writes.writes() next to the app's services."
+        ) from None
+
+
+def declared_models() -> set[type[models.Model]]:
+    return set(_WRITES)

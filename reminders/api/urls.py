@@ -1,5 +1,0 @@
-from reminders.api import views
-
-routes = [
-    ("milestones", views.MilestoneViewSet, "milestone"),
-]

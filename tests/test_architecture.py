@@ -1,0 +1,87 @@
+"""The apps depend one way, and import-linter holds them to it (``[tool.importlinter]`` in
+pyproject.toml): ``ics_registry`` over ``publishing`` and ``demo``, over ``reminders``,
+``decisions``, ``memberships``, ``committees``, ``bodies``, and ``core`` at the bottom.
+
+The contracts are checked on the code as it is, and shown to fail on a copy of it with a
+back-edge added, so a contract that could never fail would be caught too.
+"""
+
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+PACKAGES = CONFIG["root_packages"]
+
+
+def lint_imports(where: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=where,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(where)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def copy_of_the_code(tmp_path):
+    """The project's packages and pyproject.toml, copied so a test may add a back-edge."""
+    for package in PACKAGES:
+        shutil.copytree(
+            ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def add_line(path: Path, line: str) -> None:
+    path.write_text(path.read_text() + f"\n{line}\n")
+
+
+def test_every_app_is_in_the_contracts():
+    from django.apps import apps
+
+    ours = {
+        config.name
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().is_relative_to(ROOT)
+    }
+    assert ours <= set(PACKAGES)
+
+
+def test_the_import_contracts_are_kept():
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_an_app_importing_a_later_app_breaks_the_layers_contract(copy_of_the_code):
+    add_line(copy_of_the_code / "bodies" / "models.py", "from memberships import selectors")
+
+    result = lint_imports(copy_of_the_code)
+
+    assert result.returncode == 1
+    assert "BROKEN" in result.stdout
+    assert "bodies.models -> memberships.selectors" in result.stdout
+
+
+def test_a_lazy_import_in_core_breaks_the_foundation_contract(copy_of_the_code):
+    add_line(
+        copy_of_the_code / "core" / "dates.py",
+        "def systems():\n    from bodies.models import IntegratedCareSystem\n\n"
+        "    return IntegratedCareSystem.objects.all()",
+    )
+
+    result = lint_imports(copy_of_the_code)
+
+    assert result.returncode == 1
+    assert "core imports no app of ours BROKEN" in result.stdout
+    assert "core.dates -> bodies.models" in result.stdout
