@@ -1,9 +1,10 @@
-"""Writes for meetings, decisions, votes, delegations and the register of interests.
+"""Writes for meetings: scheduling them, attendance, decisions, votes, and conflicts of
+interest on an item, declared or suggested from the register (R25-R27).
 
-Every service validates, writes inside a transaction with the audit context, and refuses
-a broken rule with the message an officer can act on. The ``validate_*`` functions are
-the same checks without the write, for the admin's forms to call. Outcomes (quorate,
-carried, valid) are never written: ``decisions.selectors`` computes them.
+Outcomes (quorate, carried, valid) are never written: ``decisions.selectors.meetings``
+computes them. A decision may name the delegation it was made under and a conflict the
+register entry it arises from; neither ``decisions.services.delegations`` nor
+``decisions.services.interests`` imports this module.
 """
 
 import dataclasses
@@ -14,36 +15,27 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bodies.models import Body, Organisation
-from committees.models import Committee, Seat, StandingOrders
+from bodies.models import Organisation
+from committees.models import Committee, StandingOrders
 from core.dates import en_gb
 from core.services import audit_context, save_validated
-from decisions.models import (
+from decisions.models.delegations import Delegation
+from decisions.models.interests import InterestDeclaration
+from decisions.models.meetings import (
     Attendance,
     AttendanceStatus,
     Capacity,
     ConflictDeclaration,
     Decision,
     DecisionType,
-    Delegation,
-    FunctionHolding,
-    GiftOrHospitality,
-    InterestDeclaration,
     Meeting,
     MeetingStatus,
     Part,
     Vote,
     VoteValue,
 )
-from decisions.rules import Tally, casting_vote_refusal, evaluate_decision, vote_refusal
-from decisions.selectors import (
-    covers,
-    decision_facts,
-    delegation_graph,
-    delegation_systems,
-    step_of,
-    suggested_conflicts,
-)
+from decisions.rules.meetings import Tally, casting_vote_refusal, evaluate_decision, vote_refusal
+from decisions.selectors.meetings import covers, decision_facts, suggested_conflicts
 from memberships.models import Membership, Person
 from memberships.selectors import held_on
 
@@ -400,169 +392,3 @@ def conflict_dismiss(*, conflict: ConflictDeclaration, by=None) -> ConflictDecla
         )
     conflict.confirmed_by_chair, conflict.dismissed_by_chair = False, True
     return save_validated(conflict, by=by)
-
-
-# -- the scheme of reservation and delegation (R9, R10, R29) ------------------------------
-
-
-def function_holding_record(
-    *,
-    organisation: Organisation,
-    function: str,
-    start: datetime.date,
-    end: datetime.date | None = None,
-    basis: str = "",
-    by=None,
-) -> FunctionHolding:
-    """Record that an organisation holds a function by statute from ``start``."""
-    holding = FunctionHolding(
-        organisation=organisation, function=function, start=start, end=end, basis=basis
-    )
-    return save_validated(holding, by=by)
-
-
-def validate_delegation(delegation: Delegation) -> None:
-    """Refuse a delegation of a function the delegator does not hold on its start date,
-    an onward delegation the delegation to the delegator does not allow, one beyond that
-    delegation's limit or dates, and one to a joint committee from a body that does not
-    convene it (R9, R29). Sets ``parent`` when it relies on exactly one delegation."""
-    parties = {
-        "organisations": [delegation.from_organisation] if delegation.from_organisation_id else [],
-        "bodies": [b for b in (delegation.from_body, delegation.to_body) if b is not None],
-        "committees": Committee.objects.filter(
-            pk__in=[delegation.from_committee_id, delegation.to_committee_id]
-        ).select_related("body"),
-        "seats": Seat.objects.filter(pk=delegation.to_seat_id).select_related("committee__body"),
-    }
-    graph = delegation_graph(ics_ids=delegation_systems(delegation), **parties)
-    step = step_of(delegation)
-    problems, relies_on = graph.new_delegation_problems(step)
-    if problems:
-        raise ValidationError(problems)
-    sources = {s.pk for s in relies_on.values() if s is not None}
-    if delegation.parent_id is None and len(sources) == 1:
-        delegation.parent = Delegation.objects.get(pk=sources.pop())
-    elif delegation.parent_id is None and len(sources) > 1:
-        raise ValidationError(
-            "These functions come to the delegator under different delegations: record one "
-            "onward delegation for each delegation it relies on."
-        )
-
-
-def delegation_create(
-    *,
-    functions: Iterable[str],
-    instrument: str,
-    start: datetime.date,
-    from_organisation: Organisation | None = None,
-    from_body: Body | None = None,
-    from_committee: Committee | None = None,
-    to_body: Body | None = None,
-    to_committee: Committee | None = None,
-    to_seat: Seat | None = None,
-    end: datetime.date | None = None,
-    financial_limit: Decimal | None = None,
-    onward_delegation_allowed: bool = False,
-    parent: Delegation | None = None,
-    reference: str = "",
-    by=None,
-) -> Delegation:
-    """Add an entry to a scheme of reservation and delegation (R29)."""
-    delegation = Delegation(
-        from_organisation=from_organisation,
-        from_body=from_body,
-        from_committee=from_committee,
-        to_body=to_body,
-        to_committee=to_committee,
-        to_seat=to_seat,
-        functions=list(functions),
-        instrument=instrument,
-        reference=reference,
-        start=start,
-        end=end,
-        financial_limit=financial_limit,
-        onward_delegation_allowed=onward_delegation_allowed,
-        parent=parent,
-    )
-    # The database's own checks (one delegator, one delegate, dates) come first: the rules
-    # on who holds what read them.
-    delegation.full_clean()
-    with transaction.atomic(), audit_context(by):
-        validate_delegation(delegation)
-        return save_validated(delegation, by=by)
-
-
-def delegation_end(*, delegation: Delegation, end: datetime.date, by=None) -> Delegation:
-    """Bring a delegation to an end; ``end`` is its last day in force."""
-    if end < delegation.start:
-        raise ValidationError({"end": "A delegation cannot end before it starts."})
-    previous = delegation.end
-    delegation.end = end
-    try:
-        return save_validated(delegation, by=by)
-    except ValidationError:
-        delegation.end = previous
-        raise
-
-
-# -- the register of interests (R28) ------------------------------------------------------
-
-
-def interest_declare(
-    *,
-    person: Person,
-    interest_type: str,
-    description: str,
-    start: datetime.date,
-    declared_on: datetime.date,
-    organisation: Organisation | None = None,
-    end: datetime.date | None = None,
-    notes: str = "",
-    by=None,
-) -> InterestDeclaration:
-    """Add an interest to a person's register entry (R28)."""
-    declaration = InterestDeclaration(
-        person=person,
-        interest_type=interest_type,
-        description=description,
-        organisation=organisation,
-        start=start,
-        end=end,
-        declared_on=declared_on,
-        notes=notes,
-    )
-    return save_validated(declaration, by=by)
-
-
-def nil_return_record(
-    *, person: Person, declared_on: datetime.date, start: datetime.date | None = None, by=None
-) -> InterestDeclaration:
-    """Record that a person has no interests to declare (R28)."""
-    declaration = InterestDeclaration(
-        person=person, nil_return=True, start=start or declared_on, declared_on=declared_on
-    )
-    return save_validated(declaration, by=by)
-
-
-def gift_or_hospitality_record(
-    *,
-    person: Person,
-    description: str,
-    value: Decimal,
-    date: datetime.date,
-    decision: str,
-    kind: str = "gift",
-    offered_by: Organisation | None = None,
-    by=None,
-) -> GiftOrHospitality:
-    """Record a gift or hospitality offered to a person, and whether they accepted it (R28)."""
-    gift = GiftOrHospitality(
-        person=person,
-        kind=kind,
-        description=description,
-        offered_by=offered_by,
-        value=value,
-        date=date,
-        decision=decision,
-    )
-    return save_validated(gift, by=by)

@@ -1,38 +1,26 @@
-"""Meetings, decisions and votes (Popolo's Motion, VoteEvent and Vote), the scheme of
-reservation and delegation, and the register of interests (R25-R29).
+"""Meetings, attendance, decisions and votes (Popolo's Motion, VoteEvent and Vote), and
+conflicts of interest declared on an item (R25-R27).
 
 Only facts are stored here. Whether a meeting was quorate at an item, whether a motion
 was carried and whether a decision was validly made are computed from these facts by
-``decisions.rules`` (gathered by ``decisions.selectors``), never typed in.
+``decisions.rules.meetings`` (gathered by ``decisions.selectors.meetings``), never typed
+in. A decision may be made under a delegation (``decisions.models.delegations``) and a
+conflict may arise from a register entry (``decisions.models.interests``): this module
+depends on those two, never the other way round.
 """
 
 import pghistory
-from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 
-from bodies.models import Body, Organisation
-from committees.models import Committee, Seat
+from bodies.models import Organisation
+from committees.models import Committee
 from core.dates import en_gb
-from core.db import end_not_before_start, period_of
+from decisions.models.common import MONEY
+from decisions.models.delegations import Delegation, Function
+from decisions.models.interests import InterestDeclaration
 from memberships.models import Membership, Person
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-def exactly_one(*fields: str) -> Q:
-    """Exactly one of the nullable foreign keys ``fields`` is set."""
-    options = Q()
-    for chosen in fields:
-        option = Q(**{f"{chosen}__isnull": False})
-        for other in fields:
-            if other != chosen:
-                option &= Q(**{f"{other}__isnull": True})
-        options |= option
-    return options
-
 
 # -- meetings -----------------------------------------------------------------------------
 
@@ -172,247 +160,6 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.person.name} – {self.get_status_display()} ({self.get_capacity_display()})"
-
-
-# -- scheme of reservation and delegation (R29) -------------------------------------------
-
-
-class Function(models.TextChoices):
-    """The functions a scheme of reservation and delegation hands on (a controlled list)."""
-
-    PRIMARY_MEDICAL_SERVICES = (
-        "primary_medical_services",
-        "Primary medical services commissioning",
-    )
-    PHARMACEUTICAL_SERVICES = "pharmaceutical_services", "Pharmaceutical services"
-    DENTAL_SERVICES = "dental_services", "Dental services (primary, community and secondary)"
-    GENERAL_OPHTHALMIC_SERVICES = "general_ophthalmic_services", "General ophthalmic services"
-    SPECIALISED_SERVICES = "specialised_services", "Specialised services"
-    CONTINUING_HEALTHCARE = (
-        "continuing_healthcare",
-        "NHS continuing healthcare and funded nursing care",
-    )
-    SECTION_75_POOLED_BUDGET = "section_75_pooled_budget", "Section 75 pooled budget"
-    BETTER_CARE_FUND = "better_care_fund", "Better Care Fund"
-    PUBLIC_HEALTH = "public_health", "Public health"
-    ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care"
-    CHILDRENS_SERVICES = "childrens_services", "Children's services"
-    COMMUNITY_SERVICES = "community_services", "Community health services commissioning"
-    MENTAL_HEALTH_SERVICES = "mental_health_services", "Mental health services commissioning"
-    ACUTE_SERVICES = "acute_services", "Acute hospital services commissioning"
-    SEND = "send", "Special educational needs and disability (health duties)"
-
-
-class Instrument(models.TextChoices):
-    SCHEME_OF_DELEGATION = "sord", "Scheme of reservation and delegation"
-    TERMS_OF_REFERENCE = "terms_of_reference", "Terms of reference"
-    DELEGATION_AGREEMENT = "delegation_agreement", "Delegation agreement (NHS Act 2006 s.65Z5)"
-    SECTION_75_AGREEMENT = "section_75_agreement", "Section 75 agreement"
-    CONTRACT = "contract", "Contract"
-    MOU = "mou", "Memorandum of understanding"
-
-
-@pghistory.track()
-class FunctionHolding(models.Model):
-    """An organisation holds a function by statute (e.g. NHS England, primary medical
-    services; a council, public health)."""
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="function_holdings"
-    )
-    function = models.CharField(max_length=40, choices=Function.choices)
-    basis = models.CharField(
-        "statutory basis", max_length=200, blank=True, help_text="e.g. 'NHS Act 2006 s.83'"
-    )
-    start = models.DateField()
-    end = models.DateField(null=True, blank=True, help_text="Last day held.")
-
-    class Meta:
-        ordering = ["function", "organisation__name", "start"]
-        constraints = [
-            end_not_before_start(
-                "start",
-                "end",
-                name="decisions_functionholding_end_after_start",
-                message="A function cannot stop being held before it starts.",
-            ),
-            ExclusionConstraint(
-                name="decisions_functionholding_no_overlap",
-                expressions=[
-                    ("organisation", RangeOperators.EQUAL),
-                    ("function", RangeOperators.EQUAL),
-                    (period_of(), RangeOperators.OVERLAPS),
-                ],
-                violation_error_message="This organisation already holds this function during "
-                "these dates.",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.organisation.name}: {self.get_function_display()}"
-
-
-@pghistory.track()
-class Delegation(models.Model):
-    """One entry in a scheme of reservation and delegation (R29).
-
-    From exactly one organisation, body or committee; to exactly one body, committee or
-    named seat. Whether the delegator held what it delegates is a rule on dates and other
-    rows, checked by ``decisions.services.delegation_create``.
-    """
-
-    from_organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="delegations_made",
-        help_text="e.g. NHS England or a local authority.",
-    )
-    from_body = models.ForeignKey(
-        Body, on_delete=models.PROTECT, null=True, blank=True, related_name="delegations_made"
-    )
-    from_committee = models.ForeignKey(
-        Committee,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="delegations_made",
-    )
-    to_body = models.ForeignKey(
-        Body,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="delegations_received",
-    )
-    to_committee = models.ForeignKey(
-        Committee,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="delegations_received",
-    )
-    to_seat = models.ForeignKey(
-        Seat,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="delegations_received",
-        verbose_name="to named role",
-        help_text="A named seat, e.g. the ICB's chief executive.",
-    )
-    functions = ArrayField(models.CharField(max_length=40, choices=Function.choices))
-    financial_limit = models.DecimalField(
-        **MONEY,
-        null=True,
-        blank=True,
-        help_text="Largest single commitment (£) the delegate may make; empty for no limit.",
-    )
-    instrument = models.CharField(max_length=30, choices=Instrument.choices)
-    reference = models.CharField(
-        max_length=200, blank=True, help_text="e.g. 'SoRD v3, section 4.2'"
-    )
-    start = models.DateField()
-    end = models.DateField(null=True, blank=True, help_text="Last day in force.")
-    onward_delegation_allowed = models.BooleanField(
-        default=False, help_text="Whether the delegate may delegate these functions onwards."
-    )
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="onward_delegations",
-        verbose_name="relies on",
-        help_text="The delegation to the delegator that this onward delegation relies on.",
-    )
-
-    class Meta:
-        ordering = ["start", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=exactly_one("from_organisation", "from_body", "from_committee"),
-                name="decisions_delegation_one_delegator",
-                violation_error_message="A delegation is made by exactly one organisation, "
-                "body or committee.",
-            ),
-            models.CheckConstraint(
-                condition=exactly_one("to_body", "to_committee", "to_seat"),
-                name="decisions_delegation_one_delegate",
-                violation_error_message="A delegation is made to exactly one body, committee "
-                "or named role.",
-            ),
-            end_not_before_start(
-                "start",
-                "end",
-                name="decisions_delegation_end_after_start",
-                message="A delegation cannot end before it starts.",
-            ),
-            models.CheckConstraint(
-                condition=~Q(functions=[]),
-                name="decisions_delegation_has_functions",
-                violation_error_message="A delegation names at least one function.",
-            ),
-            models.CheckConstraint(
-                condition=Q(financial_limit__isnull=True) | Q(financial_limit__gte=0),
-                name="decisions_delegation_limit_not_negative",
-                violation_error_message="A financial limit cannot be negative.",
-            ),
-            models.CheckConstraint(
-                condition=Q(from_body__isnull=True)
-                | Q(to_body__isnull=True)
-                | ~Q(from_body=F("to_body")),
-                name="decisions_delegation_body_not_to_itself",
-                violation_error_message="A body cannot delegate to itself.",
-            ),
-            models.CheckConstraint(
-                condition=Q(from_committee__isnull=True)
-                | Q(to_committee__isnull=True)
-                | ~Q(from_committee=F("to_committee")),
-                name="decisions_delegation_committee_not_to_itself",
-                violation_error_message="A committee cannot delegate to itself.",
-            ),
-            models.CheckConstraint(
-                condition=~Q(parent=F("id")),
-                name="decisions_delegation_not_own_parent",
-                violation_error_message="A delegation cannot rely on itself.",
-            ),
-        ]
-
-    def __str__(self):
-        functions = ", ".join(Function(f).label for f in self.functions or ())
-        return f"{self.delegator_name} → {self.delegate_name}: {functions}"
-
-    def get_absolute_url(self):
-        return reverse("admin:decisions_delegation_change", args=[self.pk])
-
-    @property
-    def delegator(self):
-        return self.from_organisation or self.from_body or self.from_committee
-
-    @property
-    def delegate(self):
-        return self.to_body or self.to_committee or self.to_seat
-
-    @property
-    def delegator_name(self) -> str:
-        return holder_name(self.delegator)
-
-    @property
-    def delegate_name(self) -> str:
-        return holder_name(self.delegate)
-
-
-def holder_name(holder) -> str:
-    """What an officer calls a delegator or delegate: 'Primary Care Committee (NHS X ICB)'."""
-    if holder is None:
-        return ""
-    if isinstance(holder, Seat):
-        return f"{holder.label}, {holder.committee.name}"
-    if isinstance(holder, Committee):
-        return f"{holder.name} ({holder.body.name})"
-    return holder.name
 
 
 # -- decisions and votes (R26, R27) -------------------------------------------------------
@@ -586,108 +333,7 @@ class Vote(models.Model):
             )
 
 
-# -- register of interests (R28) ----------------------------------------------------------
-
-
-class InterestType(models.TextChoices):
-    FINANCIAL = "financial", "Financial interest"
-    NON_FINANCIAL_PROFESSIONAL = "non_financial_professional", "Non-financial professional interest"
-    NON_FINANCIAL_PERSONAL = "non_financial_personal", "Non-financial personal interest"
-    INDIRECT = "indirect", "Indirect interest"
-
-
-@pghistory.track()
-class InterestDeclaration(models.Model):
-    """An entry in a person's register of interests, or a nil return (R28)."""
-
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="interests")
-    nil_return = models.BooleanField(
-        default=False, help_text="Declares that the person has no interests to declare."
-    )
-    interest_type = models.CharField(max_length=30, choices=InterestType.choices, blank=True)
-    description = models.TextField(blank=True)
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="declared_interests",
-        verbose_name="related organisation",
-    )
-    start = models.DateField(help_text="When the interest arose (or the nil return applies from).")
-    end = models.DateField(null=True, blank=True, help_text="Last day of the interest.")
-    declared_on = models.DateField()
-    notes = models.TextField(
-        "private notes", blank=True, help_text="For the governance team; never published."
-    )
-
-    class Meta:
-        ordering = ["person", "-start"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(nil_return=True)
-                    & Q(interest_type="")
-                    & Q(description="")
-                    & Q(organisation__isnull=True)
-                )
-                | (Q(nil_return=False) & ~Q(interest_type="") & ~Q(description="")),
-                name="decisions_interestdeclaration_nil_return_is_empty",
-                violation_error_message="A nil return has no type, description or "
-                "organisation; any other declaration has a type and a description.",
-            ),
-            end_not_before_start(
-                "start",
-                "end",
-                name="decisions_interestdeclaration_end_after_start",
-                message="An interest cannot end before it starts.",
-            ),
-        ]
-
-    def __str__(self):
-        if self.nil_return:
-            return f"{self.person.name}: nil return"
-        return f"{self.person.name}: {self.get_interest_type_display()}"
-
-
-class GiftKind(models.TextChoices):
-    GIFT = "gift", "Gift"
-    HOSPITALITY = "hospitality", "Hospitality"
-
-
-class GiftDecision(models.TextChoices):
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-
-
-@pghistory.track()
-class GiftOrHospitality(models.Model):
-    """A gift or hospitality offered to a person, with its value and whether they took it."""
-
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="gifts")
-    kind = models.CharField(max_length=20, choices=GiftKind.choices, default=GiftKind.GIFT)
-    description = models.CharField(max_length=250)
-    offered_by = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="gifts_offered"
-    )
-    value = models.DecimalField(**MONEY, help_text="Estimated value (£).")
-    date = models.DateField(help_text="When it was offered.")
-    decision = models.CharField(max_length=10, choices=GiftDecision.choices)
-
-    class Meta:
-        ordering = ["-date"]
-        verbose_name = "gift or hospitality"
-        verbose_name_plural = "gifts and hospitality"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(value__gte=0),
-                name="decisions_giftorhospitality_value_not_negative",
-                violation_error_message="A value cannot be negative.",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.person.name}: {self.description}"
+# -- conflicts of interest on an item (R27) -----------------------------------------------
 
 
 @pghistory.track()

@@ -1,41 +1,37 @@
-"""Admin for meetings, decisions, votes, delegations and the register of interests.
+"""Admin for meetings, attendance, decisions, votes and conflicts of interest on an item.
 
-The forms call the services' ``validate_*`` checks, so a vote, an attendance or a
-delegation refused by the service is refused here with the same message. Each
-decision's quorum, result and validity are computed (``decisions.selectors``) and shown
-read-only, for a whole page of decisions at once.
+The forms call the services' ``validate_*`` checks, so a vote or an attendance refused
+by the service is refused here with the same message. Each decision's quorum, result and
+validity are computed (``decisions.selectors.meetings``) and shown read-only, for a
+whole page of decisions at once.
 """
 
-from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.html import format_html_join
 
-from core.admin import (
-    RegistryModelAdmin,
-    RegistryModelForm,
-    RegistryTabularInline,
-    current_or_ended_filter,
-    date_column,
-)
-from decisions import services
-from decisions.models import (
+from core.admin import RegistryModelAdmin, RegistryTabularInline, date_column
+from decisions.admin.common import ServiceCheckedForm
+from decisions.models.meetings import (
     Attendance,
     Capacity,
     ConflictDeclaration,
     Decision,
-    Delegation,
-    Function,
-    FunctionHolding,
-    GiftOrHospitality,
-    InterestDeclaration,
     Meeting,
     Vote,
 )
-from decisions.rules import money
-from decisions.selectors import DELEGATION_RELATIONS, decision_outcome, decision_outcomes
+from decisions.selectors.delegations import DELEGATION_RELATIONS
+from decisions.selectors.meetings import decision_outcome, decision_outcomes
+from decisions.services.meetings import (
+    conflicts_suggest,
+    member_seat,
+    validate_attendance,
+    validate_conflict,
+    validate_decision,
+    validate_vote,
+)
 
 
 def bullet_list(lines) -> str:
@@ -43,22 +39,6 @@ def bullet_list(lines) -> str:
     if not lines:
         return "None"
     return format_html_join("", "<div>• {}</div>", ((line,) for line in lines))
-
-
-class ServiceCheckedForm(RegistryModelForm):
-    """Runs a service's ``validate_*`` check once the model's own validation has passed."""
-
-    def service_check(self, instance) -> None:
-        raise NotImplementedError
-
-    def _post_clean(self):
-        super()._post_clean()
-        if self.errors or not self.has_changed():
-            return
-        try:
-            self.service_check(self.instance)
-        except ValidationError as exc:
-            self._update_errors(exc)
 
 
 # -- meetings -----------------------------------------------------------------------------
@@ -72,12 +52,12 @@ class AttendanceForm(ServiceCheckedForm):
         )
         person = data.get("person")
         if data.get("capacity") == Capacity.MEMBER and not data.get("membership"):
-            data["membership"] = services.member_seat(
+            data["membership"] = member_seat(
                 meeting=meeting, person=person, capacity=Capacity.MEMBER, membership=None
             )
             if data["membership"] is None and meeting is not None and person is not None:
                 try:
-                    services.validate_attendance(
+                    validate_attendance(
                         Attendance(meeting=meeting, person=person, capacity=Capacity.MEMBER)
                     )
                 except ValidationError as exc:
@@ -86,7 +66,7 @@ class AttendanceForm(ServiceCheckedForm):
 
     def service_check(self, attendance):
         if attendance.meeting_id is not None:
-            services.validate_attendance(attendance)
+            validate_attendance(attendance)
 
 
 class AttendanceInline(RegistryTabularInline):
@@ -178,7 +158,7 @@ class VoteForm(ServiceCheckedForm):
     def service_check(self, vote):
         if vote.decision_id is None or vote.attendance_id is None:
             return
-        services.validate_vote(
+        validate_vote(
             decision=vote.decision,
             attendance=vote.attendance,
             value=vote.value,
@@ -214,13 +194,13 @@ class VoteInline(RegistryTabularInline):
 class ConflictForm(ServiceCheckedForm):
     def service_check(self, conflict):
         if conflict.person_id is not None:
-            services.validate_conflict(conflict)
+            validate_conflict(conflict)
 
 
 class DecisionForm(ServiceCheckedForm):
     def service_check(self, decision):
         if decision.meeting_id is not None:
-            services.validate_decision(decision)
+            validate_decision(decision)
 
 
 class ConflictInline(RegistryTabularInline):
@@ -322,7 +302,7 @@ class DecisionAdmin(OutcomeColumnsMixin, RegistryModelAdmin):
         suggested = [
             conflict
             for decision in queryset
-            for conflict in services.conflicts_suggest(decision=decision, by=request.user)
+            for conflict in conflicts_suggest(decision=decision, by=request.user)
         ]
         self.message_user(
             request,
@@ -390,149 +370,3 @@ class ConflictDeclarationAdmin(RegistryModelAdmin):
     list_filter = ["suggested", "confirmed_by_chair", "dismissed_by_chair"]
     search_fields = ["person__given_name", "person__family_name", "decision__title", "description"]
     autocomplete_fields = ["decision", "person", "interest"]
-
-
-# -- the scheme of reservation and delegation ---------------------------------------------
-
-
-class DelegationForm(ServiceCheckedForm):
-    functions = forms.MultipleChoiceField(
-        choices=Function.choices, widget=forms.CheckboxSelectMultiple
-    )
-
-    def service_check(self, delegation):
-        services.validate_delegation(delegation)
-
-
-@admin.register(Delegation)
-class DelegationAdmin(RegistryModelAdmin):
-    form = DelegationForm
-    list_display = [
-        "__str__",
-        "instrument",
-        "limit",
-        "onward_delegation_allowed",
-        "start_on",
-        "end_on",
-    ]
-    str_select_related = DELEGATION_RELATIONS
-    list_filter = [
-        "instrument",
-        "onward_delegation_allowed",
-        current_or_ended_filter("end"),
-    ]
-    search_fields = [
-        "reference",
-        "from_organisation__name",
-        "from_body__name",
-        "from_committee__name",
-        "to_body__name",
-        "to_committee__name",
-        "to_seat__title",
-    ]
-    autocomplete_fields = [
-        "from_organisation",
-        "from_body",
-        "from_committee",
-        "to_body",
-        "to_committee",
-        "to_seat",
-        "parent",
-    ]
-    fieldsets = [
-        ("From (one of)", {"fields": ["from_organisation", "from_body", "from_committee"]}),
-        ("To (one of)", {"fields": ["to_body", "to_committee", "to_seat"]}),
-        (
-            "What is delegated",
-            {
-                "fields": [
-                    "functions",
-                    "financial_limit",
-                    "instrument",
-                    "reference",
-                    "onward_delegation_allowed",
-                    "parent",
-                ]
-            },
-        ),
-        ("Dates", {"fields": ["start", "end"]}),
-    ]
-
-    start_on = date_column("start")
-    end_on = date_column("end")
-
-    @admin.display(description="financial limit", ordering="financial_limit")
-    def limit(self, delegation):
-        return money(delegation.financial_limit)
-
-
-@admin.register(FunctionHolding)
-class FunctionHoldingAdmin(RegistryModelAdmin):
-    list_display = ["organisation", "function", "basis", "start_on", "end_on"]
-    str_select_related = ("organisation",)
-    list_filter = ["function", current_or_ended_filter("end")]
-    search_fields = ["organisation__name", "organisation__ods_code", "basis"]
-    autocomplete_fields = ["organisation"]
-
-    start_on = date_column("start")
-    end_on = date_column("end")
-
-
-# -- the register of interests ------------------------------------------------------------
-
-
-@admin.register(InterestDeclaration)
-class InterestDeclarationAdmin(RegistryModelAdmin):
-    list_display = [
-        "person",
-        "nil_return",
-        "interest_type",
-        "organisation",
-        "start_on",
-        "end_on",
-        "declared_on_date",
-    ]
-    str_select_related = ("person",)
-    list_select_related = ["organisation"]
-    list_filter = ["interest_type", "nil_return", current_or_ended_filter("end")]
-    search_fields = [
-        "person__given_name",
-        "person__family_name",
-        "description",
-        "organisation__name",
-    ]
-    autocomplete_fields = ["person", "organisation"]
-    fieldsets = [
-        (None, {"fields": ["person", "nil_return", "declared_on"]}),
-        ("Interest", {"fields": ["interest_type", "description", "organisation", "start", "end"]}),
-        ("Private", {"fields": ["notes"]}),
-    ]
-
-    start_on = date_column("start")
-    end_on = date_column("end")
-    declared_on_date = date_column("declared_on", "declared on")
-
-
-@admin.register(GiftOrHospitality)
-class GiftOrHospitalityAdmin(RegistryModelAdmin):
-    list_display = [
-        "person",
-        "kind",
-        "description",
-        "offered_by",
-        "gift_value",
-        "date_on",
-        "decision",
-    ]
-    str_select_related = ("person",)
-    list_select_related = ["offered_by"]
-    list_filter = ["kind", "decision"]
-    search_fields = ["person__given_name", "person__family_name", "description", "offered_by__name"]
-    autocomplete_fields = ["person", "offered_by"]
-    date_hierarchy = "date"
-
-    date_on = date_column("date")
-
-    @admin.display(description="value", ordering="value")
-    def gift_value(self, gift):
-        return money(gift.value)

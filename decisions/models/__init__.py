@@ -1,0 +1,76 @@
+"""The decisions app's models (R25-R29), one module per concept:
+
+- ``meetings``: meetings, attendance, decisions and votes (Popolo's Motion, VoteEvent and
+  Vote), and conflicts of interest on an item (R25-R27);
+- ``delegations``: the controlled list of functions, who holds them by statute, and the
+  scheme of reservation and delegation (R29);
+- ``interests``: the register of interests, gifts and hospitality (R28);
+- ``common``: how money is stored, and the "exactly one of" constraint.
+
+Dependencies point one way: ``meetings`` uses ``delegations`` (a decision made under a
+delegation) and ``interests`` (a conflict arising from a register entry); neither of
+those imports ``meetings`` or the other.
+
+Only facts are stored. Whether a meeting was quorate at an item, whether a motion was
+carried and whether a decision was validly made are computed from these facts by
+``decisions.rules`` (gathered by ``decisions.selectors``), never typed in.
+
+Every model and choice list is re-exported here, so ``from decisions.models import
+Meeting`` keeps working; pghistory adds each event model (``MeetingEvent``...) to this
+module as well.
+"""
+
+from decisions.models.common import MONEY, exactly_one
+from decisions.models.delegations import (
+    Delegation,
+    Function,
+    FunctionHolding,
+    Instrument,
+    holder_name,
+)
+from decisions.models.interests import (
+    GiftDecision,
+    GiftKind,
+    GiftOrHospitality,
+    InterestDeclaration,
+    InterestType,
+)
+from decisions.models.meetings import (
+    Attendance,
+    AttendanceStatus,
+    Capacity,
+    ConflictDeclaration,
+    Decision,
+    DecisionType,
+    Meeting,
+    MeetingStatus,
+    Part,
+    Vote,
+    VoteValue,
+)
+
+__all__ = [
+    "MONEY",
+    "Attendance",
+    "AttendanceStatus",
+    "Capacity",
+    "ConflictDeclaration",
+    "Decision",
+    "DecisionType",
+    "Delegation",
+    "Function",
+    "FunctionHolding",
+    "GiftDecision",
+    "GiftKind",
+    "GiftOrHospitality",
+    "Instrument",
+    "InterestDeclaration",
+    "InterestType",
+    "Meeting",
+    "MeetingStatus",
+    "Part",
+    "Vote",
+    "VoteValue",
+    "exactly_one",
+    "holder_name",
+]

@@ -1,0 +1,80 @@
+"""Reads: decisions' computed outcomes, the functions and decisions map, the register.
+
+Each function gathers its facts in a fixed number of queries however many decisions,
+delegations or people it covers, then hands them to the pure rules in
+``decisions.rules``. One module per concept:
+
+- ``meetings``: each decision's quorum, result and validity, and the conflicts the
+  register suggests on an item (R25-R27);
+- ``delegations``: the delegation graph, and the functions and decisions map (R9, R10,
+  R15, R29);
+- ``interests``: the published register of interests (R28).
+
+``meetings`` uses the other two (validity under a delegation, suggestions from the
+register); neither imports ``meetings`` or the other.
+
+Every name is re-exported here, so ``from decisions.selectors import decision_outcomes``
+keeps working.
+"""
+
+from decisions.selectors.delegations import (
+    DELEGATION_RELATIONS,
+    build_identity,
+    delegate_of,
+    delegation_graph,
+    delegation_systems,
+    delegations_touching,
+    delegator_of,
+    functions_and_decisions_map,
+    step_of,
+)
+from decisions.selectors.interests import (
+    PublishedGift,
+    PublishedInterest,
+    PublishedRegister,
+    RegisterEntry,
+    in_force_on,
+    published_register,
+)
+from decisions.selectors.meetings import (
+    ConflictSuggestion,
+    attendances_of,
+    attendee,
+    conflict,
+    covers,
+    decision_facts,
+    decision_facts_many,
+    decision_outcome,
+    decision_outcomes,
+    standing_rules,
+    suggested_conflicts,
+)
+
+__all__ = [
+    "DELEGATION_RELATIONS",
+    "ConflictSuggestion",
+    "PublishedGift",
+    "PublishedInterest",
+    "PublishedRegister",
+    "RegisterEntry",
+    "attendances_of",
+    "attendee",
+    "build_identity",
+    "conflict",
+    "covers",
+    "decision_facts",
+    "decision_facts_many",
+    "decision_outcome",
+    "decision_outcomes",
+    "delegate_of",
+    "delegation_graph",
+    "delegation_systems",
+    "delegations_touching",
+    "delegator_of",
+    "functions_and_decisions_map",
+    "in_force_on",
+    "published_register",
+    "standing_rules",
+    "step_of",
+    "suggested_conflicts",
+]

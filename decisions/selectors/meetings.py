@@ -1,0 +1,240 @@
+"""Reads of meetings and decisions: each decision's computed quorum, result and validity
+(R25-R27, R29), and the conflicts the register of interests suggests on an item (R27, R28).
+
+Each function gathers its facts in a fixed number of queries however many decisions it
+covers, then hands them to the pure rules in ``decisions.rules.meetings``. A decision
+made under a delegation is checked against the delegation graph
+(``decisions.selectors.delegations``); suggested conflicts read the register
+(``decisions.selectors.interests``). Neither of those modules imports this one.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from committees.models import StandingOrders
+from decisions.models.interests import InterestDeclaration
+from decisions.models.meetings import (
+    Attendance,
+    AttendanceStatus,
+    Capacity,
+    ConflictDeclaration,
+    Decision,
+    Vote,
+)
+from decisions.rules.delegations import Holder
+from decisions.rules.meetings import (
+    Attendee,
+    Conflict,
+    DecisionFacts,
+    DecisionOutcome,
+    QuorumCondition,
+    StandingRules,
+    VoteFact,
+    evaluate_decision,
+)
+from decisions.selectors.delegations import delegation_graph, step_of
+from decisions.selectors.interests import in_force_on
+from memberships.models import Membership, Person
+
+# -- facts about decisions ----------------------------------------------------------------
+
+
+def standing_rules(standing_orders: StandingOrders | None) -> StandingRules | None:
+    """The standing orders as the rules read them (conditions prefetched by the caller)."""
+    if standing_orders is None:
+        return None
+    return StandingRules(
+        quorum_voting_members=standing_orders.quorum_voting_members,
+        conditions=tuple(
+            QuorumCondition(c.description, frozenset(c.roles), c.min_present)
+            for c in standing_orders.conditions.all()
+        ),
+        conflicted_members_count_for_quorum=standing_orders.conflicted_members_count_for_quorum,
+        voting_method=standing_orders.voting_method,
+        chair_has_casting_vote=standing_orders.chair_has_casting_vote,
+        deputies_allowed=standing_orders.deputies_allowed,
+    )
+
+
+def covers(membership: Membership, day: datetime.date) -> bool:
+    return membership.start <= day and (membership.end is None or day <= membership.end)
+
+
+def attendee(attendance: Attendance, *, committee_id: int, day: datetime.date) -> Attendee:
+    """An attendance as the rules read it: the seat sat in and whether it was held that day.
+
+    The membership and seat must be loaded (``select_related``).
+    """
+    membership = attendance.membership or attendance.deputising_for
+    seat = membership.seat if membership else None
+    return Attendee(
+        attendance_id=attendance.pk,
+        person_id=attendance.person_id,
+        name=attendance.person.name,
+        status=attendance.status,
+        capacity=attendance.capacity,
+        role=seat.role if seat else "",
+        seat_label=seat.label if seat else "",
+        voting_seat=bool(seat and seat.voting),
+        member_on_date=bool(
+            membership and membership.committee_id == committee_id and covers(membership, day)
+        ),
+        is_chair=bool(seat and seat.is_chair),
+        is_deputy_chair=bool(seat and seat.is_deputy_chair),
+    )
+
+
+def conflict(declaration: ConflictDeclaration) -> Conflict:
+    return Conflict(
+        person_id=declaration.person_id,
+        name=declaration.person.name,
+        counts=declaration.counts,
+        awaiting_chair=declaration.awaiting_chair,
+    )
+
+
+def attendances_of(meeting_ids: Iterable[int]):
+    return Attendance.objects.filter(meeting_id__in=list(meeting_ids)).select_related(
+        "person", "membership__seat", "deputising_for__seat"
+    )
+
+
+def decision_facts_many(decisions: Iterable[Decision]) -> dict[int, DecisionFacts]:
+    """Everything the rules need about each decision, in about ten queries in all."""
+    ids = [d.pk for d in decisions]
+    decisions = list(
+        Decision.objects.filter(pk__in=ids).select_related(
+            "meeting__committee__body",
+            "delegation__from_organisation",
+            "delegation__from_body",
+            "delegation__from_committee__body",
+            "delegation__to_body",
+            "delegation__to_committee__body",
+            "delegation__to_seat__committee",
+        )
+    )
+    meetings = {d.meeting_id: d.meeting for d in decisions}
+    committees = {m.committee_id: m.committee for m in meetings.values()}
+    rules = {
+        so.committee_id: standing_rules(so)
+        for so in StandingOrders.objects.filter(committee_id__in=committees).prefetch_related(
+            "conditions"
+        )
+    }
+    attendees = defaultdict(list)
+    for attendance in attendances_of(meetings):
+        meeting = meetings[attendance.meeting_id]
+        attendees[meeting.pk].append(
+            attendee(attendance, committee_id=meeting.committee_id, day=meeting.date)
+        )
+    votes = defaultdict(list)
+    for pk, decision_id, attendance_id, value, casting in Vote.objects.filter(
+        decision_id__in=ids
+    ).values_list("pk", "decision_id", "attendance_id", "value", "is_casting_vote"):
+        votes[decision_id].append(VoteFact(attendance_id, value, casting, pk))
+    conflicts = defaultdict(list)
+    for declaration in ConflictDeclaration.objects.filter(decision_id__in=ids).select_related(
+        "person"
+    ):
+        conflicts[declaration.decision_id].append(conflict(declaration))
+
+    graph = None
+    if any(d.delegation_id for d in decisions):
+        graph = delegation_graph(
+            ics_ids={c.ics_id for c in committees.values()},
+            committees=committees.values(),
+            delegations=[d.delegation for d in decisions if d.delegation_id],
+        )
+
+    facts = {}
+    for decision in decisions:
+        meeting = decision.meeting
+        committee = meeting.committee
+        problems: tuple[str, ...] = ()
+        decision_of = committee.body.name
+        if decision.delegation_id:
+            step = step_of(decision.delegation)
+            problems = graph.decision_problems(
+                step,
+                function=decision.function_exercised,
+                amount=decision.amount,
+                on=meeting.date,
+                made_by=Holder("committee", committee.pk),
+            )
+            decision_of = graph.decision_of(step)
+        facts[decision.pk] = DecisionFacts(
+            meeting_status=meeting.status,
+            meeting_date=meeting.date,
+            decision_type=decision.decision_type,
+            rules=rules.get(committee.pk),
+            attendees=tuple(attendees[meeting.pk]),
+            votes=tuple(votes[decision.pk]),
+            conflicts=tuple(conflicts[decision.pk]),
+            by_consensus=decision.by_consensus,
+            delegation_problems=problems,
+            decision_of=decision_of,
+        )
+    return facts
+
+
+def decision_facts(decision: Decision) -> DecisionFacts:
+    return decision_facts_many([decision])[decision.pk]
+
+
+def decision_outcomes(decisions: Iterable[Decision]) -> dict[int, DecisionOutcome]:
+    """Quorum, result and validity of each decision, keyed by id (R25-R27, R29)."""
+    return {pk: evaluate_decision(f) for pk, f in decision_facts_many(decisions).items()}
+
+
+def decision_outcome(decision: Decision) -> DecisionOutcome:
+    return decision_outcomes([decision])[decision.pk]
+
+
+# -- conflicts suggested from the register (R27, R28) -------------------------------------
+
+
+@dataclass(frozen=True)
+class ConflictSuggestion:
+    person: Person
+    interest: InterestDeclaration
+
+    @property
+    def description(self) -> str:
+        interest = self.interest
+        return (
+            f"{interest.get_interest_type_display()} in {interest.organisation.name}, "
+            f"which the paper concerns: {interest.description}"
+        )
+
+
+def suggested_conflicts(decision: Decision) -> list[ConflictSuggestion]:
+    """Members (and deputies) present with an interest in force on the meeting date in an
+    organisation the paper concerns, who have no conflict recorded on the item yet."""
+    decision = Decision.objects.select_related("meeting").get(pk=decision.pk)
+    day = decision.meeting.date
+    concerned = decision.concerned_organisations.values("pk")
+    present = Attendance.objects.filter(
+        meeting_id=decision.meeting_id,
+        status=AttendanceStatus.PRESENT,
+        capacity__in=[Capacity.MEMBER, Capacity.DEPUTY],
+    ).values("person_id")
+    recorded = ConflictDeclaration.objects.filter(decision=decision).values("person_id")
+    interests = (
+        InterestDeclaration.objects.filter(
+            in_force_on(day),
+            nil_return=False,
+            organisation__in=concerned,
+            person__in=present,
+        )
+        .exclude(person__in=recorded)
+        .select_related("person", "organisation")
+        .order_by("person__family_name", "person__given_name", "start", "pk")
+    )
+    seen, suggestions = set(), []
+    for interest in interests:
+        if interest.person_id not in seen:
+            seen.add(interest.person_id)
+            suggestions.append(ConflictSuggestion(interest.person, interest))
+    return suggestions

@@ -1,0 +1,70 @@
+"""Writes to the register of interests: interests, nil returns, gifts and hospitality
+(R28)."""
+
+import datetime
+from decimal import Decimal
+
+from bodies.models import Organisation
+from core.services import save_validated
+from decisions.models.interests import GiftOrHospitality, InterestDeclaration
+from memberships.models import Person
+
+
+def interest_declare(
+    *,
+    person: Person,
+    interest_type: str,
+    description: str,
+    start: datetime.date,
+    declared_on: datetime.date,
+    organisation: Organisation | None = None,
+    end: datetime.date | None = None,
+    notes: str = "",
+    by=None,
+) -> InterestDeclaration:
+    """Add an interest to a person's register entry (R28)."""
+    declaration = InterestDeclaration(
+        person=person,
+        interest_type=interest_type,
+        description=description,
+        organisation=organisation,
+        start=start,
+        end=end,
+        declared_on=declared_on,
+        notes=notes,
+    )
+    return save_validated(declaration, by=by)
+
+
+def nil_return_record(
+    *, person: Person, declared_on: datetime.date, start: datetime.date | None = None, by=None
+) -> InterestDeclaration:
+    """Record that a person has no interests to declare (R28)."""
+    declaration = InterestDeclaration(
+        person=person, nil_return=True, start=start or declared_on, declared_on=declared_on
+    )
+    return save_validated(declaration, by=by)
+
+
+def gift_or_hospitality_record(
+    *,
+    person: Person,
+    description: str,
+    value: Decimal,
+    date: datetime.date,
+    decision: str,
+    kind: str = "gift",
+    offered_by: Organisation | None = None,
+    by=None,
+) -> GiftOrHospitality:
+    """Record a gift or hospitality offered to a person, and whether they accepted it (R28)."""
+    gift = GiftOrHospitality(
+        person=person,
+        kind=kind,
+        description=description,
+        offered_by=offered_by,
+        value=value,
+        date=date,
+        decision=decision,
+    )
+    return save_validated(gift, by=by)
