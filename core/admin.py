@@ -12,6 +12,7 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
@@ -25,7 +26,10 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, models, router, transaction
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
@@ -379,14 +383,93 @@ def form_values(form, names) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class LifecycleAction:
+    """A page that changes a lifecycle field through its service (end, abolish...).
+
+    ``name`` is the action's name in ``core.writes`` (and the page's URL segment);
+    ``apply(obj, cleaned_data, by)`` calls the service.
+    """
+
+    name: str
+    label: str
+    form: type[forms.Form]
+    apply: Callable
+
+
+class LastDayForm(forms.Form):
+    """The day a lifecycle action takes effect (its last day)."""
+
+    on = forms.DateField(label="Last day", widget=admin.widgets.AdminDateWidget)
+
+
 class ServiceWritesMixin:
     """The admin saves and deletes through the model's services (``core.writes``).
 
     Adding calls the create service, changing the update service with the fields the
     officer changed, deleting the delete service (no delete service: no delete
     permission); inline rows go through their own model's services. Lifecycle fields are
-    read-only once the record exists: their admin actions change them.
+    read-only once the record exists: the pages of ``lifecycle_actions`` change them.
     """
+
+    lifecycle_actions: tuple[LifecycleAction, ...] = ()
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                f"<path:object_id>/{action.name}/",
+                self.admin_site.admin_view(self.lifecycle_view),
+                {"action_name": action.name},
+                name=f"{opts.app_label}_{opts.model_name}_{action.name}",
+            )
+            for action in self.lifecycle_actions
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        opts = self.model._meta
+        links = [
+            (
+                action.label,
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_{action.name}",
+                    args=[object_id],
+                ),
+            )
+            for action in self.lifecycle_actions
+        ]
+        extra_context = {**(extra_context or {}), "lifecycle_links": links}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def lifecycle_view(self, request, object_id, action_name):
+        action = next(a for a in self.lifecycle_actions if a.name == action_name)
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        form = action.form(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                action.apply(obj, form.cleaned_data, request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(request, f"{action.label}: done for “{obj}”.")
+                return redirect(
+                    reverse(
+                        f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change",
+                        args=[obj.pk],
+                    )
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": f"{action.label}: {obj}",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/lifecycle_form.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -459,7 +542,7 @@ def save_inline_rows(formset, *, by) -> None:
     for row in formset.extra_forms:
         if not row.has_changed() or (formset.can_delete and formset._should_delete_form(row)):
             continue
-        created = writes.do_create(by=by, **form_values(row, row.fields), **parent)
+        created = writes.do_create(by=by, **{**form_values(row, row.fields), **parent})
         adopt(row.instance, created)
         formset.new_objects.append(row.instance)
 

@@ -2,6 +2,7 @@
 whose pages show who holds the seats (composition and compliance on a date, changes of
 holder): those pages need this app's facts, so they are registered here."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -16,8 +17,9 @@ from django.utils.html import format_html, format_html_join
 from bodies.models import Body
 from committees.models import Committee, Seat
 from committees.selectors import current_board
-from committees.services import body_board_create
 from core.admin import (
+    LastDayForm,
+    LifecycleAction,
     RegistryModelAdmin,
     RegistryTabularInline,
     current_or_ended_filter,
@@ -26,9 +28,43 @@ from core.admin import (
 )
 from core.forms import AsOfForm
 from core.services import constraint_messages
-from memberships.models import Membership, Person
+from memberships.models import EndReason, Membership, Person
 from memberships.rules import overlapping, overlaps
 from memberships.selectors import body_timeline, compliance, composition, held_on, seat_timeline
+from memberships.services import body_abolish, committee_abolish, membership_end, seat_abolish
+
+
+class MembershipEndForm(forms.Form):
+    end = forms.DateField(label="Last day in the seat", widget=admin.widgets.AdminDateWidget)
+    end_reason = forms.ChoiceField(label="Why it ends", choices=EndReason.choices)
+
+
+END_MEMBERSHIP = LifecycleAction(
+    name="end",
+    label="End this membership",
+    form=MembershipEndForm,
+    apply=lambda membership, data, by: membership_end(
+        membership=membership, end=data["end"], reason=data["end_reason"], by=by
+    ),
+)
+ABOLISH_BODY = LifecycleAction(
+    name="abolish",
+    label="Abolish this body",
+    form=LastDayForm,
+    apply=lambda body, data, by: body_abolish(body=body, on=data["on"], by=by),
+)
+ABOLISH_COMMITTEE = LifecycleAction(
+    name="abolish",
+    label="Abolish this committee",
+    form=LastDayForm,
+    apply=lambda committee, data, by: committee_abolish(committee=committee, on=data["on"], by=by),
+)
+ABOLISH_SEAT = LifecycleAction(
+    name="abolish",
+    label="Abolish this seat",
+    form=LastDayForm,
+    apply=lambda seat, data, by: seat_abolish(seat=seat, on=data["on"], by=by),
+)
 
 ONE_HOLDER_PER_SEAT = "memberships_membership_one_holder_per_seat"
 ONE_SEAT_PER_COMMITTEE = "memberships_membership_one_seat_per_committee"
@@ -165,6 +201,7 @@ class PersonAdmin(RegistryModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(RegistryModelAdmin):
+    lifecycle_actions = (END_MEMBERSHIP,)
     list_display = [
         "person_name",
         "seat",
@@ -225,6 +262,7 @@ class CommitteeInline(RegistryTabularInline):
 
 @admin.register(Body)
 class BodyAdmin(RegistryModelAdmin):
+    lifecycle_actions = (ABOLISH_BODY,)
     list_display = [
         "name",
         "ics",
@@ -287,12 +325,6 @@ class BodyAdmin(RegistryModelAdmin):
         extra_context = {**(extra_context or {}), "board": board}
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            # The same rule as bodies.services.body_create: a new body gets its board.
-            body_board_create(body=obj, by=request.user)
-
     def timeline_view(self, request, object_id):
         """Every change of holder on the body's boards and committees, oldest first."""
         body = get_object_or_404(Body.objects.select_related("ics"), pk=unquote(object_id))
@@ -349,6 +381,7 @@ class SeatInline(RegistryTabularInline):
 
 @admin.register(Committee)
 class CommitteeAdmin(RegistryModelAdmin):
+    lifecycle_actions = (ABOLISH_COMMITTEE,)
     list_display = [
         "name",
         "body_name",
@@ -413,6 +446,7 @@ class CommitteeAdmin(RegistryModelAdmin):
 
 @admin.register(Seat)
 class SeatAdmin(RegistryModelAdmin):
+    lifecycle_actions = (ABOLISH_SEAT,)
     list_display = [
         "__str__",
         "committee",

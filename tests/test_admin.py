@@ -442,10 +442,9 @@ def test_autocomplete_finds_the_nominating_organisation_by_ods_code(officer_clie
 
 def test_membership_history_shows_who_ended_the_term_and_what_changed(officer_client):
     membership = MembershipFactory(start=GO_LIVE)
-    page = officer_client.get(admin_url(membership, "change"))
-    data = form_data(page) | {"end": "2025-03-31", "end_reason": EndReason.RESIGNED}
+    data = {"end": "2025-03-31", "end_reason": EndReason.RESIGNED}
 
-    saved = officer_client.post(admin_url(membership, "change"), data)
+    saved = officer_client.post(admin_url(membership, "end", membership.pk), data)
 
     assert saved.status_code == 302
     history = officer_client.get(admin_url(membership, "history"))

@@ -8,12 +8,25 @@ delegation the service refuses is refused here with the same message.
 from django import forms
 from django.contrib import admin
 
-from core.admin import RegistryModelAdmin, current_or_ended_filter, date_column
+from core.admin import (
+    LastDayForm,
+    LifecycleAction,
+    RegistryModelAdmin,
+    current_or_ended_filter,
+    date_column,
+)
 from decisions.admin.common import ServiceCheckedForm
 from decisions.models.delegations import Delegation, Function, FunctionHolding
 from decisions.rules.common import money
 from decisions.selectors.delegations import DELEGATION_RELATIONS
-from decisions.services.delegations import validate_delegation
+from decisions.services.delegations import delegation_end, validate_delegation
+
+END_DELEGATION = LifecycleAction(
+    name="end",
+    label="End this delegation",
+    form=LastDayForm,
+    apply=lambda delegation, data, by: delegation_end(delegation=delegation, end=data["on"], by=by),
+)
 
 
 class DelegationForm(ServiceCheckedForm):
@@ -27,6 +40,7 @@ class DelegationForm(ServiceCheckedForm):
 
 @admin.register(Delegation)
 class DelegationAdmin(RegistryModelAdmin):
+    lifecycle_actions = (END_DELEGATION,)
     form = DelegationForm
     list_display = [
         "__str__",

@@ -25,7 +25,6 @@ from decisions.services import (
     delegation_create,
     interest_declare,
     meeting_schedule,
-    meeting_set_status,
     nil_return_record,
     vote_cast,
 )
@@ -46,15 +45,6 @@ class MeetingSerializer(RegistrySerializer):
 
     def create_object(self, validated_data, *, by):
         return meeting_schedule(by=by, **validated_data)
-
-    def update(self, instance, validated_data):
-        # A meeting with decisions cannot be cancelled: that rule lives in the service.
-        status = validated_data.pop("status", instance.status)
-        by = validated_data.get("by")
-        instance = super().update(instance, validated_data)
-        if status != instance.status:
-            instance = meeting_set_status(meeting=instance, status=status, by=by)
-        return instance
 
 
 class AttendanceSerializer(RegistrySerializer):

@@ -14,7 +14,8 @@ from django.db import transaction
 
 from bodies.models import Body, Organisation
 from committees.models import Committee, Seat
-from core.services import audit_context, save_validated
+from core.services import audit_context, record_delete, record_update, save_validated
+from core.writes import writes
 from decisions.models.delegations import Delegation, FunctionHolding
 from decisions.selectors.delegations import delegation_graph, delegation_systems, step_of
 
@@ -117,3 +118,44 @@ def delegation_end(*, delegation: Delegation, end: datetime.date, by=None) -> De
     except ValidationError:
         delegation.end = previous
         raise
+
+
+def function_holding_update(
+    *, function_holding: FunctionHolding, by=None, **changes
+) -> FunctionHolding:
+    return record_update(function_holding, by=by, **changes)
+
+
+def function_holding_delete(*, function_holding: FunctionHolding, by=None) -> None:
+    record_delete(function_holding, by=by)
+
+
+def delegation_update(*, delegation: Delegation, by=None, **changes) -> Delegation:
+    """Correct a delegation's details (checked as at creation); ending it is
+    :func:`delegation_end`."""
+    with transaction.atomic(), audit_context(by):
+        links = {n: changes.pop(n) for n in list(changes) if n == "functions"}
+        for name, value in changes.items():
+            setattr(delegation, name, value)
+        validate_delegation(delegation)
+        return record_update(delegation, by=by, **links)
+
+
+def delegation_delete(*, delegation: Delegation, by=None) -> None:
+    """Delete a delegation recorded by mistake; one decisions relied on is refused."""
+    record_delete(delegation, by=by)
+
+
+writes(
+    FunctionHolding,
+    create=function_holding_record,
+    update=function_holding_update,
+    delete=function_holding_delete,
+)
+writes(
+    Delegation,
+    create=delegation_create,
+    update=delegation_update,
+    delete=delegation_delete,
+    lifecycle={"end": "end"},
+)

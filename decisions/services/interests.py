@@ -5,7 +5,8 @@ import datetime
 from decimal import Decimal
 
 from bodies.models import Organisation
-from core.services import save_validated
+from core.services import record_delete, record_update, save_validated
+from core.writes import writes
 from decisions.models.interests import GiftOrHospitality, InterestDeclaration
 from memberships.models import Person
 
@@ -68,3 +69,37 @@ def gift_or_hospitality_record(
         decision=decision,
     )
     return save_validated(gift, by=by)
+
+
+def interest_declaration_update(
+    *, interest_declaration: InterestDeclaration, by=None, **changes
+) -> InterestDeclaration:
+    return record_update(interest_declaration, by=by, **changes)
+
+
+def interest_declaration_delete(*, interest_declaration: InterestDeclaration, by=None) -> None:
+    record_delete(interest_declaration, by=by)
+
+
+def gift_or_hospitality_update(
+    *, gift_or_hospitality: GiftOrHospitality, by=None, **changes
+) -> GiftOrHospitality:
+    return record_update(gift_or_hospitality, by=by, **changes)
+
+
+def gift_or_hospitality_delete(*, gift_or_hospitality: GiftOrHospitality, by=None) -> None:
+    record_delete(gift_or_hospitality, by=by)
+
+
+writes(
+    InterestDeclaration,
+    create=interest_declare,
+    update=interest_declaration_update,
+    delete=interest_declaration_delete,
+)
+writes(
+    GiftOrHospitality,
+    create=gift_or_hospitality_record,
+    update=gift_or_hospitality_update,
+    delete=gift_or_hospitality_delete,
+)

@@ -18,7 +18,8 @@ from django.db import transaction
 from bodies.models import Organisation
 from committees.models import Committee, StandingOrders
 from core.dates import en_gb
-from core.services import audit_context, save_validated
+from core.services import audit_context, record_delete, record_update, save_validated
+from core.writes import writes
 from decisions.models.delegations import Delegation
 from decisions.models.interests import InterestDeclaration
 from decisions.models.meetings import (
@@ -392,3 +393,88 @@ def conflict_dismiss(*, conflict: ConflictDeclaration, by=None) -> ConflictDecla
         )
     conflict.confirmed_by_chair, conflict.dismissed_by_chair = False, True
     return save_validated(conflict, by=by)
+
+
+def meeting_update(*, meeting: Meeting, by=None, **changes) -> Meeting:
+    """Change a meeting's details; its status through :func:`meeting_set_status` (a meeting
+    with decisions cannot be cancelled)."""
+    with transaction.atomic(), audit_context(by):
+        status = changes.pop("status", meeting.status)
+        record_update(meeting, by=by, **changes)
+        if status != meeting.status:
+            meeting = meeting_set_status(meeting=meeting, status=status, by=by)
+    return meeting
+
+
+def meeting_delete(*, meeting: Meeting, by=None) -> None:
+    """Delete a meeting recorded by mistake; one with decisions is refused."""
+    record_delete(meeting, by=by)
+
+
+def attendance_update(*, attendance: Attendance, by=None, **changes) -> Attendance:
+    for name, value in changes.items():
+        setattr(attendance, name, value)
+    validate_attendance(attendance)
+    return record_update(attendance, by=by)
+
+
+def attendance_delete(*, attendance: Attendance, by=None) -> None:
+    """Correct a mistaken attendance record (audited); one who voted is refused."""
+    record_delete(attendance, by=by)
+
+
+def decision_update(*, decision: Decision, by=None, **changes) -> Decision:
+    for name, value in changes.items():
+        if name not in {f.name for f in decision._meta.many_to_many}:
+            setattr(decision, name, value)
+    validate_decision(decision)
+    links = {name: value for name, value in changes.items() if name == "concerned_organisations"}
+    return record_update(decision, by=by, **links)
+
+
+def decision_delete(*, decision: Decision, by=None) -> None:
+    """Delete a decision recorded by mistake, with its votes and conflicts (audited)."""
+    record_delete(decision, by=by)
+
+
+def vote_update(*, vote: Vote, by=None, **changes) -> Vote:
+    for name, value in changes.items():
+        setattr(vote, name, value)
+    validate_vote(vote)
+    return record_update(vote, by=by)
+
+
+def vote_delete(*, vote: Vote, by=None) -> None:
+    """Correct a mistaken vote (audited): delete it, then cast the right one."""
+    record_delete(vote, by=by)
+
+
+def conflict_declaration_create(*, by=None, **fields) -> ConflictDeclaration:
+    conflict = ConflictDeclaration(**fields)
+    validate_conflict(conflict)
+    return record_update(conflict, by=by)
+
+
+def conflict_declaration_update(
+    *, conflict_declaration: ConflictDeclaration, by=None, **changes
+) -> ConflictDeclaration:
+    for name, value in changes.items():
+        setattr(conflict_declaration, name, value)
+    validate_conflict(conflict_declaration)
+    return record_update(conflict_declaration, by=by)
+
+
+def conflict_declaration_delete(*, conflict_declaration: ConflictDeclaration, by=None) -> None:
+    record_delete(conflict_declaration, by=by)
+
+
+writes(Meeting, create=meeting_schedule, update=meeting_update, delete=meeting_delete)
+writes(Attendance, create=attendance_record, update=attendance_update, delete=attendance_delete)
+writes(Decision, create=decision_record, update=decision_update, delete=decision_delete)
+writes(Vote, create=vote_cast, update=vote_update, delete=vote_delete)
+writes(
+    ConflictDeclaration,
+    create=conflict_declaration_create,
+    update=conflict_declaration_update,
+    delete=conflict_declaration_delete,
+)

@@ -1,14 +1,11 @@
 """Transition milestones (R31) as the API shows them."""
 
-from django.db import transaction
 from rest_framework import serializers
 
 from bodies.models import Body, IntegratedCareSystem
 from core.api.serializers import RegistrySerializer
-from core.services import audit_context
 from memberships.models import Person
 from reminders.models import Milestone
-from reminders.services import COMPLETION_FIELDS, milestone_create, milestone_update
 
 
 class MilestoneSerializer(RegistrySerializer):
@@ -61,19 +58,3 @@ class MilestoneSerializer(RegistrySerializer):
         ]
         read_only_fields = ["template_item"]
         create_only = ["ics"]
-
-    def create_object(self, validated_data, *, by):
-        progress = {
-            name: validated_data.pop(name)
-            for name in ("status", *COMPLETION_FIELDS)
-            if name in validated_data
-        }
-        with transaction.atomic(), audit_context(by):
-            milestone = milestone_create(by=by, **validated_data)
-            return (
-                milestone_update(milestone=milestone, by=by, **progress) if progress else milestone
-            )
-
-    def update(self, instance, validated_data):
-        by = validated_data.pop("by", None)
-        return milestone_update(milestone=instance, by=by, **validated_data)
