@@ -32,6 +32,7 @@ COMPOSITE_KEY_MESSAGES = {
     "decision.",
     "decisions_vote_attendance_same_meeting": "A vote is cast by someone at the meeting of the "
     "decision.",
+    "reminders_milestone_body_same_ics": "The body must belong to the milestone's system.",
 }
 
 

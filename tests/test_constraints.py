@@ -7,18 +7,18 @@ Then the officer's view: ``full_clean()``, a service or the shared write path gi
 constraint's own clear message.
 
 ``@proves`` and ``@explains`` record which constraint each test covers and check that
-the test really saw that constraint refuse something; the last test asks the models and
-the database for every constraint and fails if one is left unproved.
+the test really saw that constraint refuse something (``tests/constraint_proofs.py``); the
+last test asks the models and the database for every constraint of every app of ours and
+fails if one is left unproved. The constraints of the later apps are proved in the
+``test_constraints_<app>.py`` files beside this one.
 """
 
 import datetime
-import functools
-from contextlib import contextmanager
+import importlib
+import pkgutil
+from pathlib import Path
 
 import pytest
-from django.apps import apps
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from bodies.models import (
@@ -45,9 +45,21 @@ from committees.models import (
     StandingOrders,
 )
 from committees.services import body_create, committee_create, seat_create
-from core.services import constraint_messages, database_errors_as_validation_errors
+from core.services import database_errors_as_validation_errors
 from memberships.models import EndReason, Membership
 from memberships.services import membership_end, membership_start
+from tests.constraint_proofs import (
+    EXPLAINED,
+    PROVED,
+    database_constraints,
+    explains,
+    foreign_key_targets,
+    our_apps,
+    proves,
+    refused_by,
+    refused_with_message_of,
+    unbreakable_keys,
+)
 from tests.factories import (
     BodyFactory,
     CommitteeFactory,
@@ -63,64 +75,6 @@ pytestmark = pytest.mark.django_db
 
 GO_LIVE = datetime.date(2022, 7, 1)
 DAY = datetime.timedelta(days=1)
-
-PROVED: set[str] = set()
-EXPLAINED: set[str] = set()
-_refusals: list[tuple[str, str]] = []
-
-# Unique keys that exist only as targets of the composite foreign keys: they include the
-# primary key, so no row can break them; the foreign keys that use them are proved below.
-KEY_TARGETS = {
-    "bodies_body_id_ics",
-    "committees_committee_id_ics",
-    "committees_committee_id_body_ics",
-    "committees_seat_id_committee_ics",
-}
-
-
-def _covers(registry: set[str], how: str, constraint: str):
-    def decorate(test):
-        registry.add(constraint)
-
-        @functools.wraps(test)
-        def run(*args, **kwargs):
-            _refusals.clear()
-            test(*args, **kwargs)
-            assert (how, constraint) in _refusals, f"{constraint} never refused anything here"
-
-        return run
-
-    return decorate
-
-
-def proves(constraint: str):
-    """The test shows PostgreSQL refusing a row by ``constraint``."""
-    return _covers(PROVED, "database", constraint)
-
-
-def explains(constraint: str):
-    """The test shows an officer getting ``constraint``'s message."""
-    return _covers(EXPLAINED, "message", constraint)
-
-
-@contextmanager
-def refused_by(constraint: str):
-    """PostgreSQL refuses what runs inside, and by ``constraint``, not some other rule."""
-    with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
-        yield
-    assert excinfo.value.__cause__.diag.constraint_name == constraint
-    _refusals.append(("database", constraint))
-
-
-@contextmanager
-def refused_with_message_of(constraint: str):
-    """What runs inside raises a ValidationError carrying ``constraint``'s own message."""
-    message = constraint_messages()[constraint]
-    assert "%(name)s" not in message, f"{constraint} has no message for officers"
-    with pytest.raises(ValidationError) as excinfo:
-        yield
-    assert message in excinfo.value.messages
-    _refusals.append(("message", constraint))
 
 
 @pytest.fixture
@@ -984,33 +938,28 @@ def test_a_quorum_condition_needing_nobody_present_is_refused_with_a_clear_messa
 # Completeness --------------------------------------------------------------------------
 
 
-def _database_constraints() -> set[str]:
-    """Every named constraint on the governance tables, as PostgreSQL holds them."""
-    tables = [
-        model._meta.db_table
-        for app in ("bodies", "committees", "memberships")
-        for model in apps.get_app_config(app).get_models()
-    ]
-    declared = {
-        constraint.name
-        for app in ("bodies", "committees", "memberships")
-        for model in apps.get_app_config(app).get_models()
-        for constraint in model._meta.constraints
-    }
-    with connection.cursor() as cursor:
-        # Multi-column foreign keys come from migrations, not from Meta.
-        cursor.execute(
-            "SELECT conname FROM pg_constraint WHERE contype = 'f' "
-            "AND cardinality(conkey) > 1 AND conrelid::regclass::text = ANY(%s)",
-            [tables],
-        )
-        composite_keys = {name for (name,) in cursor.fetchall()}
-    return declared | composite_keys
+def _every_constraint_test_module():
+    """Import every ``test_constraints*`` module beside this one, so that their ``@proves``
+    and ``@explains`` are recorded even when this file runs alone."""
+    package = Path(__file__).parent
+    for module in pkgutil.iter_modules([str(package)]):
+        if module.name.startswith("test_constraints"):
+            importlib.import_module(f"{__package__}.{module.name}")
+
+
+def test_every_app_of_ours_is_checked_for_constraints():
+    labels = {app.label for app in our_apps()}
+    assert {"core", "bodies", "committees", "memberships", "decisions", "reminders"} <= labels
+    assert not {"auth", "admin", "guardian", "pghistory", "django_celery_beat"} & labels
 
 
 def test_every_database_constraint_is_proved_in_the_database_and_explained():
-    constraints = _database_constraints()
-    assert constraints >= KEY_TARGETS
-    assert len(constraints) > len(KEY_TARGETS)
-    assert sorted(constraints - KEY_TARGETS - PROVED) == []
-    assert sorted(constraints - KEY_TARGETS - EXPLAINED) == []
+    _every_constraint_test_module()
+    constraints = database_constraints()
+    keys = unbreakable_keys()
+    assert keys and constraints >= keys
+    assert foreign_key_targets(keys) == keys, "a key with the primary key in it serves no purpose"
+    assert len(constraints) > len(keys)
+    assert sorted(constraints - keys - PROVED) == []
+    assert sorted(constraints - keys - EXPLAINED) == []
+    assert sorted((PROVED | EXPLAINED) - constraints) == [], "a test names no real constraint"

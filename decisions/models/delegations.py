@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from bodies.models import Body, Organisation
 from committees.models import Committee, Seat
-from core.db import end_not_before_start, period_of
+from core.db import end_not_before_start, period_of, reject_reversed_period
 from decisions.models.common import MONEY, exactly_one
 
 
@@ -55,6 +55,9 @@ class Instrument(models.TextChoices):
     MOU = "mou", "Memorandum of understanding"
 
 
+FUNCTION_HELD_ENDS_BEFORE_START = "A function cannot stop being held before it starts."
+
+
 @pghistory.track()
 class FunctionHolding(models.Model):
     """An organisation holds a function by statute (e.g. NHS England, primary medical
@@ -77,7 +80,7 @@ class FunctionHolding(models.Model):
                 "start",
                 "end",
                 name="decisions_functionholding_end_after_start",
-                message="A function cannot stop being held before it starts.",
+                message=FUNCTION_HELD_ENDS_BEFORE_START,
             ),
             ExclusionConstraint(
                 name="decisions_functionholding_no_overlap",
@@ -93,6 +96,9 @@ class FunctionHolding(models.Model):
 
     def __str__(self):
         return f"{self.organisation.name}: {self.get_function_display()}"
+
+    def clean(self):
+        reject_reversed_period(self, "start", "end", FUNCTION_HELD_ENDS_BEFORE_START)
 
 
 @pghistory.track()
