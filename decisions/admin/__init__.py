@@ -13,9 +13,19 @@ read-only, for a whole page of decisions at once. One module per concept:
 Importing this package (Django's admin autodiscovery does) registers every model admin.
 """
 
-from decisions.admin.common import ServiceCheckedForm
-from decisions.admin.delegations import DelegationAdmin, DelegationForm, FunctionHoldingAdmin
-from decisions.admin.interests import GiftOrHospitalityAdmin, InterestDeclarationAdmin
+from decisions.admin.common import (
+    ServiceCheckedForm,
+)
+from decisions.admin.delegations import (
+    END_DELEGATION,
+    DelegationAdmin,
+    DelegationForm,
+    FunctionHoldingAdmin,
+)
+from decisions.admin.interests import (
+    GiftOrHospitalityAdmin,
+    InterestDeclarationAdmin,
+)
 from decisions.admin.meetings import (
     AttendanceAdmin,
     AttendanceForm,
@@ -36,6 +46,7 @@ from decisions.admin.meetings import (
 )
 
 __all__ = [
+    "END_DELEGATION",
     "AttendanceAdmin",
     "AttendanceForm",
     "AttendanceInline",

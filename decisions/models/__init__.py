@@ -20,8 +20,12 @@ Meeting`` keeps working; pghistory adds each event model (``MeetingEvent``...) t
 module as well.
 """
 
-from decisions.models.common import MONEY, exactly_one
+from decisions.models.common import (
+    MONEY,
+    exactly_one,
+)
 from decisions.models.delegations import (
+    FUNCTION_HELD_ENDS_BEFORE_START,
     Delegation,
     Function,
     FunctionHolding,
@@ -50,6 +54,7 @@ from decisions.models.meetings import (
 )
 
 __all__ = [
+    "FUNCTION_HELD_ENDS_BEFORE_START",
     "MONEY",
     "Attendance",
     "AttendanceStatus",

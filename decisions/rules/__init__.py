@@ -19,7 +19,10 @@ other: the delegation findings reach a decision through ``DecisionFacts``.
 Every name is re-exported here, so ``from decisions.rules import Result`` keeps working.
 """
 
-from decisions.rules.common import money, plural
+from decisions.rules.common import (
+    money,
+    plural,
+)
 from decisions.rules.delegations import (
     ChainStep,
     DelegationGraph,
