@@ -12,7 +12,12 @@ from django.db import transaction
 from bodies.models import Body, IntegratedCareSystem, Organisation
 from committees.models import CommitteeKind
 from committees.services import committee_create
-from core.services import audit_context, database_errors_as_validation_errors, save_validated
+from core.services import (
+    audit_context,
+    database_errors_as_validation_errors,
+    save_changes,
+    save_validated,
+)
 
 
 def board_name_for(body_name: str) -> str:
@@ -77,3 +82,34 @@ def body_board_create(*, body: Body, name: str | None = None, by=None):
         abolished=body.abolished,
         by=by,
     )
+
+
+def organisation_update(
+    *, organisation: Organisation, by=None, systems=None, **changes
+) -> Organisation:
+    """Change an organisation's fields and, when ``systems`` is given, the systems it serves."""
+    with transaction.atomic(), audit_context(by):
+        if changes:
+            save_changes(organisation, by=by, **changes)
+        if systems is not None:
+            with database_errors_as_validation_errors():
+                organisation.systems.set(systems)
+    return organisation
+
+
+def body_update(
+    *, body: Body, by=None, member_organisations=None, convening_organisations=None, **changes
+) -> Body:
+    """Change a body's fields and, when given, its member and convening organisations.
+
+    Its board keeps its own fields: change them through ``committee_update``.
+    """
+    with transaction.atomic(), audit_context(by):
+        if changes:
+            save_changes(body, by=by, **changes)
+        with database_errors_as_validation_errors():
+            if member_organisations is not None:
+                body.member_organisations.set(member_organisations)
+            if convening_organisations is not None:
+                body.convening_organisations.set(convening_organisations)
+    return body

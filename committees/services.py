@@ -7,9 +7,22 @@ from django.db import transaction
 from django.db.models import Q
 
 from bodies.models import Body
-from committees.models import Committee, Participation, Seat
+from committees.models import (
+    Committee,
+    Constitution,
+    Participation,
+    QuorumCondition,
+    Requirement,
+    Seat,
+    StandingOrders,
+)
 from core.dates import en_gb
-from core.services import audit_context, database_errors_as_validation_errors, save_validated
+from core.services import (
+    audit_context,
+    database_errors_as_validation_errors,
+    save_changes,
+    save_validated,
+)
 from memberships.models import EndReason
 from memberships.services import membership_end
 
@@ -72,3 +85,90 @@ def seat_abolish(*, seat: Seat, on: datetime.date, by=None) -> Seat:
         save_validated(locked, by=by)
     seat.refresh_from_db()
     return seat
+
+
+def committee_update(*, committee: Committee, by=None, **changes) -> Committee:
+    """Change a board's or committee's fields (name, purpose, parent, dates...)."""
+    with transaction.atomic(), audit_context(by):
+        return save_changes(committee, by=by, **changes)
+
+
+def seat_update(*, seat: Seat, by=None, nominating_organisations=None, **changes) -> Seat:
+    """Change a seat's fields and, when given, the organisations that nominate to it (R4).
+
+    Abolition is not a change of field: :func:`seat_abolish` also ends the holder's
+    membership.
+    """
+    if "abolished" in changes:
+        raise ValueError("A seat is abolished through seat_abolish, which ends its membership.")
+    with transaction.atomic(), audit_context(by):
+        if changes:
+            save_changes(seat, by=by, **changes)
+        if nominating_organisations is not None:
+            with database_errors_as_validation_errors():
+                seat.nominating_organisations.set(nominating_organisations)
+    return seat
+
+
+def standing_orders_create(
+    *, committee: Committee, quorum_voting_members: int, by=None, **fields
+) -> StandingOrders:
+    """Record the quorum (R25) and voting (R26) rules of a board or committee."""
+    orders = StandingOrders(
+        committee=committee, quorum_voting_members=quorum_voting_members, **fields
+    )
+    with transaction.atomic(), audit_context(by):
+        return save_validated(orders, by=by)
+
+
+def standing_orders_update(*, standing_orders: StandingOrders, by=None, **changes):
+    with transaction.atomic(), audit_context(by):
+        return save_changes(standing_orders, by=by, **changes)
+
+
+def quorum_condition_create(
+    *, standing_orders: StandingOrders, description: str, roles, by=None, **fields
+) -> QuorumCondition:
+    """Add a condition to a quorum: who must be among the members present (R25)."""
+    condition = QuorumCondition(
+        standing_orders=standing_orders, description=description, roles=list(roles), **fields
+    )
+    with transaction.atomic(), audit_context(by):
+        return save_validated(condition, by=by)
+
+
+def quorum_condition_update(*, condition: QuorumCondition, by=None, **changes):
+    with transaction.atomic(), audit_context(by):
+        return save_changes(condition, by=by, **changes)
+
+
+def constitution_create(
+    *, code: str, name: str, source: str, effective_from: datetime.date, by=None, **fields
+) -> Constitution:
+    """Record a set of composition requirements (R19), e.g. a board's own constitution."""
+    constitution = Constitution(
+        code=code, name=name, source=source, effective_from=effective_from, **fields
+    )
+    with transaction.atomic(), audit_context(by):
+        return save_validated(constitution, by=by)
+
+
+def constitution_update(*, constitution: Constitution, by=None, **changes) -> Constitution:
+    with transaction.atomic(), audit_context(by):
+        return save_changes(constitution, by=by, **changes)
+
+
+def requirement_create(
+    *, constitution: Constitution, code: str, description: str, by=None, **fields
+) -> Requirement:
+    """Add a requirement to a set of composition requirements (R19)."""
+    requirement = Requirement(
+        constitution=constitution, code=code, description=description, **fields
+    )
+    with transaction.atomic(), audit_context(by):
+        return save_validated(requirement, by=by)
+
+
+def requirement_update(*, requirement: Requirement, by=None, **changes) -> Requirement:
+    with transaction.atomic(), audit_context(by):
+        return save_changes(requirement, by=by, **changes)

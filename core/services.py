@@ -113,3 +113,25 @@ def api_token_revoke(*, token, by=None):
         raise ValidationError("This token is already revoked.")
     token.revoked_at = timezone.now()
     return save_validated(token, by=by)
+
+
+# -- changing a record ----------------------------------------------------------------------
+
+
+def save_changes(instance: models.Model, *, by=None, **changes) -> models.Model:
+    """Set ``changes`` (field name to value) on ``instance`` and save it validated: the
+    shared part of the apps' ``<noun>_update`` services.
+
+    A refused change leaves ``instance`` as it was, as well as the database.
+    """
+    for name in changes:
+        instance._meta.get_field(name)  # a misspelt field fails here, not silently
+    previous = {name: getattr(instance, name) for name in changes}
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    try:
+        return save_validated(instance, by=by)
+    except ValidationError:
+        for name, value in previous.items():
+            setattr(instance, name, value)
+        raise

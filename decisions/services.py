@@ -17,7 +17,7 @@ from django.db import transaction
 from bodies.models import Body, Organisation
 from committees.models import Committee, Seat, StandingOrders
 from core.dates import en_gb
-from core.services import audit_context, save_validated
+from core.services import audit_context, save_changes, save_validated
 from decisions.models import (
     Attendance,
     AttendanceStatus,
@@ -566,3 +566,93 @@ def gift_or_hospitality_record(
         decision=decision,
     )
     return save_validated(gift, by=by)
+
+
+# -- changing what is recorded ------------------------------------------------------------
+
+
+def function_holding_update(*, holding: FunctionHolding, by=None, **changes) -> FunctionHolding:
+    """Change a statutory holding's basis or dates."""
+    with transaction.atomic(), audit_context(by):
+        return save_changes(holding, by=by, **changes)
+
+
+def delegation_correct(*, delegation: Delegation, by=None, **changes) -> Delegation:
+    """Put right a recorded delegation (its functions, limit, dates, the delegation it
+    relies on...) through the same rules as a new one (R9, R29).
+
+    Bringing a delegation in force to an end is :func:`delegation_end`.
+    """
+    previous = {name: getattr(delegation, name) for name in changes}
+    for name, value in changes.items():
+        setattr(delegation, name, value)
+    try:
+        delegation.full_clean()
+        with transaction.atomic(), audit_context(by):
+            validate_delegation(delegation)
+            return save_validated(delegation, by=by)
+    except ValidationError:
+        for name, value in previous.items():
+            setattr(delegation, name, value)
+        raise
+
+
+def meeting_update(*, meeting: Meeting, by=None, **changes) -> Meeting:
+    """Change a meeting's title or location; whether it was held is
+    :func:`meeting_set_status`."""
+    if "status" in changes:
+        raise ValueError("A meeting's status changes through meeting_set_status.")
+    with transaction.atomic(), audit_context(by):
+        return save_changes(meeting, by=by, **changes)
+
+
+def attendance_update(*, attendance: Attendance, by=None, **changes) -> Attendance:
+    """Change how someone attended a meeting, through the same rules as recording it."""
+    with transaction.atomic(), audit_context(by):
+        for name, value in changes.items():
+            setattr(attendance, name, value)
+        validate_attendance(attendance)
+        return save_validated(attendance, by=by)
+
+
+def decision_update(
+    *, decision: Decision, by=None, concerned_organisations=None, **changes
+) -> Decision:
+    """Change what was put to a meeting and, when given, the organisations the paper
+    concerns."""
+    with transaction.atomic(), audit_context(by):
+        for name, value in changes.items():
+            setattr(decision, name, value)
+        validate_decision(decision)
+        save_validated(decision, by=by)
+        if concerned_organisations is not None:
+            decision.concerned_organisations.set(concerned_organisations)
+    return decision
+
+
+def vote_correct(*, vote: Vote, value: str, by=None) -> Vote:
+    """Put right how a vote was recorded, through the vote rules (R26, R27)."""
+    with transaction.atomic(), audit_context(by):
+        decision = (
+            Decision.objects.select_for_update().select_related("meeting").get(pk=vote.decision_id)
+        )
+        validate_vote(
+            decision=decision,
+            attendance=vote.attendance,
+            value=value,
+            is_casting_vote=vote.is_casting_vote,
+            replacing=vote,
+        )
+        return save_changes(vote, by=by, value=value)
+
+
+def interest_update(*, declaration: InterestDeclaration, by=None, **changes) -> InterestDeclaration:
+    """Change an entry of a person's register of interests (R28)."""
+    with transaction.atomic(), audit_context(by):
+        return save_changes(declaration, by=by, **changes)
+
+
+def gift_or_hospitality_update(*, gift: GiftOrHospitality, by=None, **changes) -> GiftOrHospitality:
+    """Change a recorded gift or hospitality, or the decision on it (R28)."""
+    with transaction.atomic(), audit_context(by):
+        return save_changes(gift, by=by, **changes)

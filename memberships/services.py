@@ -13,7 +13,7 @@ from django.db import transaction
 from bodies.models import Organisation
 from committees.models import Seat
 from core.dates import en_gb
-from core.services import audit_context, constraint_messages, save_validated
+from core.services import audit_context, constraint_messages, save_changes, save_validated
 from memberships.models import EndReason, Membership, MembershipStatus, Person
 
 
@@ -113,3 +113,27 @@ def membership_replace(
         )
     membership.end, membership.end_reason = current.end, current.end_reason
     return successor
+
+
+def person_update(*, person: Person, by=None, **changes) -> Person:
+    """Change a person's name, e-mail address or employer."""
+    with transaction.atomic(), audit_context(by):
+        return save_changes(person, by=by, **changes)
+
+
+def membership_correct(*, membership: Membership, by=None, **changes) -> Membership:
+    """Put right a recorded appointment (its end, end reason, status or on whose behalf)
+    that was recorded wrongly: a correction, not an event.
+
+    A member resigning or a term expiring is :func:`membership_end`. The corrected
+    appointment is checked again against the seat's other holders and the person's
+    other seats on the committee (R22, R23).
+    """
+    end = changes.get("end", membership.end)
+    if end is not None and end < changes.get("start", membership.start):
+        # As in membership_end: PostgreSQL refuses a reversed range outright.
+        raise ValidationError(
+            {"end": constraint_messages()["memberships_membership_end_after_start"]}
+        )
+    with transaction.atomic(), audit_context(by):
+        return save_changes(membership, by=by, **changes)

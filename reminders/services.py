@@ -26,6 +26,7 @@ from reminders.models import (
     OutboxStatus,
     Reminder,
     Status,
+    SystemContacts,
 )
 
 # pg_advisory_xact_lock key: serialises dispatchers (two beat ticks, two schedulers).
@@ -330,3 +331,14 @@ def outbox_emails_retry(*, emails) -> int:
     return emails.filter(status=OutboxStatus.FAILED).update(
         status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
     )
+
+
+# -- system contacts ----------------------------------------------------------------------
+
+
+def system_contacts_set(*, ics, governance_lead, by=None) -> SystemContacts:
+    """Name the system's governance lead, who receives its reminders and escalations."""
+    contacts = SystemContacts.objects.filter(ics=ics).first() or SystemContacts(ics=ics)
+    contacts.governance_lead = governance_lead
+    with transaction.atomic(), audit_context(by):
+        return save_validated(contacts, by=by)
