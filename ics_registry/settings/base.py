@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "memberships",
     "decisions",
     "reminders",
+    # The top layer: no app imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [
