@@ -185,9 +185,12 @@ class _File:
 class _Fields:
     """The keys of one record (a person, a seat...), each value read by what it expects."""
 
-    def __init__(self, file: _File, node: yaml.Node, what: str, required=(), optional=()):
+    def __init__(
+        self, file: _File, node: yaml.Node, what: str, required=(), optional=(), *, where=None
+    ):
+        """``where``: the record's place when not its first key's (a person's key)."""
         self.file = file
-        self.where = file.where(node)
+        self.where = where or file.where(node)
         if not isinstance(node, yaml.MappingNode):
             raise _Invalid(self.where, f"expected {what}, written as 'key: value' lines")
         known = (*required, *optional)
@@ -337,13 +340,15 @@ def _read_organisations(file: _File, node: yaml.Node, data: dict) -> None:
         return ReferenceOrganisation(code, node.value.strip(), where)
 
     def outside(file, code, where, node):
-        org = _Fields(file, node, f"organisation {code}", required=("name", "kind"))
+        org = _Fields(file, node, f"organisation {code}", ("name", "kind"), where=where)
         return OutsideOrganisation(
             code, org.text("name"), org.code("kind", OrganisationKind), where
         )
 
     def demo(file, key, where, node):
-        org = _Fields(file, node, f"organisation {key}", ("name", "kind"), ("systems", "region"))
+        org = _Fields(
+            file, node, f"organisation {key}", ("name", "kind"), ("systems", "region"), where=where
+        )
         return DemoOrganisation(
             key,
             org.text("name"),
@@ -369,6 +374,7 @@ def _read_person(file: _File, key: str, where: Where, node: yaml.Node) -> Person
         f"person {key}",
         required=("given name", "family name", "email"),
         optional=("honorific prefix", "post-nominals", "employer"),
+        where=where,
     )
     email = fields.text("email")
     if "@" not in email:
@@ -392,6 +398,7 @@ def _read_standing_orders(file: _File, name: str, where: Where, node: yaml.Node)
         f"standing orders '{name}'",
         required=("quorum",),
         optional=("conditions", "voting method", "chair has casting vote", "deputies allowed"),
+        where=where,
     )
 
     def condition(file, node):
