@@ -13,6 +13,7 @@ COPY committees committees
 COPY memberships memberships
 COPY decisions decisions
 COPY reminders reminders
+COPY demo demo
 RUN pip install --no-cache-dir .
 COPY . .
 # collectstatic needs settings to import; these placeholders never reach a running container.

@@ -20,7 +20,6 @@ from rest_framework.test import APIClient
 from bodies.models import OrganisationKind
 from committees.models import Constitution, QuorumCondition, Requirement, Role, RuleSource
 from committees.models import StandingOrders as StandingOrdersModel
-from core.demo.loader import system_group_name
 from core.services import api_token_create, api_token_revoke
 from decisions import services
 from decisions.models import (
@@ -32,6 +31,7 @@ from decisions.models import (
     Part,
     VoteValue,
 )
+from demo.loader import system_group_name
 from reminders.models import Category
 from reminders.services import milestone_create
 from tests.factories import (

@@ -20,12 +20,13 @@ from pghistory.models import Event
 from bodies.models import Body, BodyKind, IntegratedCareSystem, Organisation, OrganisationKind
 from committees.models import Committee, CommitteeKind, Participation, Role, Seat
 from committees.rules import Severity
-from core.dates import en_gb
-from core.demo import data
-from core.demo.loader import OFFICERS_GROUP, check_demo_data
-from core.demo.spec import add_months, terms_of_office
+from core.dates import add_months, en_gb
+from demo.loader import OFFICERS_GROUP
+from demo.reading import check_demo_data
+from demo.records import terms_of_office
 from memberships.models import EndReason, Membership, MembershipStatus, Person
 from memberships.selectors import compliance
+from tests import demo_data as data
 from tests.conftest import run_command
 
 # A fixed day, so the tests do not drift with the calendar: after the Somerset

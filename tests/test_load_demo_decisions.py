@@ -1,6 +1,6 @@
 """The issue 4 demo: who holds and who may exercise each function, the Somerset board's
 and committees' meetings and decisions, the B&NES joint committee and the register of
-interests, as ``manage.py load_demo`` loads them (core.demo.decisions).
+interests, as ``manage.py load_demo`` loads them (demo/data/).
 
 The reference data and the demo are loaded once for the class, inside a transaction
 rolled back after it; each test runs in its own savepoint on top.
@@ -18,14 +18,6 @@ from pghistory.models import Event
 
 from bodies.models import Body, IntegratedCareSystem, Organisation
 from committees.models import Committee, StandingOrders
-from core.demo import data
-from core.demo.decisions import (
-    BNES_ALLIANCE,
-    BNES_JOINT_COMMITTEE,
-    NHS_ENGLAND,
-    PRIMARY_CARE_COMMITTEE,
-    check_decisions_demo,
-)
 from decisions.models import (
     Attendance,
     AttendanceStatus,
@@ -45,8 +37,16 @@ from decisions.selectors import (
     functions_and_decisions_map,
     published_register,
 )
+from demo.reading import check_demo_data as check_decisions_demo
 from memberships.models import Person
+from tests import demo_data as data
 from tests.conftest import run_command
+from tests.demo_data import (
+    BNES_ALLIANCE,
+    BNES_JOINT_COMMITTEE,
+    NHS_ENGLAND,
+    PRIMARY_CARE_COMMITTEE,
+)
 
 D = datetime.date
 GO_LIVE = D(2022, 7, 1)

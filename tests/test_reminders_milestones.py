@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from bodies.models import IntegratedCareSystem
-from core.demo import data
 from memberships.models import Person
 from reminders import services
 from reminders.models import (
@@ -20,6 +19,7 @@ from reminders.models import (
     Status,
     SystemContacts,
 )
+from tests import demo_data as data
 from tests.factories import BodyFactory, IntegratedCareSystemFactory, PersonFactory
 from tests.reminders_factories import (
     CalendarFeedFactory,

@@ -438,9 +438,16 @@ def decision_delete(*, decision: Decision, by=None) -> None:
 
 
 def vote_update(*, vote: Vote, by=None, **changes) -> Vote:
+    """Correct a vote (its value, a casting vote), checked as a new vote would be."""
     for name, value in changes.items():
         setattr(vote, name, value)
-    validate_vote(vote)
+    validate_vote(
+        decision=vote.decision,
+        attendance=vote.attendance,
+        value=vote.value,
+        is_casting_vote=vote.is_casting_vote,
+        replacing=vote,
+    )
     return record_update(vote, by=by)
 
 

@@ -36,7 +36,9 @@ INSTALLED_APPS = [
     "memberships",
     "decisions",
     "reminders",
+    # The top layer: no app imports these.
     "publishing",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,8 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo.loader import OFFICER_USERNAME, DemoDataError, load_demo
+from demo.loader import OFFICER_USERNAME, load_demo
+from demo.reading import DATA_DIR, DemoDataError
 
 DEFAULT_PASSWORD = "demo-officer"
 
@@ -14,14 +15,22 @@ class Command(BaseCommand):
         "Load the demo governance of Somerset, BSW, Dorset and Hampshire and Isle of Wight "
         "on top of the reference data (run import_ods first), and create or reset the demo "
         f"officer '{OFFICER_USERNAME}' (password from DEMO_OFFICER_PASSWORD, default "
-        f"'{DEFAULT_PASSWORD}'). All or nothing; safe to run again."
+        f"'{DEFAULT_PASSWORD}'). The data files are checked first; all or nothing; safe to "
+        "run again."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--data-dir",
+            default=DATA_DIR,
+            help="The folder of demo data files to load (default: the shipped demo/data/).",
+        )
+
+    def handle(self, *args, data_dir, **options):
         from_environment = bool(os.environ.get("DEMO_OFFICER_PASSWORD"))
         password = os.environ.get("DEMO_OFFICER_PASSWORD") or DEFAULT_PASSWORD
         try:
-            report = load_demo(officer_password=password)
+            report = load_demo(officer_password=password, directory=data_dir)
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         style = self.style.SUCCESS if report.changed else self.style.NOTICE
