@@ -619,6 +619,10 @@ class ApiTokenAdmin(RegistryModelAdmin):
     list_select_related = ("user",)
     actions = ["revoke"]
 
+    def has_add_permission(self, request):
+        # Issued by api_token_create in save_model, which also shows the key once.
+        return admin.ModelAdmin.has_add_permission(self, request)
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()

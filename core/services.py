@@ -107,17 +107,10 @@ def record_update(instance: models.Model, *, by=None, **changes) -> models.Model
 
 
 def record_delete(instance: models.Model, *, by=None) -> None:
-    """Delete ``instance``, audited; a row others still depend on is refused clearly."""
-    with transaction.atomic(), audit_context(by):
-        try:
-            with database_errors_as_validation_errors():
-                instance.delete()
-        except (models.ProtectedError, models.RestrictedError) as exc:
-            names = sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects})
-            raise ValidationError(
-                f"This {instance._meta.verbose_name} cannot be deleted while "
-                f"{', '.join(names)} records depend on it."
-            ) from exc
+    """Delete ``instance``, audited. A row others still refer to raises Django's
+    ProtectedError, which the admin and the API (409) explain."""
+    with transaction.atomic(), audit_context(by), database_errors_as_validation_errors():
+        instance.delete()
 
 
 # -- API tokens ---------------------------------------------------------------------------

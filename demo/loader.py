@@ -54,7 +54,7 @@ from committees.services import (
 )
 from core.dates import en_gb
 from core.services import audit_context
-from core.writes import writes_for
+from core.writes import is_deletable
 from decisions import services as decisions
 from decisions.models import (
     Attendance,
@@ -1172,8 +1172,8 @@ class _Loader:
                 else:
                     # Deleting is a correction (a mistaken vote or attendance) where the
                     # model's services allow it (core.writes).
-                    deletable = writes_for(model).delete is not None
-                    actions = ("add", "change", "view", *(("delete",) if deletable else ()))
+                    deletable = ("delete",) if is_deletable(model) else ()
+                    actions = ("add", "change", "view", *deletable)
                 wanted += [(model, action) for action in actions]
         wanted += [(model, "view") for model in apps.get_app_config("pghistory").get_models()]
         content_types = ContentType.objects.get_for_models(
