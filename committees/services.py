@@ -121,7 +121,10 @@ def standing_orders_create(
         return save_validated(orders, by=by)
 
 
-def standing_orders_update(*, standing_orders: StandingOrders, by=None, **changes):
+def standing_orders_update(
+    *, standing_orders: StandingOrders, by=None, **changes
+) -> StandingOrders:
+    """Change the quorum (R25) or voting (R26) rules of a board or committee."""
     with transaction.atomic(), audit_context(by):
         return save_changes(standing_orders, by=by, **changes)
 
@@ -137,7 +140,8 @@ def quorum_condition_create(
         return save_validated(condition, by=by)
 
 
-def quorum_condition_update(*, condition: QuorumCondition, by=None, **changes):
+def quorum_condition_update(*, condition: QuorumCondition, by=None, **changes) -> QuorumCondition:
+    """Change who must be among the members present for a quorum (R25)."""
     with transaction.atomic(), audit_context(by):
         return save_changes(condition, by=by, **changes)
 
@@ -154,6 +158,7 @@ def constitution_create(
 
 
 def constitution_update(*, constitution: Constitution, by=None, **changes) -> Constitution:
+    """Change a set of composition requirements' name, citation, scope or dates (R19)."""
     with transaction.atomic(), audit_context(by):
         return save_changes(constitution, by=by, **changes)
 
@@ -170,5 +175,6 @@ def requirement_create(
 
 
 def requirement_update(*, requirement: Requirement, by=None, **changes) -> Requirement:
+    """Change one composition requirement (R19)."""
     with transaction.atomic(), audit_context(by):
         return save_changes(requirement, by=by, **changes)
