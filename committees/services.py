@@ -145,6 +145,11 @@ def committee_delete(*, committee: Committee, by=None) -> None:
 
 def seat_update(*, seat: Seat, by=None, **changes) -> Seat:
     """Change a seat's details; abolishing it is ``memberships.services.seat_abolish``."""
+    if "abolished" in changes:
+        raise ValueError(
+            "A seat is abolished through memberships.services.seat_abolish, which also ends "
+            "its holder's membership."
+        )
     return record_update(seat, by=by, **changes)
 
 

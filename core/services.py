@@ -92,17 +92,30 @@ def record_create(model, *, by=None, **fields) -> models.Model:
 
 
 def record_update(instance: models.Model, *, by=None, **changes) -> models.Model:
-    """Set ``changes`` (many-to-many fields included), validate and save, atomically."""
+    """Set ``changes`` (many-to-many fields included), validate and save, atomically: the
+    shared part of the apps' ``<noun>_update`` services.
+
+    A misspelt field is an error, not a silent attribute; a refused change leaves
+    ``instance`` as it was, as well as the database.
+    """
+    for name in changes:
+        instance._meta.get_field(name)
     many = {f.name for f in instance._meta.many_to_many}
     links = {name: changes.pop(name) for name in list(changes) if name in many}
+    previous = {name: getattr(instance, name) for name in changes}
     for name, value in changes.items():
         setattr(instance, name, value)
-    with transaction.atomic(), audit_context(by):
-        save_validated(instance, by=by)
-        if links:
-            with database_errors_as_validation_errors():
-                for name, targets in links.items():
-                    getattr(instance, name).set(targets)
+    try:
+        with transaction.atomic(), audit_context(by):
+            save_validated(instance, by=by)
+            if links:
+                with database_errors_as_validation_errors():
+                    for name, targets in links.items():
+                        getattr(instance, name).set(targets)
+    except ValidationError:
+        for name, value in previous.items():
+            setattr(instance, name, value)
+        raise
     return instance
 
 

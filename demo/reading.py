@@ -326,7 +326,7 @@ def _code(key: str, text: str, where: Where, choices: type[models.Choices]):
 # --- Organisations and people ----------------------------------------------------------
 
 
-def _read_organisations(file: _File, node: yaml.Node, data: dict) -> None:
+def _read_organisations(file: _File, node: yaml.Node) -> dict:
     fields = _Fields(
         file,
         node,
@@ -358,13 +358,15 @@ def _read_organisations(file: _File, node: yaml.Node, data: dict) -> None:
             where,
         )
 
+    found = {}
     for key, read, name in (
         ("reference data", reference, "reference_organisations"),
         ("outside the reference data", outside, "outside_organisations"),
         ("demo", demo, "demo_organisations"),
     ):
         section = fields.node(key)
-        data[name] = file.keyed(section, "organisations", read) if section else {}
+        found[name] = file.keyed(section, "organisations", read) if section else {}
+    return found
 
 
 def _read_person(file: _File, key: str, where: Where, node: yaml.Node) -> Person:
@@ -728,7 +730,7 @@ def _read_meeting(file: _File, node: yaml.Node) -> Meeting:
     )
 
 
-def _read_register(file: _File, node: yaml.Node, data: dict) -> None:
+def _read_register(file: _File, node: yaml.Node) -> dict:
     fields = _Fields(
         file, node, "the register", optional=("interests", "nil returns", "gifts and hospitality")
     )
@@ -775,9 +777,11 @@ def _read_register(file: _File, node: yaml.Node, data: dict) -> None:
             entry.where,
         )
 
-    data["interests"] = fields.records("interests", "interests", interest)
-    data["nil_returns"] = fields.records("nil returns", "nil returns", nil_return)
-    data["gifts"] = fields.records("gifts and hospitality", "gifts and hospitality", gift)
+    return {
+        "interests": fields.records("interests", "interests", interest),
+        "nil_returns": fields.records("nil returns", "nil returns", nil_return),
+        "gifts": fields.records("gifts and hospitality", "gifts and hospitality", gift),
+    }
 
 
 def _read_transition(file: _File, node: yaml.Node) -> Transition:
@@ -821,81 +825,71 @@ def _read_transition(file: _File, node: yaml.Node) -> Transition:
 # --- Reading all of it -----------------------------------------------------------------
 
 
-def _read_files(directory: Path, problems: list[str]) -> dict:
-    data: dict = {
-        "reference_organisations": {},
-        "outside_organisations": {},
-        "demo_organisations": {},
-        "people": {},
-        "standing_orders": {},
-        "systems": (),
-        "holdings": (),
-        "delegations": (),
-        "meetings": (),
-        "interests": (),
-        "nil_returns": (),
-        "gifts": (),
-        "transitions": (),
+def _read_people(file: _File, root: yaml.Node) -> dict:
+    return {"people": file.keyed(root, "people", _read_person)}
+
+
+def _read_all_standing_orders(file: _File, root: yaml.Node) -> dict:
+    return {"standing_orders": file.keyed(root, "standing orders", _read_standing_orders)}
+
+
+def _read_delegations(file: _File, root: yaml.Node) -> dict:
+    fields = _Fields(
+        file,
+        root,
+        "the functions and delegations",
+        optional=("functions held by statute", "delegations"),
+    )
+    return {
+        "holdings": fields.records("functions held by statute", "functions held", _read_holding),
+        "delegations": fields.records("delegations", "delegations", _read_delegation),
     }
 
-    def read(name: str, read_root: Callable) -> None:
+
+def _read_meetings(file: _File, root: yaml.Node) -> dict:
+    return {"meetings": file.each(root, "meetings", _read_meeting)}
+
+
+def _read_milestones(file: _File, root: yaml.Node) -> dict:
+    return {"transitions": file.each(root, "systems' transitions", _read_transition)}
+
+
+# Each file but the systems', and what reads it into fields of DemoData.
+FILES = (
+    (ORGANISATIONS_FILE, _read_organisations),
+    (PEOPLE_FILE, _read_people),
+    (STANDING_ORDERS_FILE, _read_all_standing_orders),
+    (DELEGATIONS_FILE, _read_delegations),
+    (MEETINGS_FILE, _read_meetings),
+    (REGISTER_FILE, _read_register),
+    (MILESTONES_FILE, _read_milestones),
+)
+
+
+def _read_files(directory: Path, problems: list[str]) -> dict:
+    """The fields of DemoData that the files of ``directory`` give, as far as they can be
+    read; what cannot is added to ``problems``."""
+
+    def read(name: str, reader: Callable):
         file = _File(directory, name, problems)
         root = file.root()
-        if root is not None:
-            try:
-                read_root(file, root)
-            except _Invalid as exc:
-                problems.append(str(exc))
+        if root is None:
+            return None
+        try:
+            return reader(file, root)
+        except _Invalid as exc:
+            problems.append(str(exc))
+            return None
 
-    def sections(file, root, what, keys):
-        fields = _Fields(file, root, what, optional=tuple(keys))
-        for key, (name, read_item) in keys.items():
-            data[name] = fields.records(key, key, read_item)
-
-    read(ORGANISATIONS_FILE, lambda file, root: _read_organisations(file, root, data))
-    read(
-        PEOPLE_FILE,
-        lambda file, root: data.update(people=file.keyed(root, "people", _read_person)),
-    )
-    read(
-        STANDING_ORDERS_FILE,
-        lambda file, root: data.update(
-            standing_orders=file.keyed(root, "standing orders", _read_standing_orders)
-        ),
-    )
-    systems = []
-    for path in sorted((directory / SYSTEMS_DIR).glob("*.yaml")):
-        read(
-            f"{SYSTEMS_DIR}/{path.name}",
-            lambda file, root: systems.append(_read_system(file, root)),
-        )
-    if not systems and not (directory / SYSTEMS_DIR).is_dir():
+    found: dict = {}
+    for name, reader in FILES:
+        found |= read(name, reader) or {}
+    if not (directory / SYSTEMS_DIR).is_dir():
         problems.append(f"{SYSTEMS_DIR}: the folder of system files is missing from {directory}")
-    data["systems"] = tuple(systems)
-    read(
-        DELEGATIONS_FILE,
-        lambda file, root: sections(
-            file,
-            root,
-            "the functions and delegations",
-            {
-                "functions held by statute": ("holdings", _read_holding),
-                "delegations": ("delegations", _read_delegation),
-            },
-        ),
-    )
-    read(
-        MEETINGS_FILE,
-        lambda file, root: data.update(meetings=file.each(root, "meetings", _read_meeting)),
-    )
-    read(REGISTER_FILE, lambda file, root: _read_register(file, root, data))
-    read(
-        MILESTONES_FILE,
-        lambda file, root: data.update(
-            transitions=file.each(root, "systems' transitions", _read_transition)
-        ),
-    )
-    return data
+    paths = sorted((directory / SYSTEMS_DIR).glob("*.yaml"))
+    systems = (read(f"{SYSTEMS_DIR}/{path.name}", _read_system) for path in paths)
+    found["systems"] = tuple(system for system in systems if system is not None)
+    return found
 
 
 def read_demo_data(directory: Path | str = DATA_DIR) -> DemoData:

@@ -11,7 +11,7 @@ or by a demo key (``somerset_vcse``); people by their key (``som_chair``); seats
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.dates import add_months, term_end
@@ -394,19 +394,21 @@ class Transition:
 
 @dataclass(frozen=True)
 class DemoData:
-    reference_organisations: dict[str, ReferenceOrganisation]
-    outside_organisations: dict[str, OutsideOrganisation]
-    demo_organisations: dict[str, DemoOrganisation]
-    people: dict[str, Person]
-    standing_orders: dict[str, StandingOrders]
-    systems: tuple[System, ...]
-    holdings: tuple[Holding, ...]
-    delegations: tuple[Delegation, ...]
-    meetings: tuple[Meeting, ...]
-    interests: tuple[Interest, ...]
-    nil_returns: tuple[NilReturn, ...]
-    gifts: tuple[Gift, ...]
-    transitions: tuple[Transition, ...]
+    """Everything the files say; a file that could not be read gives nothing."""
+
+    reference_organisations: dict[str, ReferenceOrganisation] = field(default_factory=dict)
+    outside_organisations: dict[str, OutsideOrganisation] = field(default_factory=dict)
+    demo_organisations: dict[str, DemoOrganisation] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    standing_orders: dict[str, StandingOrders] = field(default_factory=dict)
+    systems: tuple[System, ...] = ()
+    holdings: tuple[Holding, ...] = ()
+    delegations: tuple[Delegation, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
+    interests: tuple[Interest, ...] = ()
+    nil_returns: tuple[NilReturn, ...] = ()
+    gifts: tuple[Gift, ...] = ()
+    transitions: tuple[Transition, ...] = ()
 
     def system(self, code: str) -> System:
         return next(s for s in self.systems if s.code == code)
