@@ -5,7 +5,6 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 
 from bodies.models import (
     Body,
@@ -17,6 +16,7 @@ from bodies.models import (
 )
 from committees.rules import RequirementKind, Severity
 from core.db import end_not_before_start, period_of, reject_reversed_period
+from core.urls_of import RegistryUrlMixin
 
 
 class CommitteeKind(models.TextChoices):
@@ -30,7 +30,7 @@ class CommitteeKind(models.TextChoices):
 
 
 @pghistory.track()
-class Committee(models.Model):
+class Committee(RegistryUrlMixin, models.Model):
     """A board or committee of a body. A body's own board is its committee of kind board."""
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="committees")
@@ -98,9 +98,6 @@ class Committee(models.Model):
         if self.body_id:
             self.ics_id = Body.objects.values_list("ics_id", flat=True).get(pk=self.body_id)
         super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("admin:committees_committee_change", args=[self.pk])
 
 
 class Role(models.TextChoices):
@@ -181,7 +178,7 @@ class Participation(models.TextChoices):
 
 
 @pghistory.track()
-class Seat(models.Model):
+class Seat(RegistryUrlMixin, models.Model):
     """One position on a board or committee, held by at most one person at a time.
 
     "Four non-executive members" is four seats. The body and ICS are copies of the
@@ -294,9 +291,6 @@ class Seat(models.Model):
             )
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
-        return reverse("admin:committees_seat_change", args=[self.pk])
-
     @property
     def label(self) -> str:
         return self.title or self.get_role_display()
@@ -324,7 +318,7 @@ RULE_SET_ENDS_BEFORE_START = "A rule set cannot stop applying before it starts."
 
 
 @pghistory.track()
-class Constitution(models.Model):
+class Constitution(RegistryUrlMixin, models.Model):
     """A versioned set of composition requirements (R19): the law, national policy, or a
     body's own constitution. It applies to one board or committee, or, for the built-in
     sets, to every board or committee of the given kinds."""
@@ -396,9 +390,6 @@ class Constitution(models.Model):
 
     def __str__(self):
         return f"{self.name} (v{self.version})"
-
-    def get_absolute_url(self):
-        return reverse("admin:committees_constitution_change", args=[self.pk])
 
     def clean(self):
         reject_reversed_period(self, "effective_from", "effective_to", RULE_SET_ENDS_BEFORE_START)

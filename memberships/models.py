@@ -5,16 +5,16 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from bodies.models import IntegratedCareSystem, Organisation
 from committees.models import Committee, Seat
 from core.db import end_not_before_start, period_of, reject_reversed_period
+from core.urls_of import RegistryUrlMixin
 from memberships.rules import check_seat_open_on
 
 
 @pghistory.track()
-class Person(models.Model):
+class Person(RegistryUrlMixin, models.Model):
     honorific_prefix = models.CharField(
         "title", max_length=30, blank=True, help_text="e.g. Dr, Professor, Cllr"
     )
@@ -41,9 +41,6 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("admin:memberships_person_change", args=[self.pk])
 
     @property
     def name(self) -> str:
@@ -72,7 +69,7 @@ END_BEFORE_START = "A membership cannot end before it starts (R23)."
 
 
 @pghistory.track()
-class Membership(models.Model):
+class Membership(RegistryUrlMixin, models.Model):
     """A person in a seat from ``start`` to ``end`` (both inclusive; no end means current)."""
 
     seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="memberships")
@@ -157,9 +154,6 @@ class Membership(models.Model):
         if self.person_id and not self.person_name:
             self.person_name = Person.objects.get(pk=self.person_id).name
         super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("admin:memberships_membership_change", args=[self.pk])
 
     def clean(self):
         reject_reversed_period(self, "start", "end", END_BEFORE_START)

@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from bodies.models import Body, IntegratedCareSystem
 from core.dates import en_gb
+from core.urls_of import RegistryUrlMixin
 from memberships.models import Membership, Person
 
 
@@ -96,7 +97,7 @@ DONE_NEEDS_DATE_AND_EVIDENCE = (
 
 
 @pghistory.track()
-class Milestone(models.Model):
+class Milestone(RegistryUrlMixin, models.Model):
     """A dated obligation of an ICS with an owner, a status and evidence (R31)."""
 
     ics = models.ForeignKey(
@@ -170,9 +171,6 @@ class Milestone(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.ics.name}, due {en_gb(self.due_date)})"
-
-    def get_absolute_url(self):
-        return reverse("admin:reminders_milestone_change", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
@@ -402,7 +400,7 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class OutboxEmail(models.Model):
+class OutboxEmail(RegistryUrlMixin, models.Model):
     """One e-mail to send, created once under its idempotency key and sent at most once
     per claim; see ``reminders/delivery.py`` for the guarantees."""
 
@@ -479,9 +477,6 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to_address or 'no address'}"
-
-    def get_absolute_url(self):
-        return reverse("admin:reminders_outboxemail_change", args=[self.pk])
 
     @property
     def message_id(self) -> str:

@@ -6,9 +6,9 @@ import datetime
 import pytest
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 
-from bodies.services import body_update, organisation_update
+from bodies.services import organisation_update
 from committees.models import Seat
-from committees.services import seat_update
+from committees.services import body_update, seat_update
 from core.services import constraint_messages
 from memberships.models import EndReason, Membership
 from memberships.services import membership_update, person_update

@@ -12,11 +12,11 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 
 from bodies.models import Body, Organisation
 from committees.models import Committee, Seat
 from core.db import end_not_before_start, period_of, reject_reversed_period
+from core.urls_of import RegistryUrlMixin
 from decisions.models.common import MONEY, exactly_one
 
 
@@ -102,7 +102,7 @@ class FunctionHolding(models.Model):
 
 
 @pghistory.track()
-class Delegation(models.Model):
+class Delegation(RegistryUrlMixin, models.Model):
     """One entry in a scheme of reservation and delegation (R29).
 
     From exactly one organisation, body or committee; to exactly one body, committee or
@@ -232,9 +232,6 @@ class Delegation(models.Model):
     def __str__(self):
         functions = ", ".join(Function(f).label for f in self.functions or ())
         return f"{self.delegator_name} → {self.delegate_name}: {functions}"
-
-    def get_absolute_url(self):
-        return reverse("admin:decisions_delegation_change", args=[self.pk])
 
     @property
     def delegator(self):

@@ -12,11 +12,11 @@ depends on those two, never the other way round.
 import pghistory
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from bodies.models import Organisation
 from committees.models import Committee
 from core.dates import en_gb
+from core.urls_of import RegistryUrlMixin
 from decisions.models.common import MONEY
 from decisions.models.delegations import Delegation, Function
 from decisions.models.interests import InterestDeclaration
@@ -32,7 +32,7 @@ class MeetingStatus(models.TextChoices):
 
 
 @pghistory.track()
-class Meeting(models.Model):
+class Meeting(RegistryUrlMixin, models.Model):
     """A meeting of a board or committee on one day."""
 
     committee = models.ForeignKey(
@@ -64,9 +64,6 @@ class Meeting(models.Model):
     def __str__(self):
         title = f" ({self.title})" if self.title else ""
         return f"{self.committee.name}, {en_gb(self.date)}{title}"
-
-    def get_absolute_url(self):
-        return reverse("admin:decisions_meeting_change", args=[self.pk])
 
 
 class AttendanceStatus(models.TextChoices):
@@ -178,7 +175,7 @@ class DecisionType(models.TextChoices):
 
 
 @pghistory.track()
-class Decision(models.Model):
+class Decision(RegistryUrlMixin, models.Model):
     """An item put to a meeting and what was asked of it (Popolo's Motion and VoteEvent).
 
     Whether it was quorate, carried and validly made is computed
@@ -255,9 +252,6 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.item_number} {self.title}"
-
-    def get_absolute_url(self):
-        return reverse("admin:decisions_decision_change", args=[self.pk])
 
 
 class VoteValue(models.TextChoices):
