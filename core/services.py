@@ -101,7 +101,9 @@ def record_update(instance: models.Model, *, by=None, **changes) -> models.Model
     for name in changes:
         instance._meta.get_field(name)
     many = {f.name for f in instance._meta.many_to_many}
+    # A many-to-many field given as None is left as it is ("change only when given").
     links = {name: changes.pop(name) for name in list(changes) if name in many}
+    links = {name: targets for name, targets in links.items() if targets is not None}
     previous = {name: getattr(instance, name) for name in changes}
     for name, value in changes.items():
         setattr(instance, name, value)
@@ -122,8 +124,14 @@ def record_update(instance: models.Model, *, by=None, **changes) -> models.Model
 def record_delete(instance: models.Model, *, by=None) -> None:
     """Delete ``instance``, audited. A row others still refer to raises Django's
     ProtectedError, which the admin and the API (409) explain."""
-    with transaction.atomic(), audit_context(by), database_errors_as_validation_errors():
-        instance.delete()
+    with transaction.atomic(), audit_context(by):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except (models.ProtectedError, models.RestrictedError):
+            raise
+        except IntegrityError as exc:
+            raise ValidationError(integrity_error_message(exc)) from exc
 
 
 # -- API tokens ---------------------------------------------------------------------------

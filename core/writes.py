@@ -94,9 +94,3 @@ def writes_for(model) -> Writes:
 
 def declared_models() -> set[type[models.Model]]:
     return set(_WRITES)
-
-
-def is_deletable(model) -> bool:
-    """Whether a service deletes ``model`` (a correction, such as a mistaken vote)."""
-    entry = _WRITES.get(model)
-    return entry is not None and entry.delete is not None

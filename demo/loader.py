@@ -54,7 +54,6 @@ from committees.services import (
 )
 from core.dates import en_gb
 from core.services import audit_context
-from core.writes import is_deletable
 from decisions import services as decisions
 from decisions.models import (
     Attendance,
@@ -96,6 +95,7 @@ from .records import DemoData, Where
 IMPORT_HINT = "run manage.py import_ods first"
 OFFICER_USERNAME = "officer"
 OFFICER_EMAIL = "officer@example.nhs.uk"
+CORRECTED_BY_DELETING = (Vote, Attendance)
 OFFICERS_GROUP = "Governance officers"
 GOVERNANCE_APPS = ("bodies", "committees", "memberships", "decisions", "reminders")
 # Reference data belongs to import_ods; officers change a system only where they hold
@@ -1170,9 +1170,9 @@ class _Loader:
                 if issubclass(model, pghistory.models.Event) or model in REFERENCE_MODELS:
                     actions = ("view",)
                 else:
-                    # Deleting is a correction (a mistaken vote or attendance) where the
-                    # model's services allow it (core.writes).
-                    deletable = ("delete",) if is_deletable(model) else ()
+                    # Deleting is how an officer corrects a mistaken vote or attendance
+                    # (through its service); other records are ended or abolished.
+                    deletable = ("delete",) if model in CORRECTED_BY_DELETING else ()
                     actions = ("add", "change", "view", *deletable)
                 wanted += [(model, action) for action in actions]
         wanted += [(model, "view") for model in apps.get_app_config("pghistory").get_models()]
