@@ -91,12 +91,13 @@ def record_create(model, *, by=None, **fields) -> models.Model:
     return record_update(instance, by=by, **links)
 
 
-def record_update(instance: models.Model, *, by=None, **changes) -> models.Model:
+def record_update(instance: models.Model, *, by=None, check=None, **changes) -> models.Model:
     """Set ``changes`` (many-to-many fields included), validate and save, atomically: the
     shared part of the apps' ``<noun>_update`` services.
 
-    A misspelt field is an error, not a silent attribute; a refused change leaves
-    ``instance`` as it was, as well as the database.
+    ``check(instance)``, when given, runs the service's own rules on the changed record
+    before it is saved (e.g. ``validate_vote``). A misspelt field is an error, not a silent
+    attribute; a refused change leaves ``instance`` as it was, as well as the database.
     """
     for name in changes:
         instance._meta.get_field(name)
@@ -108,6 +109,8 @@ def record_update(instance: models.Model, *, by=None, **changes) -> models.Model
     for name, value in changes.items():
         setattr(instance, name, value)
     try:
+        if check is not None:
+            check(instance)
         with transaction.atomic(), audit_context(by):
             save_validated(instance, by=by)
             if links:

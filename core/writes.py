@@ -12,7 +12,7 @@ a generic change of a lifecycle field, naming the action to use instead.
         create=membership_start,
         update=membership_update,
         delete=membership_delete,
-        lifecycle={"end": "end", "end_reason": "end", "status": "end"},
+        lifecycle={"end": "end", "end_reason": "end"},
     )
 
 An update service is called as ``<noun>_update(<noun>=instance, by=user, **changes)`` and

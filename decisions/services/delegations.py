@@ -133,12 +133,7 @@ def function_holding_delete(*, function_holding: FunctionHolding, by=None) -> No
 def delegation_update(*, delegation: Delegation, by=None, **changes) -> Delegation:
     """Correct a delegation's details (checked as at creation); ending it is
     :func:`delegation_end`."""
-    with transaction.atomic(), audit_context(by):
-        links = {n: changes.pop(n) for n in list(changes) if n == "functions"}
-        for name, value in changes.items():
-            setattr(delegation, name, value)
-        validate_delegation(delegation)
-        return record_update(delegation, by=by, **links)
+    return record_update(delegation, by=by, check=validate_delegation, **changes)
 
 
 def delegation_delete(*, delegation: Delegation, by=None) -> None:

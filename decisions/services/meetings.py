@@ -412,10 +412,7 @@ def meeting_delete(*, meeting: Meeting, by=None) -> None:
 
 
 def attendance_update(*, attendance: Attendance, by=None, **changes) -> Attendance:
-    for name, value in changes.items():
-        setattr(attendance, name, value)
-    validate_attendance(attendance)
-    return record_update(attendance, by=by)
+    return record_update(attendance, by=by, check=validate_attendance, **changes)
 
 
 def attendance_delete(*, attendance: Attendance, by=None) -> None:
@@ -424,12 +421,7 @@ def attendance_delete(*, attendance: Attendance, by=None) -> None:
 
 
 def decision_update(*, decision: Decision, by=None, **changes) -> Decision:
-    for name, value in changes.items():
-        if name not in {f.name for f in decision._meta.many_to_many}:
-            setattr(decision, name, value)
-    validate_decision(decision)
-    links = {name: value for name, value in changes.items() if name == "concerned_organisations"}
-    return record_update(decision, by=by, **links)
+    return record_update(decision, by=by, check=validate_decision, **changes)
 
 
 def decision_delete(*, decision: Decision, by=None) -> None:
@@ -439,8 +431,10 @@ def decision_delete(*, decision: Decision, by=None) -> None:
 
 def vote_update(*, vote: Vote, by=None, **changes) -> Vote:
     """Correct a vote (its value, a casting vote), checked as a new vote would be."""
-    for name, value in changes.items():
-        setattr(vote, name, value)
+    return record_update(vote, by=by, check=_validate_corrected_vote, **changes)
+
+
+def _validate_corrected_vote(vote: Vote) -> None:
     validate_vote(
         decision=vote.decision,
         attendance=vote.attendance,
@@ -448,7 +442,6 @@ def vote_update(*, vote: Vote, by=None, **changes) -> Vote:
         is_casting_vote=vote.is_casting_vote,
         replacing=vote,
     )
-    return record_update(vote, by=by)
 
 
 def vote_delete(*, vote: Vote, by=None) -> None:
@@ -457,18 +450,13 @@ def vote_delete(*, vote: Vote, by=None) -> None:
 
 
 def conflict_declaration_create(*, by=None, **fields) -> ConflictDeclaration:
-    conflict = ConflictDeclaration(**fields)
-    validate_conflict(conflict)
-    return record_update(conflict, by=by)
+    return record_update(ConflictDeclaration(**fields), by=by, check=validate_conflict)
 
 
 def conflict_declaration_update(
     *, conflict_declaration: ConflictDeclaration, by=None, **changes
 ) -> ConflictDeclaration:
-    for name, value in changes.items():
-        setattr(conflict_declaration, name, value)
-    validate_conflict(conflict_declaration)
-    return record_update(conflict_declaration, by=by)
+    return record_update(conflict_declaration, by=by, check=validate_conflict, **changes)
 
 
 def conflict_declaration_delete(*, conflict_declaration: ConflictDeclaration, by=None) -> None:
