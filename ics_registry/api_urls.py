@@ -17,6 +17,7 @@ from bodies.api import views as bodies
 from committees.api import views as committees
 from decisions.api import views as decisions
 from memberships.api import views as memberships
+from memberships.services import body_abolish, committee_abolish
 from publishing.api import SystemPopoloActions
 from reminders.api import views as reminders
 
@@ -33,13 +34,24 @@ class SystemViewSet(
 
 
 class BodyViewSet(
-    memberships.BodyComplianceActions, decisions.BodyRegisterActions, committees.BodyViewSet
+    memberships.AbolishActions,
+    memberships.BodyComplianceActions,
+    decisions.BodyRegisterActions,
+    committees.BodyViewSet,
 ):
     __doc__ = committees.BodyViewSet.__doc__
+    abolish_with = staticmethod(body_abolish)
+    changing_actions = ("abolish",)
 
 
-class CommitteeViewSet(memberships.CommitteeComplianceActions, committees.CommitteeViewSet):
+class CommitteeViewSet(
+    memberships.AbolishActions,
+    memberships.CommitteeComplianceActions,
+    committees.CommitteeViewSet,
+):
     __doc__ = committees.CommitteeViewSet.__doc__
+    abolish_with = staticmethod(committee_abolish)
+    changing_actions = ("abolish",)
 
 
 ROUTES = [

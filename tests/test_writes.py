@@ -141,9 +141,11 @@ def officer_api(seat) -> APIClient:
     return client
 
 
-def test_abolishing_a_seat_through_the_api_ends_its_holders_membership(held_seat):
+@pytest.mark.parametrize("resource", ["seats", "committees", "bodies"])
+def test_abolishing_through_the_api_ends_the_holders_membership(held_seat, resource):
+    record = {"seats": held_seat, "committees": held_seat.committee, "bodies": held_seat.body}
     client = officer_api(held_seat)
-    url = f"/api/v1/seats/{held_seat.pk}/"
+    url = f"/api/v1/{resource}/{record[resource].pk}/"
     etag = client.get(url)["ETag"]
 
     answer = client.post(f"{url}abolish/", {"on": "2025-03-31"}, format="json", HTTP_IF_MATCH=etag)

@@ -194,11 +194,11 @@ class SeatSerializer(RegistrySerializer):
         return seat_create(by=by, **validated_data)
 
 
-class SeatAbolishSerializer(StrictSerializer):
-    """When the seat is abolished."""
+class AbolishSerializer(StrictSerializer):
+    """When a body, committee or seat is abolished."""
 
     on = serializers.DateField(
-        help_text="The seat's last day; its holder's membership ends that day too."
+        help_text="Its last day; the memberships of its seats' holders end that day too."
     )
 
 

@@ -21,10 +21,11 @@ from committees.selectors import committees_in_scope
 from core.api.pagination import CursorPagination
 from core.api.params import AS_OF
 from core.api.viewsets import RegistryViewSet
+from core.writes import noun_of
 from memberships.api.serializers import (
+    AbolishSerializer,
     MembershipEndSerializer,
     MembershipSerializer,
-    SeatAbolishSerializer,
     SeatSerializer,
     SystemCompositionSerializer,
 )
@@ -66,10 +67,34 @@ class MembershipViewSet(RegistryViewSet):
         return Response(self.representation(self.reload(membership)))
 
 
+class AbolishActions:
+    """``POST .../abolish/``: abolish the record on ``on`` (its last day) through its
+    service (``abolish_with``), which abolishes its seats too and ends their holders'
+    memberships. Seats here; bodies and committees get it in ``ics_registry.api_urls``,
+    which also lists ``abolish`` among their changing actions (If-Match required)."""
+
+    abolish_with = None
+
+    @extend_schema(request=AbolishSerializer)
+    @action(detail=True, methods=["post"])
+    def abolish(self, request, pk):
+        """Abolish it on ``on`` (its last day), ending its holders' memberships then."""
+        record = self.get_object()
+        serializer = AbolishSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with self.audit():
+            self.abolish_with(
+                **{noun_of(type(record)): record},
+                on=serializer.validated_data["on"],
+                by=request.user,
+            )
+        return Response(self.representation(self.reload(record)))
+
+
 @extend_schema_view(
     list=extend_schema(parameters=[AS_OF]), retrieve=extend_schema(parameters=[AS_OF])
 )
-class SeatViewSet(RegistryViewSet):
+class SeatViewSet(AbolishActions, RegistryViewSet):
     """Seats (Popolo posts), each with its holder on ``as_of`` (today by default)."""
 
     queryset = Seat.objects.select_related("ics").prefetch_related("nominating_organisations")
@@ -80,6 +105,7 @@ class SeatViewSet(RegistryViewSet):
     ordering_fields = ["id", "role"]
     ordering = ["id"]
     changing_actions = ("abolish",)
+    abolish_with = staticmethod(seat_abolish)
 
     def get_queryset(self):
         holders = Membership.objects.filter(held_on(self.as_of))
@@ -94,17 +120,6 @@ class SeatViewSet(RegistryViewSet):
 
     def ics_id_for_new(self, validated_data):
         return validated_data["committee"].ics_id
-
-    @extend_schema(request=SeatAbolishSerializer, responses=SeatSerializer)
-    @action(detail=True, methods=["post"])
-    def abolish(self, request, pk):
-        """Abolish the seat on ``on`` (its last day), ending its holder's membership then."""
-        seat = self.get_object()
-        serializer = SeatAbolishSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with self.audit():
-            seat_abolish(seat=seat, on=serializer.validated_data["on"], by=request.user)
-        return Response(self.representation(self.reload(seat)))
 
 
 # -- actions on other apps' resources -----------------------------------------------------
