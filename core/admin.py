@@ -395,6 +395,8 @@ class LifecycleAction:
     label: str
     form: type[forms.Form]
     apply: Callable
+    # What the action does besides setting the field, said to the officer before they act.
+    explanation: str = ""
 
 
 class LastDayForm(forms.Form):
@@ -467,6 +469,7 @@ class ServiceWritesMixin:
             "opts": self.model._meta,
             "original": obj,
             "title": f"{action.label}: {obj}",
+            "action": action,
             "form": form,
         }
         return TemplateResponse(request, "admin/lifecycle_form.html", context)

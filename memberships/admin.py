@@ -42,6 +42,7 @@ class MembershipEndForm(forms.Form):
 END_MEMBERSHIP = LifecycleAction(
     name="end",
     label="End this membership",
+    explanation="The seat is vacant from the next day; the audit trail records who ended it.",
     form=MembershipEndForm,
     apply=lambda membership, data, by: membership_end(
         membership=membership, end=data["end"], reason=data["end_reason"], by=by
@@ -50,18 +51,23 @@ END_MEMBERSHIP = LifecycleAction(
 ABOLISH_BODY = LifecycleAction(
     name="abolish",
     label="Abolish this body",
+    explanation="Its boards and committees are abolished that day too, with their seats; "
+    "the holders' memberships end with the reason 'seat abolished'.",
     form=LastDayForm,
     apply=lambda body, data, by: body_abolish(body=body, on=data["on"], by=by),
 )
 ABOLISH_COMMITTEE = LifecycleAction(
     name="abolish",
     label="Abolish this committee",
+    explanation="Its sub-committees and seats are abolished that day too; the holders' "
+    "memberships end with the reason 'seat abolished'.",
     form=LastDayForm,
     apply=lambda committee, data, by: committee_abolish(committee=committee, on=data["on"], by=by),
 )
 ABOLISH_SEAT = LifecycleAction(
     name="abolish",
     label="Abolish this seat",
+    explanation="Its holder's membership ends that day, with the reason 'seat abolished'.",
     form=LastDayForm,
     apply=lambda seat, data, by: seat_abolish(seat=seat, on=data["on"], by=by),
 )

@@ -24,6 +24,7 @@ from decisions.services.delegations import delegation_end, validate_delegation
 END_DELEGATION = LifecycleAction(
     name="end",
     label="End this delegation",
+    explanation="Decisions after that day can no longer rely on it.",
     form=LastDayForm,
     apply=lambda delegation, data, by: delegation_end(delegation=delegation, end=data["on"], by=by),
 )
