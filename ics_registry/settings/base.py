@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     # The top layer: no app imports these.
     "publishing",
     "demo",
+    "web",
 ]
 
 MIDDLEWARE = [
