@@ -10,17 +10,13 @@
   en-GB date columns ("1 July 2022").
 """
 
-import datetime
-from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django import forms
-from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models, router, transaction
@@ -30,24 +26,14 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import dateformat, timezone
-from django.utils.dateparse import parse_datetime
+from django.utils import timezone
 from django.utils.text import capfirst
-from pghistory.models import Event, MiddlewareEvents
 
-from core.dates import en_gb
+from core.audit import AuditTrail, format_date
 from core.db import DateRange
 from core.models import ApiToken
 from core.services import api_token_create, api_token_revoke, integrity_error_message
 from core.writes import writes_for
-
-DATETIME_FORMAT = "j F Y, H:i"
-EMPTY = "—"
-
-
-def format_date(value: datetime.date | None) -> str:
-    """A date as an officer writes it: ``1 July 2022``."""
-    return en_gb(value) if value else EMPTY
 
 
 def date_column(field_name: str, description: str | None = None):
@@ -95,163 +81,6 @@ def current_or_ended_filter(
     return CurrentOrEndedFilter
 
 
-# -- history ------------------------------------------------------------------------------
-
-
-@dataclass
-class FieldChange:
-    label: str
-    before: str | None  # None for a value set on creation or a link added or removed
-    after: str
-
-
-@dataclass
-class AuditEntry:
-    when: datetime.datetime
-    user: str | None
-    action: str
-    url: str | None = None
-    changes: list[FieldChange] = field(default_factory=list)
-    order: tuple = ()
-
-
-ACTIONS = {
-    "insert": "Created",
-    "update": "Changed",
-    "delete": "Deleted",
-    "add": "Link added",
-    "remove": "Link removed",
-}
-
-
-class AuditTrail:
-    """Reads one object's pghistory events and words them for an officer.
-
-    Update events carry ``pgh_diff`` (``{column: [before, after]}``); creation events
-    show the values set. Many-to-many links (e.g. a body's member organisations) are
-    tracked on their through tables, which have no ``pgh_obj``; they are found by
-    ``references()`` and shown as links added or removed.
-    """
-
-    def __init__(self, obj: models.Model, *, admin_site: admin.AdminSite):
-        self.obj = obj
-        self.model = obj._meta.concrete_model
-        self.admin_site = admin_site
-        self.columns = {f.attname: f for f in self.model._meta.concrete_fields}
-        self.links = {}
-        throughs = {m2m.remote_field.through: m2m for m2m in self.model._meta.local_many_to_many}
-        # The link table may be tracked directly or through a proxy of it.
-        for event_model in apps.get_models():
-            tracked = getattr(event_model, "pgh_tracked_model", None)
-            m2m = throughs.get(tracked._meta.concrete_model) if tracked else None
-            if m2m is not None and issubclass(event_model, Event):
-                target = m2m.remote_field.through._meta.get_field(m2m.m2m_reverse_field_name())
-                self.links[event_model._meta.label] = (m2m, target.attname)
-
-    def entries(self) -> list[AuditEntry]:
-        events = list(MiddlewareEvents.objects.tracks(self.obj))
-        if self.links:
-            events += MiddlewareEvents.objects.across(*self.links).references(self.obj)
-        names = self._names(events)
-        users = get_user_model()._default_manager.in_bulk(
-            {e.user_id for e in events if e.user_id is not None}
-        )
-        entries = [self._entry(event, names, users) for event in events]
-        # Events written in one transaction share a timestamp; their ids keep the order.
-        entries.sort(key=lambda e: e.order, reverse=True)
-        return entries
-
-    def _entry(self, event, names, users) -> AuditEntry:
-        user = users.get(event.user_id)
-        entry = AuditEntry(
-            when=event.pgh_created_at,
-            user=user_label(user) if user else None,
-            action=ACTIONS.get(event.pgh_label, capfirst(event.pgh_label)),
-            url=event.url,
-            order=(event.pgh_created_at, event.pgh_model in self.links, event.pgh_id),
-        )
-        if event.pgh_model in self.links:
-            m2m, attname = self.links[event.pgh_model]
-            target = (event.pgh_data or {}).get(attname)
-            entry.changes.append(
-                FieldChange(capfirst(m2m.verbose_name), None, self._display(m2m, target, names))
-            )
-        elif event.pgh_label == "update":
-            for attname, column in self.columns.items():
-                if attname in (event.pgh_diff or {}):
-                    before, after = event.pgh_diff[attname]
-                    entry.changes.append(
-                        FieldChange(
-                            capfirst(column.verbose_name),
-                            self._display(column, before, names),
-                            self._display(column, after, names),
-                        )
-                    )
-        elif event.pgh_label == "insert":
-            for attname, column in self.columns.items():
-                value = (event.pgh_data or {}).get(attname)
-                if column.primary_key or value in (None, ""):
-                    continue
-                label = capfirst(column.verbose_name)
-                entry.changes.append(FieldChange(label, None, self._display(column, value, names)))
-        return entry
-
-    def _names(self, events) -> dict[tuple[type[models.Model], object], str]:
-        """Every object an event points at, named in one query per model."""
-        wanted = defaultdict(set)
-        for event in events:
-            if event.pgh_model in self.links:
-                m2m, attname = self.links[event.pgh_model]
-                values = {attname: (event.pgh_data or {}).get(attname)}
-                relations = {attname: m2m}
-            else:
-                values = {k: v for k, (_, v) in (event.pgh_diff or {}).items()}
-                values |= {k: b for k, (b, _) in (event.pgh_diff or {}).items() if b is not None}
-                if event.pgh_label == "insert":
-                    values |= event.pgh_data or {}
-                relations = self.columns
-            for attname, value in values.items():
-                column = relations.get(attname)
-                if column is not None and column.is_relation and value is not None:
-                    wanted[column.related_model].add(value)
-        names = {}
-        for related_model, pks in wanted.items():
-            queryset = related_model._default_manager.all()
-            model_admin = self.admin_site._registry.get(related_model)
-            if isinstance(model_admin, RegistryModelAdmin):
-                queryset = queryset.select_related(*model_admin.str_select_related)
-            for pk, obj in queryset.in_bulk(pks).items():
-                names[related_model, pk] = str(obj)
-        return names
-
-    @staticmethod
-    def _display(column, value, names) -> str:
-        if value is None or value == "":
-            return EMPTY
-        if column.is_relation:
-            return names.get(
-                (column.related_model, value),
-                f"{capfirst(column.related_model._meta.verbose_name)} {value} (since deleted)",
-            )
-        if column.flatchoices:
-            return str(dict(column.flatchoices).get(value, value))
-        if isinstance(column, models.BooleanField):
-            return "Yes" if value else "No"
-        if isinstance(column, models.DateTimeField):
-            moment = parse_datetime(value)
-            if moment is None:
-                return str(value)
-            return dateformat.format(timezone.localtime(moment), DATETIME_FORMAT)
-        if isinstance(column, models.DateField):
-            return format_date(datetime.date.fromisoformat(value))
-        return str(value)
-
-
-def user_label(user) -> str:
-    full_name = user.get_full_name()
-    return f"{full_name} ({user.get_username()})" if full_name else user.get_username()
-
-
 class AuditHistoryMixin:
     """The change form's "History" button shows the object's pghistory audit trail.
 
@@ -269,7 +98,7 @@ class AuditHistoryMixin:
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
 
-        entries = AuditTrail(obj, admin_site=self.admin_site).entries()
+        entries = AuditTrail(obj, related_to_name=self._str_select_related).entries()
         paginator = Paginator(entries, self.history_per_page)
         page = paginator.get_page(request.GET.get(PAGE_VAR, 1))
         context = {
@@ -288,6 +117,11 @@ class AuditHistoryMixin:
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.object_history_template, context)
+
+    def _str_select_related(self, model) -> tuple[str, ...]:
+        """What a model's ``__str__`` follows, as its admin declares it."""
+        model_admin = self.admin_site._registry.get(model)
+        return getattr(model_admin, "str_select_related", ())
 
 
 # -- database refusals as form errors -----------------------------------------------------
@@ -383,6 +217,16 @@ def form_values(form, names) -> dict:
     }
 
 
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on ``form``: beside the field it names when the form has
+    that field, above the form otherwise (a rule about the record's other fields)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
 @dataclass(frozen=True)
 class LifecycleAction:
     """A page that changes a lifecycle field through its service (end, abolish...).
@@ -455,7 +299,7 @@ class ServiceWritesMixin:
             try:
                 action.apply(obj, form.cleaned_data, request.user)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_service_errors(form, exc)
             else:
                 self.message_user(request, f"{action.label}: done for “{obj}”.")
                 return redirect(

@@ -28,10 +28,16 @@ from core.admin import (
 )
 from core.forms import AsOfForm
 from core.services import constraint_messages
-from memberships.models import EndReason, Membership, Person
+from memberships.models import EndReason, Membership, MembershipStatus, Person
 from memberships.rules import overlapping, overlaps
 from memberships.selectors import body_timeline, compliance, composition, held_on, seat_timeline
-from memberships.services import body_abolish, committee_abolish, membership_end, seat_abolish
+from memberships.services import (
+    body_abolish,
+    committee_abolish,
+    membership_end,
+    membership_replace,
+    seat_abolish,
+)
 
 
 class MembershipEndForm(forms.Form):
@@ -46,6 +52,29 @@ END_MEMBERSHIP = LifecycleAction(
     form=MembershipEndForm,
     apply=lambda membership, data, by: membership_end(
         membership=membership, end=data["end"], reason=data["end_reason"], by=by
+    ),
+)
+
+
+class MembershipRestatusForm(forms.Form):
+    start = forms.DateField(label="From", widget=admin.widgets.AdminDateWidget)
+    status = forms.ChoiceField(label="New status", choices=MembershipStatus.choices)
+
+
+REPLACE_MEMBERSHIP = LifecycleAction(
+    name="replace",
+    label="Change this holder's status",
+    explanation="A change of status (interim to substantive, designate taking up post) is a "
+    "new appointment of the same person from that day: this one ends the day before with "
+    "the reason 'replaced', so the seat's history shows both.",
+    form=MembershipRestatusForm,
+    apply=lambda membership, data, by: membership_replace(
+        membership=membership,
+        person=membership.person,
+        start=data["start"],
+        status=data["status"],
+        on_behalf_of=membership.on_behalf_of,
+        by=by,
     ),
 )
 ABOLISH_BODY = LifecycleAction(
@@ -207,7 +236,7 @@ class PersonAdmin(RegistryModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(RegistryModelAdmin):
-    lifecycle_actions = (END_MEMBERSHIP,)
+    lifecycle_actions = (END_MEMBERSHIP, REPLACE_MEMBERSHIP)
     list_display = [
         "person_name",
         "seat",

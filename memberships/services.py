@@ -211,5 +211,7 @@ writes(
     create=membership_start,
     update=membership_update,
     delete=membership_delete,
-    lifecycle={"end": "end", "end_reason": "end"},
+    # A change of status (interim to substantive, designate taking up post) is a new
+    # appointment from a date, so the history shows both: ``membership_replace``.
+    lifecycle={"end": "end", "end_reason": "end", "status": "replace"},
 )

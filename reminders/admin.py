@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from bodies.models import IntegratedCareSystem
-from core.admin import RegistryModelAdmin, RegistryTabularInline, date_column
+from core.admin import LifecycleAction, RegistryModelAdmin, RegistryTabularInline, date_column
 from reminders import services
 from reminders.emails import absolute
 from reminders.models import (
@@ -22,6 +22,7 @@ from reminders.models import (
     OutboxEmail,
     Reminder,
     ReminderPolicy,
+    Status,
     SystemContacts,
 )
 
@@ -47,8 +48,41 @@ class DueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MilestoneCompleteForm(forms.Form):
+    completed_on = forms.DateField(label="Done on", widget=admin.widgets.AdminDateWidget)
+    evidence_url = forms.URLField(label="Evidence link", required=False, assume_scheme="https")
+    evidence_note = forms.CharField(label="Evidence note", required=False, widget=forms.Textarea)
+
+
+class MilestoneReopenForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Reopen as", choices=[(s.value, s.label) for s in Status if s != Status.DONE]
+    )
+
+
+COMPLETE_MILESTONE = LifecycleAction(
+    name="complete",
+    label="Mark this milestone done",
+    explanation="Give the day it was done and its evidence (a link or a note); reminders "
+    "about it stop (R31).",
+    form=MilestoneCompleteForm,
+    apply=lambda milestone, data, by: services.milestone_complete(
+        milestone=milestone, by=by, **data
+    ),
+)
+REOPEN_MILESTONE = LifecycleAction(
+    name="reopen",
+    label="Reopen this milestone",
+    explanation="It loses its completed date and its reminders start again; its evidence "
+    "stays on the record.",
+    form=MilestoneReopenForm,
+    apply=lambda milestone, data, by: services.milestone_reopen(milestone=milestone, by=by, **data),
+)
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(RegistryModelAdmin):
+    lifecycle_actions = (COMPLETE_MILESTONE, REOPEN_MILESTONE)
     list_display = ["title", "ics", "category", "owner", "due_on", "status", "completed"]
     str_select_related = ("ics",)
     list_select_related = ["owner"]

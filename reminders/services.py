@@ -63,36 +63,51 @@ def milestone_complete(
     evidence_note: str = "",
     by=None,
 ) -> Milestone:
-    """Mark a milestone done, with the day it was done and its evidence (R31)."""
-    milestone.status = Status.DONE
-    milestone.completed_on = completed_on
-    milestone.evidence_url = evidence_url or milestone.evidence_url
-    milestone.evidence_note = evidence_note or milestone.evidence_note
-    return save_validated(milestone, by=by)
+    """Mark a milestone done, with the day it was done and its evidence (R31); evidence
+    not given keeps what the milestone already records."""
+    return record_update(
+        milestone,
+        by=by,
+        status=Status.DONE,
+        completed_on=completed_on,
+        evidence_url=evidence_url or milestone.evidence_url,
+        evidence_note=evidence_note or milestone.evidence_note,
+    )
 
 
 COMPLETION_FIELDS = ("completed_on", "evidence_url", "evidence_note")
+MARKED_DONE_BY_ITS_ACTION = (
+    "A milestone is marked done with its completed date and evidence: use POST "
+    ".../complete/ (or the admin's 'complete' action)."
+)
+REOPENED_BY_ITS_ACTION = (
+    "A done milestone keeps its completed date until it is reopened: use POST "
+    ".../reopen/ (or the admin's 'reopen' action)."
+)
+
+
+def milestone_reopen(*, milestone: Milestone, status: str = Status.IN_PROGRESS, by=None):
+    """Reopen a done milestone (found not done after all): it loses its completed date and
+    takes ``status``; its evidence stays, for the record."""
+    if status == Status.DONE:
+        raise ValidationError({"status": "Reopen a milestone to a status other than done."})
+    if milestone.status != Status.DONE:
+        raise ValidationError({"status": "Only a done milestone is reopened."})
+    return record_update(milestone, by=by, status=status, completed_on=None)
 
 
 def milestone_update(*, milestone: Milestone, by=None, **changes) -> Milestone:
-    """Change a milestone's fields; marking it done goes through :func:`milestone_complete`."""
-    with transaction.atomic(), audit_context(by):
-        if changes.get("status") == Status.DONE and milestone.status != Status.DONE:
-            changes.pop("status")
-            completion = {name: changes.pop(name) for name in COMPLETION_FIELDS if name in changes}
-            for name, value in changes.items():
-                setattr(milestone, name, value)
-            return milestone_complete(
-                milestone=milestone,
-                # Missing, the model refuses it with a message on ``completed_on`` (R31).
-                completed_on=completion.get("completed_on"),
-                evidence_url=completion.get("evidence_url", ""),
-                evidence_note=completion.get("evidence_note", ""),
-                by=by,
-            )
-        for name, value in changes.items():
-            setattr(milestone, name, value)
-        return save_validated(milestone, by=by)
+    """Change a milestone's fields. Marking it done is :func:`milestone_complete` and
+    reopening it :func:`milestone_reopen`: each moves the completed date with the status."""
+    if "status" in changes and (changes["status"] == Status.DONE) != (
+        milestone.status == Status.DONE
+    ):
+        if changes["status"] == Status.DONE:
+            raise ValidationError({"status": MARKED_DONE_BY_ITS_ACTION})
+        raise ValidationError(
+            {"status": REOPENED_BY_ITS_ACTION, "completed_on": REOPENED_BY_ITS_ACTION}
+        )
+    return record_update(milestone, by=by, **changes)
 
 
 def checklist_apply(*, template: ChecklistTemplate, ics, by=None) -> list[Milestone]:
@@ -351,6 +366,14 @@ def milestone_record(*, by=None, **fields) -> Milestone:
     progress = {n: fields.pop(n) for n in ("status", *COMPLETION_FIELDS) if n in fields}
     with transaction.atomic(), audit_context(by):
         milestone = milestone_create(by=by, **fields)
+        if progress.get("status") == Status.DONE:
+            return milestone_complete(
+                milestone=milestone,
+                completed_on=progress.get("completed_on"),
+                evidence_url=progress.get("evidence_url", ""),
+                evidence_note=progress.get("evidence_note", ""),
+                by=by,
+            )
         return milestone_update(milestone=milestone, by=by, **progress) if progress else milestone
 
 
@@ -436,7 +459,13 @@ def calendar_feed_update(*, calendar_feed: CalendarFeed, by=None, **changes) -> 
     return record_update(calendar_feed, by=by, **changes)
 
 
-writes(Milestone, create=milestone_record, update=milestone_update, delete=milestone_delete)
+writes(
+    Milestone,
+    create=milestone_record,
+    update=milestone_update,
+    delete=milestone_delete,
+    lifecycle={"completed_on": "complete"},
+)
 writes(
     ChecklistTemplate,
     create=checklist_template_create,

@@ -1,5 +1,7 @@
 """ETags and If-Match: two officers cannot silently overwrite each other's changes."""
 
+import datetime
+
 import pytest
 
 from memberships.models import Membership, MembershipEvent
@@ -74,17 +76,18 @@ def test_a_change_based_on_a_stale_version_is_refused_with_412(unit, officer_cli
     first_read = officer_client.get(url)["ETag"]
     second_read = officer_client.get(url)["ETag"]
 
-    won = officer_client.patch(url, {"status": "interim"}, HTTP_IF_MATCH=first_read)
+    # The start date, not the status: a change of status is a new appointment (replace).
+    won = officer_client.patch(url, {"start": "2022-08-01"}, HTTP_IF_MATCH=first_read)
     assert won.status_code == 200
     assert won["ETag"] != first_read
     assert won["ETag"] == officer_client.get(url)["ETag"]
 
-    lost = officer_client.patch(url, {"status": "acting"}, HTTP_IF_MATCH=second_read)
+    lost = officer_client.patch(url, {"start": "2022-09-01"}, HTTP_IF_MATCH=second_read)
     assert lost.status_code == 412
     assert lost.json()["code"] == "precondition_failed"
-    assert Membership.objects.get(pk=unit.membership.pk).status == "interim"
+    assert Membership.objects.get(pk=unit.membership.pk).start == datetime.date(2022, 8, 1)
 
-    retried = officer_client.patch(url, {"status": "acting"}, HTTP_IF_MATCH=won["ETag"])
+    retried = officer_client.patch(url, {"start": "2022-09-01"}, HTTP_IF_MATCH=won["ETag"])
     assert retried.status_code == 200
 
 

@@ -4,6 +4,7 @@ filtered like the other lists, and completed only with a completed date and evid
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from reminders.models import Category, Milestone, Status
@@ -12,6 +13,9 @@ from tests.factories import BodyFactory, IntegratedCareSystemFactory, PersonFact
 from tests.reminders_factories import MilestoneFactory
 
 D = datetime.date
+
+
+User = get_user_model()
 
 
 @pytest.fixture
@@ -181,9 +185,9 @@ def test_a_milestone_stays_in_its_system(officer, other_ics, milestone):
 
 def test_marking_a_milestone_done_needs_its_completed_date(officer, milestone):
     """R31: a done milestone has the date it was done."""
-    response = officer.patch(
-        f"{API}/milestones/{milestone.pk}/",
-        {"status": "done", "evidence_url": "https://example.nhs.uk/constitution.pdf"},
+    response = officer.post(
+        f"{API}/milestones/{milestone.pk}/complete/",
+        {"evidence_url": "https://example.nhs.uk/constitution.pdf"},
         HTTP_IF_MATCH="*",
     )
     assert response.status_code == 400, response.content
@@ -194,9 +198,9 @@ def test_marking_a_milestone_done_needs_its_completed_date(officer, milestone):
 
 def test_marking_a_milestone_done_needs_its_evidence(officer, milestone):
     """R31: a done milestone records its evidence, a link or a note."""
-    response = officer.patch(
-        f"{API}/milestones/{milestone.pk}/",
-        {"status": "done", "completed_on": "2022-05-28"},
+    response = officer.post(
+        f"{API}/milestones/{milestone.pk}/complete/",
+        {"completed_on": "2022-05-28"},
         HTTP_IF_MATCH="*",
     )
     assert response.status_code == 400, response.content
@@ -208,9 +212,9 @@ def test_marking_a_milestone_done_needs_its_evidence(officer, milestone):
 def test_a_milestone_done_with_its_date_and_evidence_is_closed(officer, milestone):
     url = f"{API}/milestones/{milestone.pk}/"
     etag = officer.get(url)["ETag"]
-    response = officer.patch(
-        url,
-        {"status": "done", "completed_on": "2022-05-28", "evidence_note": "Approved by NHSE"},
+    response = officer.post(
+        f"{url}complete/",
+        {"completed_on": "2022-05-28", "evidence_note": "Approved by NHSE"},
         HTTP_IF_MATCH=etag,
     )
     assert response.status_code == 200, response.content
@@ -238,9 +242,7 @@ def test_a_done_milestone_is_reopened_only_without_its_completed_date(officer, i
     refused = officer.patch(url, {"status": "in_progress"}, HTTP_IF_MATCH="*")
     assert refused.status_code == 400
     assert "completed_on" in refused.json()["errors"]
-    reopened = officer.patch(
-        url, {"status": "in_progress", "completed_on": None}, HTTP_IF_MATCH="*"
-    )
+    reopened = officer.post(f"{url}reopen/", {"status": "in_progress"}, HTTP_IF_MATCH="*")
     assert reopened.status_code == 200, reopened.content
     assert reopened.json()["is_open"] is True
 
@@ -249,3 +251,36 @@ def test_an_officer_deletes_a_milestone_of_their_system(officer, milestone):
     response = officer.delete(f"{API}/milestones/{milestone.pk}/", HTTP_IF_MATCH="*")
     assert response.status_code == 204
     assert not Milestone.objects.filter(pk=milestone.pk).exists()
+
+
+def test_a_generic_patch_does_not_mark_a_milestone_done_but_names_the_action(officer, milestone):
+    """Marking done moves the completed date with the status: only its action does it."""
+    url = f"{API}/milestones/{milestone.pk}/"
+    refused = officer.patch(
+        url,
+        {"status": "done", "completed_on": "2022-05-28", "evidence_note": "Signed"},
+        HTTP_IF_MATCH="*",
+    )
+    assert refused.status_code == 400
+    errors = refused.json()["errors"]
+    assert "complete/" in " ".join(errors["completed_on"])
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.completed_on) == (Status.IN_PROGRESS, None)
+    alone = officer.patch(url, {"status": "done"}, HTTP_IF_MATCH="*")
+    assert alone.status_code == 400
+    assert "complete/" in " ".join(alone.json()["errors"]["status"])
+
+
+def test_marking_done_and_reopening_are_audited_changes_needing_if_match(officer, milestone):
+    url = f"{API}/milestones/{milestone.pk}/complete/"
+    data = {"completed_on": "2022-05-28", "evidence_note": "Signed"}
+    assert officer.post(url, data).status_code == 428
+    assert officer.post(url, data, HTTP_IF_MATCH="*").status_code == 200
+    done = milestone.events.select_related("pgh_context").order_by("pgh_id").last()
+    assert (done.status, done.completed_on) == (Status.DONE, D(2022, 5, 28))
+    assert done.pgh_context.metadata["user"] == User.objects.get(username="officer_a").pk
+    again = officer.post(
+        f"{API}/milestones/{milestone.pk}/reopen/", {"status": "done"}, HTTP_IF_MATCH="*"
+    )
+    assert again.status_code == 400
+    assert "status" in again.json()["errors"]

@@ -143,7 +143,7 @@ def endpoints(w):
             f"/memberships/{a.membership.pk}/",
             "patch",
             None,
-            {"status": "interim"},
+            {"start": "2022-08-01"},
             public,
             own,
             200,

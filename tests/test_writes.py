@@ -74,6 +74,20 @@ def test_every_writable_endpoint_updates_and_deletes_through_its_models_services
         assert entry.delete is not None, f"DELETE /{prefix}/ has no delete service"
 
 
+@pytest.mark.parametrize("model_admin", OURS, ids=lambda ma: type(ma).__name__)
+def test_every_lifecycle_field_has_its_action_in_the_admin_and_the_api(model_admin):
+    """A field read-only in generic edits must be changeable somewhere: the action its
+    message names exists as an admin page (or a change-list action) and, where the model
+    has an endpoint, as POST .../<action>/."""
+    actions = set(writes_for(model_admin.model).lifecycle.values())
+    pages = {a.name for a in model_admin.lifecycle_actions}
+    changelist = {a for a in model_admin.actions or () if isinstance(a, str)}
+    assert actions <= pages | changelist
+    for _, viewset, _ in ROUTES:
+        if viewset.queryset.model is model_admin.model and "post" in viewset.http_method_names:
+            assert actions <= {a.url_path for a in viewset.get_extra_actions()}
+
+
 def test_lifecycle_fields_are_read_only_in_the_schema_of_a_change():
     from memberships.api.serializers import MembershipSerializer
 
@@ -160,6 +174,7 @@ def test_abolishing_through_the_api_ends_the_holders_membership(held_seat, resou
         ("seats", "abolished", "2025-03-31", "abolish"),
         ("memberships", "end", "2025-03-31", "end"),
         ("memberships", "end_reason", "resigned", "end"),
+        ("memberships", "status", "interim", "replace"),
     ],
 )
 def test_a_generic_patch_of_a_lifecycle_field_is_refused_naming_the_action(
@@ -216,3 +231,116 @@ def test_an_officer_deletes_a_mistaken_vote_and_attendance_through_the_api():
         events = model.events.rel.related_model.objects.filter(pgh_obj_id=pk)
         deleted = events.select_related("pgh_context").get(pgh_label="delete")
         assert deleted.pgh_context.metadata["user"] == officer.pk
+
+
+def test_a_milestone_is_marked_done_and_reopened_on_its_admin_pages_only(client, officer):
+    from reminders.models import Status
+    from tests.reminders_factories import MilestoneFactory
+
+    milestone = MilestoneFactory(status=Status.IN_PROGRESS)
+    client.force_login(officer)
+    change = client.get(reverse("admin:reminders_milestone_change", args=[milestone.pk]))
+    assert "completed_on" not in change.context["adminform"].form.fields
+
+    refused = client.post(
+        reverse("admin:reminders_milestone_complete", args=[milestone.pk]),
+        {"completed_on": "2026-01-05"},
+    )
+    assert refused.status_code == 200
+    assert "evidence" in refused.content.decode()
+    done = client.post(
+        reverse("admin:reminders_milestone_complete", args=[milestone.pk]),
+        {"completed_on": "2026-01-05", "evidence_note": "Minutes of 5 January 2026"},
+    )
+    assert done.status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.completed_on) == (Status.DONE, datetime.date(2026, 1, 5))
+
+    client.post(
+        reverse("admin:reminders_milestone_reopen", args=[milestone.pk]), {"status": "at_risk"}
+    )
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.completed_on) == (Status.AT_RISK, None)
+    assert milestone.evidence_note == "Minutes of 5 January 2026"
+
+
+def test_an_interim_holder_made_substantive_is_a_new_appointment_through_the_api(held_seat):
+    interim = Membership.objects.get(seat=held_seat)
+    client = officer_api(held_seat)
+    url = f"/api/v1/memberships/{interim.pk}/replace/"
+
+    answer = client.post(url, {"start": "2025-04-01", "status": "substantive"}, HTTP_IF_MATCH="*")
+
+    assert answer.status_code == 201, answer.json()
+    successor = Membership.objects.get(pk=answer.json()["id"])
+    assert (successor.person, successor.start, successor.status) == (
+        interim.person,
+        datetime.date(2025, 4, 1),
+        "substantive",
+    )
+    interim.refresh_from_db()
+    assert (interim.end, interim.end_reason) == (ABOLISHED_ON, EndReason.REPLACED)
+
+
+def test_a_refused_replacement_through_the_api_changes_nothing(held_seat):
+    current = Membership.objects.get(seat=held_seat)
+    client = officer_api(held_seat)
+
+    answer = client.post(
+        f"/api/v1/memberships/{current.pk}/replace/",
+        {"start": "2022-01-01", "status": "substantive"},
+        HTTP_IF_MATCH="*",
+    )
+
+    assert answer.status_code == 400
+    current.refresh_from_db()
+    assert current.end is None
+    assert Membership.objects.filter(seat=held_seat).count() == 1
+
+
+def test_a_holders_status_changes_from_a_date_on_its_admin_page(client, officer, held_seat):
+    interim = Membership.objects.get(seat=held_seat)
+    client.force_login(officer)
+    change = client.get(reverse("admin:memberships_membership_change", args=[interim.pk]))
+    assert "status" not in change.context["adminform"].form.fields
+
+    page = client.post(
+        reverse("admin:memberships_membership_replace", args=[interim.pk]),
+        {"start": "2025-04-01", "status": "substantive"},
+    )
+
+    assert page.status_code == 302
+    assert list(Membership.objects.filter(seat=held_seat).values_list("status", "end")) == [
+        ("substantive", None),
+        (interim.status, ABOLISHED_ON),
+    ]
+
+
+def test_a_refused_status_change_in_the_admin_says_why_and_changes_nothing(
+    client, officer, held_seat
+):
+    current = Membership.objects.get(seat=held_seat)
+    client.force_login(officer)
+
+    page = client.post(
+        reverse("admin:memberships_membership_replace", args=[current.pk]),
+        {"start": "2022-01-01", "status": "substantive"},
+    )
+
+    assert page.status_code == 200
+    assert "cannot end before it starts" in page.content.decode()
+    assert list(Membership.objects.filter(seat=held_seat)) == [current]
+    assert Membership.objects.get(pk=current.pk).end is None
+
+
+def test_the_lifecycle_page_date_field_has_the_admins_calendar(client, officer, held_seat):
+    client.force_login(officer)
+    page = client.get(reverse("admin:committees_seat_abolish", args=[held_seat.pk]))
+    html = page.content.decode()
+    for script in (
+        "admin/js/core.js",
+        "admin/js/calendar.js",
+        "admin/js/admin/DateTimeShortcuts.js",
+    ):
+        assert script in html
+    assert 'class="vDateField"' in html

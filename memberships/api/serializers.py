@@ -136,6 +136,31 @@ class MembershipEndSerializer(StrictSerializer):
     end_reason = serializers.ChoiceField(choices=EndReason.choices)
 
 
+class MembershipReplaceSerializer(StrictSerializer):
+    """The appointment that follows this one in the same seat, from ``start``; the
+    current one ends the day before. The same person with a new status (an interim
+    chair made substantive) or a successor."""
+
+    start = serializers.DateField(help_text="First day of the new appointment.")
+    status = serializers.ChoiceField(choices=MembershipStatus.choices)
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(),
+        required=False,
+        help_text="Who is appointed; the current holder when not given.",
+    )
+    on_behalf_of = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The organisation they represent; the current one when not given.",
+    )
+    end_reason = serializers.ChoiceField(
+        choices=EndReason.choices,
+        default=EndReason.REPLACED,
+        help_text="Why the current appointment ends.",
+    )
+
+
 class SeatSerializer(RegistrySerializer):
     """One position on a board or committee (a Popolo post), with its holder."""
 

@@ -25,6 +25,7 @@ from core.writes import noun_of
 from memberships.api.serializers import (
     AbolishSerializer,
     MembershipEndSerializer,
+    MembershipReplaceSerializer,
     MembershipSerializer,
     SeatSerializer,
     SystemCompositionSerializer,
@@ -32,7 +33,7 @@ from memberships.api.serializers import (
 from memberships.filtersets import MembershipFilterSet
 from memberships.models import Membership
 from memberships.selectors import compliance, compositions, held_on
-from memberships.services import membership_end, seat_abolish
+from memberships.services import membership_end, membership_replace, seat_abolish
 
 
 class MembershipViewSet(RegistryViewSet):
@@ -45,7 +46,7 @@ class MembershipViewSet(RegistryViewSet):
     search_fields = ["person_name"]
     ordering_fields = ["start", "person_name", "id"]
     ordering = ["-start", "id"]
-    changing_actions = ("end",)
+    changing_actions = ("end", "replace")
 
     def ics_id_for_new(self, validated_data):
         return validated_data["seat"].ics_id
@@ -65,6 +66,28 @@ class MembershipViewSet(RegistryViewSet):
                 by=request.user,
             )
         return Response(self.representation(self.reload(membership)))
+
+    @extend_schema(request=MembershipReplaceSerializer, responses={201: MembershipSerializer})
+    @action(detail=True, methods=["post"])
+    def replace(self, request, pk):
+        """Follow this appointment with another in the same seat from ``start`` (the same
+        person with a new status, or a successor); this one ends the day before. Answers
+        the new membership."""
+        membership = self.get_object()
+        serializer = MembershipReplaceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with self.audit():
+            successor = membership_replace(
+                membership=membership,
+                person=data.get("person", membership.person),
+                start=data["start"],
+                status=data["status"],
+                reason=data["end_reason"],
+                on_behalf_of=data.get("on_behalf_of", membership.on_behalf_of),
+                by=request.user,
+            )
+        return Response(self.representation(self.reload(successor)), status=201)
 
 
 class AbolishActions:

@@ -3,9 +3,9 @@
 from rest_framework import serializers
 
 from bodies.models import Body, IntegratedCareSystem
-from core.api.serializers import RegistrySerializer
+from core.api.serializers import RegistrySerializer, StrictSerializer
 from memberships.models import Person
-from reminders.models import Milestone
+from reminders.models import Milestone, Status
 
 
 class MilestoneSerializer(RegistrySerializer):
@@ -58,3 +58,24 @@ class MilestoneSerializer(RegistrySerializer):
         ]
         read_only_fields = ["template_item"]
         create_only = ["ics"]
+
+
+class MilestoneCompleteSerializer(StrictSerializer):
+    """The day the milestone was done and its evidence, a link or a note (R31)."""
+
+    completed_on = serializers.DateField(help_text="The day it was done.")
+    evidence_url = serializers.URLField(
+        required=False, allow_blank=True, help_text="A link to the evidence."
+    )
+    evidence_note = serializers.CharField(
+        required=False, allow_blank=True, help_text="Or a note of the evidence."
+    )
+
+
+class MilestoneReopenSerializer(StrictSerializer):
+    """The status a done milestone reopens with (it loses its completed date)."""
+
+    status = serializers.ChoiceField(
+        choices=[(s.value, s.label) for s in Status if s != Status.DONE],
+        default=Status.IN_PROGRESS,
+    )
