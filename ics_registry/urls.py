@@ -13,4 +13,6 @@ urlpatterns = [
     path("api/v1/", include("ics_registry.api_urls")),
     # Private milestone calendars (iCalendar), by secret token.
     path("", include("reminders.urls")),
+    # The officers' and the public's pages.
+    path("", include("web.urls")),
 ]

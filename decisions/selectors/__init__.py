@@ -8,7 +8,9 @@ delegations or people it covers, then hands them to the pure rules in
   register suggests on an item (R25-R27);
 - ``delegations``: the delegation graph, and the functions and decisions map (R9, R10,
   R15, R29);
-- ``interests``: the published register of interests (R28).
+- ``interests``: the published register of interests (R28);
+- ``structure``: a system's bodies, committees and delegations on a date, for its
+  governance structure diagram.
 
 ``meetings`` uses the other two (validity under a delegation, suggestions from the
 register); neither imports ``meetings`` or the other.
@@ -49,6 +51,13 @@ from decisions.selectors.meetings import (
     standing_rules,
     suggested_conflicts,
 )
+from decisions.selectors.structure import (
+    StructureBody,
+    StructureCommittee,
+    StructureDelegation,
+    SystemStructure,
+    system_structure,
+)
 
 __all__ = [
     "DELEGATION_RELATIONS",
@@ -57,6 +66,10 @@ __all__ = [
     "PublishedInterest",
     "PublishedRegister",
     "RegisterEntry",
+    "StructureBody",
+    "StructureCommittee",
+    "StructureDelegation",
+    "SystemStructure",
     "attendances_of",
     "attendee",
     "build_identity",
@@ -77,4 +90,5 @@ __all__ = [
     "standing_rules",
     "step_of",
     "suggested_conflicts",
+    "system_structure",
 ]

@@ -1,0 +1,4 @@
+from web.views import structure
+
+app_name = "web"
+urlpatterns = [*structure.urlpatterns]
