@@ -101,7 +101,7 @@ class Committee(RegistryUrlMixin, models.Model):
 
 
 class Role(models.TextChoices):
-    """Every role the seeds and the law name (domain.md 1.2, 1.3, 1.9)."""
+    """Every role the board papers and the law name (R1, R5, R20, R21)."""
 
     CHAIR = "chair", "Chair"
     NON_EXECUTIVE_MEMBER = "non_executive_member", "Independent non-executive member"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from core.dates import en_gb
+from core.rules_catalogue import checks
 
 
 class Severity(models.TextChoices):
@@ -136,6 +137,13 @@ def _since(seats: Sequence, facts: Facts) -> str:
     return f" since {en_gb(max(left) + datetime.timedelta(days=1))}" if left else ""
 
 
+@checks(
+    "R8",
+    "R19",
+    "R20",
+    "R21",
+    what="Enough (and not too many) filled seats of each role a rule set requires",
+)
 def check_seats(requirement, facts: Facts) -> Finding:
     seats = _matching(requirement, facts.holdings)
     filled = [h for h in seats if not h.vacant]
@@ -158,6 +166,7 @@ def check_seats(requirement, facts: Facts) -> Finding:
     return _finding(requirement, True, f"{count} in post", filled, people)
 
 
+@checks("R6", what="The chair of a committee holds one of the roles its rule set allows")
 def check_chair(requirement, facts: Facts) -> Finding:
     chairs = [h for h in facts.holdings if h.seat.is_chair]
     if not chairs:
@@ -174,6 +183,7 @@ def check_chair(requirement, facts: Facts) -> Finding:
     return _finding(requirement, False, message, chairs, [chair.holder.pk])
 
 
+@checks("R2", what="Independent members hold no other role in the system")
 def check_independence(requirement, facts: Facts) -> Finding:
     independent = [h for h in facts.holdings if h.seat.independence_required and not h.vacant]
     conflicts = [(h, [r for r in h.other_roles if r.body_id != facts.body_id]) for h in independent]
@@ -193,6 +203,7 @@ def check_independence(requirement, facts: Facts) -> Finding:
     )
 
 
+@checks("R4", what="Partner members' seats are nominated by the right kind of organisation")
 def check_nomination(requirement, facts: Facts) -> Finding:
     kinds = set(requirement.nominating_kinds)
     wrong = []
@@ -215,6 +226,7 @@ def check_nomination(requirement, facts: Facts) -> Finding:
     return _finding(requirement, False, message, wrong)
 
 
+@checks("R21", what="The senior independent member does not chair the audit committee")
 def check_sim_not_audit_chair(requirement, facts: Facts) -> Finding:
     sims = [h for h in facts.holdings if h.seat.is_senior_independent_member and not h.vacant]
     if not sims:
@@ -228,6 +240,10 @@ def check_sim_not_audit_chair(requirement, facts: Facts) -> Finding:
     return _finding(requirement, True, message, sims, [sim.holder.pk])
 
 
+@checks(
+    "R7",
+    what="The partnership is convened jointly by the ICB and local authorities, after the ICB",
+)
 def check_convened_jointly(requirement, facts: Facts) -> Finding:
     problems = []
     if facts.icb_organisation_id not in facts.convenor_kinds:
@@ -243,6 +259,7 @@ def check_convened_jointly(requirement, facts: Facts) -> Finding:
     return _finding(requirement, True, "Convened jointly by the ICB and the local authorities")
 
 
+@checks("R11", what="Each place has exactly one single accountable person")
 def check_single_accountable_person(requirement, facts: Facts) -> Finding:
     seats = list(facts.accountable_person_seats)
     # One person may sit as the accountable person on several of the place's committees.
@@ -258,6 +275,7 @@ def check_single_accountable_person(requirement, facts: Facts) -> Finding:
     return _finding(requirement, False, message, filled, [h.holder.pk for h in filled])
 
 
+@checks("R13", what="Every acute and mental health trust is in a provider collaborative")
 def check_collaborative_coverage(requirement, facts: Facts) -> Finding:
     missing = list(facts.uncovered_trust_names)
     if not missing:
@@ -268,6 +286,7 @@ def check_collaborative_coverage(requirement, facts: Facts) -> Finding:
     )
 
 
+@checks("R25", what="The filled voting seats can ever make the meeting quorate")
 def check_quorum_attainable(requirement, facts: Facts) -> Finding:
     quorum = facts.standing_orders
     if quorum is None:

@@ -8,6 +8,8 @@ admin.site.index_title = "Governance of England's Integrated Care Systems"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="publishing:system_list", permanent=False)),
+    # The officers' and the public's pages (the rules catalogue, ...).
+    path("", include("web.urls")),
     path("systems/", include("publishing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("ics_registry.api_urls")),

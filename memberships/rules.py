@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from core.dates import en_gb
+from core.rules_catalogue import checks
 
 
+@checks("R30", what="A membership starts while its seat, committee and body exist")
 def check_seat_open_on(seat, start: datetime.date) -> None:
     """A membership starts while its seat and committee exist (R30 lifecycles)."""
     if seat.established and start < seat.established:

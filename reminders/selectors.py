@@ -20,6 +20,7 @@ from django.urls import reverse
 from bodies.models import IntegratedCareSystem
 from committees.selectors import committees_in_scope
 from core.dates import add_months, en_gb
+from core.rules_catalogue import checks
 from decisions.models import InterestDeclaration
 from memberships.models import Membership, Person
 from memberships.selectors import compliance_many, terms_ending, vacant_seats
@@ -132,6 +133,7 @@ def open_milestones_due_by(horizon: datetime.date) -> QuerySet:
     )
 
 
+@checks("R31", what="Reminders of milestones due soon or late")
 def milestone_reminders(
     *, today, at, policies: Policies, leads: dict[int, Person], frequencies
 ) -> list[DueReminder]:
@@ -203,6 +205,7 @@ def terms_ending_without_successor(*, as_of, within_days: int, ics_ids) -> Query
     )
 
 
+@checks("R24", what="Reminders of terms of office ending without a successor")
 def term_reminders(
     *, today, at, policies: Policies, leads: dict[int, Person], frequencies
 ) -> list[DueReminder]:
@@ -319,6 +322,7 @@ def members_with_last_declaration(*, as_of, ics_ids) -> QuerySet:
     )
 
 
+@checks("R28", what="Reminders to declare interests on taking up post and to refresh the register")
 def interest_reminders(
     *, today, at, policies: Policies, leads: dict[int, Person], frequencies
 ) -> list[DueReminder]:

@@ -1,4 +1,7 @@
-from web.views import structure
+"""The officers' and the public's pages."""
+
+from web.views import rules, structure
 
 app_name = "web"
-urlpatterns = [*structure.urlpatterns]
+
+urlpatterns = [*rules.urlpatterns, *structure.urlpatterns]

@@ -1,4 +1,4 @@
-"""The built-in rule sets, version 1 (domain.md R2, R4, R6-R8, R11, R13, R20, R21, R25).
+"""The built-in rule sets, version 1 (R2, R4, R6-R8, R11, R13, R20, R21, R25).
 
 The data is frozen here, as migrations must be: a later change to the rules ships as a
 new version of the set (same code, higher version, effective from the date it applies),

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from core.dates import en_gb
+from core.rules_catalogue import checks
 from decisions.models.delegations import Function, Instrument
 from decisions.rules.common import money
 
@@ -196,6 +197,9 @@ class DelegationGraph:
 
     # -- is a delegation sound ------------------------------------------------------------
 
+    @checks(
+        "R9", "R29", what="A delegation hands on only a function its delegator holds on the day"
+    )
     def step_problems(self, step: Step, function: str, on: datetime.date) -> tuple[str, ...]:
         """Why ``step`` does not validly hand ``function`` on on ``on`` (R9, R29)."""
         return self._evaluate(step, function, on, frozenset())[0]
@@ -319,6 +323,11 @@ class DelegationGraph:
                     )
         return problems, relies_on
 
+    @checks(
+        "R10",
+        "R29",
+        what="A decision under a delegation is within its scope, financial limit and dates",
+    )
     def decision_problems(
         self,
         step: Step,
@@ -372,6 +381,10 @@ class DelegationGraph:
 
     # -- the functions and decisions map (R15) --------------------------------------------
 
+    @checks(
+        "R15",
+        what="The functions and decisions map: who holds each function and who may exercise it",
+    )
     def chain(self, function: str, as_of: datetime.date) -> FunctionChain:
         statutes = [s for s in self.statutes if s.function == function and s.in_force(as_of)]
         steps = [s for s in self.steps if s.covers(function, as_of)]

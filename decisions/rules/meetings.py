@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from committees.models import VotingMethod
+from core.rules_catalogue import checks
 from decisions.models.meetings import (
     AttendanceStatus,
     Capacity,
@@ -94,6 +95,9 @@ def presiding(attendees: Iterable[Attendee]) -> Attendee | None:
     return None
 
 
+@checks(
+    "R5", "R26", "R27", what="Only a voting member present, without a conflict, may vote on an item"
+)
 def vote_refusal(
     attendee: Attendee, rules: StandingRules | None, conflicts: Iterable[Conflict]
 ) -> str | None:
@@ -159,6 +163,11 @@ def counts_towards_quorum(attendee: Attendee, rules: StandingRules) -> bool:
     return attendee.capacity == Capacity.DEPUTY and rules.deputies_allowed
 
 
+@checks(
+    "R25",
+    "R27",
+    what="Whether the meeting was quorate at each item, leaving out conflicted members",
+)
 def quorum(
     attendees: Sequence[Attendee], rules: StandingRules | None, conflicts: Iterable[Conflict]
 ) -> QuorumFinding:
@@ -278,6 +287,7 @@ METHOD_PHRASES = {
 }
 
 
+@checks("R26", what="The result the voting rule gives, with any casting vote")
 def result(
     counts: Tally,
     rules: StandingRules | None,
@@ -338,6 +348,7 @@ def result(
     return finding(Result.LOST, f"{equal}: not carried on the chair's casting vote.", True)
 
 
+@checks("R26", what="The chair gives a casting vote only where the standing orders allow it")
 def casting_vote_refusal(
     attendee: Attendee,
     attendees: Sequence[Attendee],

@@ -1,5 +1,5 @@
 """A milestone's body is of its system; the default reminder policy; the "ICB establishment"
-checklist from the seeds' timetables (domain.md section 5); the dispatcher's beat schedule.
+checklist from the seeds' timetables (R31); the dispatcher's beat schedule.
 
 The checklist's offsets count from the go-live date. The seeds' national timetable ran to
 the original go-live of 1 April 2022 [000-003], so each offset is the distance of its date
