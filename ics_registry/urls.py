@@ -8,13 +8,11 @@ admin.site.index_title = "Governance of England's Integrated Care Systems"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="publishing:system_list", permanent=False)),
-    # The officers' and the public's pages (the rules catalogue, ...).
+    # The officers' and the public's pages.
     path("", include("web.urls")),
     path("systems/", include("publishing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("ics_registry.api_urls")),
     # Private milestone calendars (iCalendar), by secret token.
     path("", include("reminders.urls")),
-    # The officers' and the public's pages.
-    path("", include("web.urls")),
 ]
