@@ -1,0 +1,10 @@
+"""The web pages. Each area's module under web/views/ defines its ``urlpatterns``; add
+one line here for a new area."""
+
+from web.views import auth, overview
+
+app_name = "web"
+urlpatterns = [
+    *overview.urlpatterns,
+    *auth.urlpatterns,
+]
