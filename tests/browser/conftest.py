@@ -41,6 +41,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if HERE in item.path.parents:
             item.add_marker(pytest.mark.django_db)
+
+
 PHONE = {"width": 390, "height": 844}
 
 
