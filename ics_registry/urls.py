@@ -1,16 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 admin.site.site_header = "ICS Governance Registry"
 admin.site.site_title = "ICS Governance Registry"
 admin.site.index_title = "Governance of England's Integrated Care Systems"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="publishing:system_list", permanent=False)),
-    # The officers' and the public's pages.
+    # The officers' and the public's pages (web/): / is the systems overview.
     path("", include("web.urls")),
-    path("systems/", include("publishing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("ics_registry.api_urls")),
     # Private milestone calendars (iCalendar), by secret token.

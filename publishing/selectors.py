@@ -27,6 +27,11 @@ class SystemSummary:
     vacancies: int = 0
     terms_ending: int = 0
 
+    @property
+    def recorded(self) -> bool:
+        """Whether any board or committee of the system is recorded on the date."""
+        return self.committees > 0
+
 
 @dataclass
 class SystemOverview:
@@ -39,13 +44,18 @@ class SystemOverview:
 
 
 def systems_at_a_glance(
-    *, as_of: datetime.date, within_days: int = 90, systems=None
+    *, as_of: datetime.date, within_days: int = 90, systems=None, unrecorded: bool = False
 ) -> list[SystemSummary]:
     """Each system (of ``systems``, or all) with recorded governance: compliance, vacancies
-    and terms ending."""
+    and terms ending; with ``unrecorded``, every system of ``systems``, those with no
+    governance recorded on the date as summaries with no committees."""
     committees = list(committees_in_scope(as_of=as_of, systems=systems))
     reports = compliance_many(committees=committees, as_of=as_of)
     summaries: dict[int, SystemSummary] = {}
+    if unrecorded:
+        everyone = IntegratedCareSystem.objects.all() if systems is None else systems
+        for ics in everyone.select_related("region"):
+            summaries[ics.pk] = SystemSummary(ics=ics)
     for committee in committees:
         summary = summaries.setdefault(committee.ics_id, SystemSummary(ics=committee.body.ics))
         report = reports[committee.pk]

@@ -5,6 +5,7 @@ a broken rule (R22) comes back as a form error, never a server error."""
 import datetime
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.test import RequestFactory
@@ -110,6 +111,11 @@ def registry_rows():
     PeriodicTask.objects.create(
         name="Term-end reminders", task="memberships.tasks.remind", interval=every_day
     )
+    # django-axes: failed sign-ins, the log of sign-ins, and a lockout an officer clears.
+    attempt = {"username": "officer", "ip_address": "192.0.2.1", "user_agent": "test"}
+    AccessAttempt.objects.create(**attempt, failures_since_start=5, get_data="", post_data="")
+    AccessLog.objects.create(**attempt)
+    AccessFailureLog.objects.create(**attempt, path_info="/sign-in/", locked_out=True)
 
 
 def form_data(response) -> dict:

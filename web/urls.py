@@ -1,7 +1,12 @@
-"""The officers' and the public's pages."""
+"""The web pages. Each area's module under web/views/ defines its ``urlpatterns``; add
+one line here for a new area."""
 
-from web.views import rules, structure
+from web.views import auth, overview, rules, structure
 
 app_name = "web"
-
-urlpatterns = [*rules.urlpatterns, *structure.urlpatterns]
+urlpatterns = [
+    *overview.urlpatterns,
+    *structure.urlpatterns,
+    *rules.urlpatterns,
+    *auth.urlpatterns,
+]

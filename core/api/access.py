@@ -90,12 +90,16 @@ def administered_systems(user) -> frozenset[int]:
 
 
 def access_of(request) -> Access:
-    """The :class:`Access` of a DRF request, computed once and kept on the request."""
+    """The :class:`Access` of a request, computed once and kept on the request.
+
+    A DRF request may carry an API token (``request.auth``); a web page's request has none.
+    """
     cached = getattr(request, "_registry_access", None)
     if cached is not None:
         return cached
     user = request.user
-    token = request.auth if isinstance(request.auth, ApiToken) else None
+    auth = getattr(request, "auth", None)
+    token = auth if isinstance(auth, ApiToken) else None
     if user is None or not user.is_authenticated:
         access = Access(user=AnonymousUser(), token=token)
     elif user.is_superuser and user.is_active:

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Configuration comes from the environment."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -30,6 +31,11 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     "django_celery_beat",
+    # Named template fragments ({% partialdef %}) an htmx request re-renders alone.
+    "template_partials",
+    "django_htmx",
+    # Throttles repeated failed sign-ins (AXES_* below).
+    "axes",
     "core",
     "bodies",
     "committees",
@@ -51,8 +57,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # request.htmx: whether a request came from htmx, so a view can answer with a fragment.
+    "django_htmx.middleware.HtmxMiddleware",
     # Attaches the signed-in user and the URL to every audit event written in a request.
     "pghistory.middleware.HistoryMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in with web/locked_out.html.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ics_registry.urls"
@@ -68,6 +78,13 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context_processors.registry",
+            ],
+            # Every template may use {% partialdef %} and the web pages' filters
+            # (uk_date, administers...) without {% load %}.
+            "builtins": [
+                "template_partials.templatetags.partials",
+                "web.templatetags.web",
             ],
         },
     },
@@ -82,6 +99,9 @@ def database_config(url: str) -> dict:
 
 
 AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: it refuses a locked-out sign-in before the password is
+    # checked. It needs the request, so sign in tests with force_login (or pass request=).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -89,6 +109,19 @@ AUTHENTICATION_BACKENDS = [
 # An officer is a staff user holding this permission on a system (django-guardian, one
 # "Officers: <ICS>" group per system); the API's access rules (core.api.access) read it.
 REGISTRY_OFFICER_PERMISSION = "bodies.change_integratedcaresystem"
+
+LOGIN_URL = "web:sign_in"
+LOGIN_REDIRECT_URL = "web:overview"
+LOGOUT_REDIRECT_URL = "web:overview"
+
+# Five failed sign-ins for one username from one address lock that pair out for 15
+# minutes (the page says so, with a 429): a guesser is slowed down, and nobody elsewhere
+# can lock an officer out by typing their username. Applies to /sign-in/ and the admin's.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

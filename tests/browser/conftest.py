@@ -1,0 +1,111 @@
+"""Browser tests: Debian's Chromium (headless) driving the product on a live server.
+
+Fixtures for every browser test module in this package:
+
+- ``demo_server``: a live server over the reference data and the demo, loaded once for
+  the package (committed, so the server's threads see it) and removed after it.
+  ``demo_server.url`` is its address. Tests change data only through the browser.
+- ``page``: a fresh browser tab (1366 x 900) whose relative URLs go to ``demo_server``:
+  ``page.goto("/systems/QSL/")``.
+- ``phone_page``: the same at 390 x 844.
+- ``signed_in_page``: a tab signed in as the demo officer through the sign-in page.
+
+``tests.browser.helpers`` has ``assert_accessible(page)`` (axe-core, WCAG 2.2 AA) and
+``sign_in(page, username, password)``.
+
+Chromium is never downloaded: the tests use /usr/bin/chromium (``apt-get install
+chromium``) and fail, not skip, without it.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from tests.browser.helpers import CHROMIUM, DEMO_OFFICER, sign_in
+from tests.conftest import run_command
+
+# Playwright's synchronous API runs an event loop in this thread; the tests' own ORM
+# calls (checking what a page wrote) are still synchronous, so Django may allow them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+DESKTOP = {"width": 1366, "height": 900}
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    """Every browser test uses the database (so pytest-django creates the test database);
+    the data it sees is demo_server's, committed for the server's threads."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.django_db)
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="package")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"The browser tests need Debian's Chromium at {CHROMIUM}: install it with "
+            "`sudo apt-get install chromium` (python3 dev.py test does this when run as root).",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="package")
+def demo_server(django_db_setup, django_db_blocker):
+    """A live server over the ODS reference data and the demo, for the whole package.
+
+    The rows the migrations made are kept aside and put back afterwards, so the tests
+    after this package start from the same database as before it.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        migrated = connection.creation.serialize_db_to_string()
+        run_command("import_ods")
+        run_command("load_demo")
+        server = LiveServer("localhost")
+        try:
+            yield server
+        finally:
+            server.stop()
+            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+            connection.creation.deserialize_db_from_string(migrated)
+
+
+def new_page(browser, demo_server, viewport):
+    context = browser.new_context(base_url=demo_server.url, viewport=viewport, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, demo_server):
+    context, page = new_page(browser, demo_server, DESKTOP)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, demo_server):
+    context, page = new_page(browser, demo_server, PHONE)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def signed_in_page(page):
+    sign_in(page, *DEMO_OFFICER)
+    return page
