@@ -212,4 +212,4 @@ def test_a_malformed_date_is_explained_not_a_server_error(client):
     assert response.status_code == 400
     page = response.content.decode()
     assert "There is a problem" in page
-    assert "Enter a valid date." in page
+    assert "Enter a real date" in page

@@ -9,9 +9,9 @@ from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.http import require_GET
 
 from bodies.models import IntegratedCareSystem
-from core.forms import AsOfForm
 from decisions.selectors import system_structure
 from web.diagram import delegation_summary, layout, render_svg
+from web.forms import AsOfForm
 
 
 def committee_url(committee) -> str:
@@ -38,7 +38,7 @@ def structure(request, code):
     if form.is_bound and not form.is_valid():
         return render(request, "web/structure.html", context, status=400)
     facts = system_structure(ics=ics, as_of=form.chosen_date())
-    system_url = reverse("publishing:system_detail", args=[ics.code])
+    system_url = reverse("web:system", args=[ics.code])
     plan = layout(
         facts,
         body_url=lambda body: f"{system_url}#body-{body.pk}",
