@@ -56,7 +56,9 @@ def test_every_changing_operation_requires_if_match():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            changing = method in ("put", "patch", "delete") or path.endswith(("/end/", "/abolish/"))
+            changing = method in ("put", "patch", "delete") or path.endswith(
+                ("/end/", "/abolish/", "/replace/", "/complete/", "/reopen/")
+            )
             headers = {
                 p["name"]: p.get("required", False)
                 for p in operation.get("parameters", [])

@@ -23,6 +23,8 @@ BUILDS_ON = {
     "delegations": {"common"},
     "interests": {"common"},
     "meetings": {"common", "delegations", "interests"},
+    # A system's structure on a date: its bodies, committees and the delegations between.
+    "structure": {"common", "delegations"},
 }
 
 APP = pathlib.Path(decisions.__file__).parent

@@ -52,6 +52,9 @@ from decisions.selectors.meetings import (
     suggested_conflicts,
 )
 from decisions.selectors.structure import (
+    BODY_ORDER,
+    Node,
+    Party,
     StructureBody,
     StructureCommittee,
     StructureDelegation,
@@ -60,8 +63,11 @@ from decisions.selectors.structure import (
 )
 
 __all__ = [
+    "BODY_ORDER",
     "DELEGATION_RELATIONS",
     "ConflictSuggestion",
+    "Node",
+    "Party",
     "PublishedGift",
     "PublishedInterest",
     "PublishedRegister",
