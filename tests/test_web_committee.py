@@ -193,3 +193,13 @@ def test_a_seat_names_its_offices_once():
     assert offices(deputy) == []
     deputy.title = ""
     assert offices(deputy) == ["deputy chair"]
+
+
+@pytest.mark.django_db
+def test_no_empty_change_column_before_the_edit_pages_exist(client):
+    icb = compliant_icb()
+    client.force_login(make_officer(icb.ics, username="ours"))
+    response = client.get(url(icb.board))
+    assert response.status_code == 200
+    assert not response.context["edit_controls"]
+    assert ">Change</th>" not in response.content.decode()

@@ -26,6 +26,10 @@ from memberships.selectors import (
 )
 from web.access import access_for
 from web.forms import AsOfForm
+from web.links import url_if_ready
+
+# The officers' pages that change a board's seats and holders (each takes one id).
+EDIT_PAGES = ("web:seat_appoint", "web:membership_end", "web:seat_edit", "web:seat_abolish")
 
 # The offices a seat's flags name, in the order they are shown.
 OFFICES = (
@@ -63,7 +67,7 @@ class SeatRow:
     def role(self) -> str:
         """The seat's role where its title says something else ("Chief Nurse")."""
         role = self.seat.get_role_display()
-        return role if self.seat.title and self.seat.title != role else ""
+        return role if self.seat.title and self.seat.title.lower() != role.lower() else ""
 
 
 def vacant_since(seat: Seat, timeline: list[TimelineEntry], as_of) -> datetime.date | None:
@@ -120,7 +124,9 @@ def committee(request, pk):
     report = compliance(committee=committee, as_of=as_of)
     context = {
         "committee": committee,
-        "officer": access_for(request).administers(committee.ics_id),
+        # The Change column shows once the officers' edit pages exist (web.links).
+        "edit_controls": access_for(request).administers(committee.ics_id)
+        and any(url_if_ready(name, committee.pk) for name in EDIT_PAGES),
         "ics": committee.body.ics,
         "form": form,
         "as_of": as_of,
