@@ -78,13 +78,15 @@ class TestSomersetBoard:
         history = text.split("Changes of holder")[1]
         assert "1 July 2022 to 31 December 2022:" in history
         assert "Left: replaced by a substantive appointment" in history
+        assert "Chief Nurse: 2 holders" in history
         # Newest first.
         assert history.index("1 January 2023 to today") < history.index("1 July 2022 to 31 Dec")
 
     def test_quorum_and_voting_rules_are_plain_sentences(self, client, board):
         text = page_text(client.get(url(board)))
         quorum = text.split('id="quorum"')[1].split("</ul>")[0]
-        assert "voting members must be present" in quorum
+        assert "voting members must be present, including at least 2 " in quorum
+        assert '<a href="/rules/R25/"' in quorum
         assert "casting vote" in quorum
 
     def test_signed_out_shows_no_e_mail_and_no_edit_controls(self, client, board):
@@ -133,7 +135,7 @@ def test_queries_do_not_grow_with_seats_and_memberships(client, django_assert_ma
     with django_assert_max_num_queries(len(counted.captured_queries)):
         response = client.get(url(large.board, "2024-06-01"))
     assert len(response.context["rows"]) == 20
-    assert sum(len(entries) for _, entries in response.context["history"]) == 30
+    assert sum(len(entries) for _, entries, _ in response.context["history"]) == 30
 
 
 @pytest.mark.django_db

@@ -86,7 +86,8 @@ def quorum_and_voting(orders: StandingOrders | None) -> list[str]:
     quorum = f"At least {orders.quorum_voting_members} voting members must be present"
     conditions = [f"{c.min_present} {c.description}" for c in orders.conditions.all()]
     if conditions:
-        quorum += ", including at least " + " and ".join(conditions)
+        listed = ", ".join(conditions[:-1]) + " and " if len(conditions) > 1 else ""
+        quorum += ", including at least " + listed + conditions[-1]
     method = {
         VotingMethod.SIMPLE_MAJORITY: "a simple majority of those voting",
         VotingMethod.TWO_THIRDS: "two-thirds of those voting",
@@ -147,7 +148,10 @@ def committee(request, pk):
     context |= {
         "rules": quorum_and_voting(orders),
         "sub_committees": committee.sub_committees.filter(in_force_on(as_of)).order_by("name"),
-        "history": [(seat, timelines[seat.pk][::-1]) for seat in seats],
+        "history": [
+            (seat, timelines[seat.pk][::-1], sum(1 for e in timelines[seat.pk] if not e.vacant))
+            for seat in seats
+        ],
     }
     return render(request, "web/committees/committee.html", context)
 
