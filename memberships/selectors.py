@@ -204,9 +204,23 @@ class TimelineEntry:
 
 def seat_timeline(*, seat: Seat) -> list[TimelineEntry]:
     """Every holder of the seat in order, with the vacancies between them."""
+    return _timeline(seat, seat.memberships.select_related("person").order_by("start"))
+
+
+def seat_timelines(*, seats: Iterable[Seat]) -> dict[int, list[TimelineEntry]]:
+    """:func:`seat_timeline` of many seats (keyed by seat id) in one query."""
+    seats = list(seats)
+    memberships = defaultdict(list)
+    for membership in Membership.objects.filter(seat__in=seats).order_by("start"):
+        memberships[membership.seat_id].append(membership)
+    return {seat.pk: _timeline(seat, memberships[seat.pk]) for seat in seats}
+
+
+def _timeline(seat: Seat, memberships: Iterable[Membership]) -> list[TimelineEntry]:
+    """The holders (``memberships``, oldest first) of a seat, with the gaps between them."""
     entries: list[TimelineEntry] = []
     previous_end = None
-    for membership in seat.memberships.select_related("person").order_by("start"):
+    for membership in memberships:
         if previous_end is not None and membership.start > previous_end + datetime.timedelta(1):
             entries.append(
                 TimelineEntry(
@@ -223,9 +237,10 @@ def seat_timeline(*, seat: Seat) -> list[TimelineEntry]:
         previous_end = membership.end
         if previous_end is None:
             break
-    if previous_end is not None:
+    # After the last holder left, the seat is vacant until it is abolished (if ever).
+    if previous_end is not None and (seat.abolished is None or previous_end < seat.abolished):
         entries.append(
-            TimelineEntry(seat=seat, start=previous_end + datetime.timedelta(1), end=None)
+            TimelineEntry(seat=seat, start=previous_end + datetime.timedelta(1), end=seat.abolished)
         )
     return entries
 
