@@ -1,7 +1,7 @@
 """The web pages. Each area's module under web/views/ defines its ``urlpatterns``; add
 one line here for a new area."""
 
-from web.views import auth, overview, rules, structure
+from web.views import auth, edits, overview, rules, structure
 
 app_name = "web"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     *structure.urlpatterns,
     *rules.urlpatterns,
     *auth.urlpatterns,
+    *edits.urlpatterns,
 ]
