@@ -54,7 +54,7 @@ def add_service_errors(form: forms.Form, error: ValidationError, rename=None) ->
             target = rename.get(name, name)
             if target not in form.fields:
                 target = by_message.get(text)
-            form.add_error(target if target in form.fields else None, text)
+            form.add_error(target if target in form.fields else None, one)
 
 
 # -- Appoint a person to a seat -----------------------------------------------------------
