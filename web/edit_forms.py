@@ -226,7 +226,9 @@ class SeatForm(ModelForm):
         widgets = {
             "participation": forms.RadioSelect,
             "nominating_organisations": forms.CheckboxSelectMultiple,
-            "term_length_months": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "term_length_months": forms.TextInput(
+                attrs={"inputmode": "numeric", "class": "nhsuk-input--width-3"}
+            ),
         }
         error_messages = {
             "role": {"required": "Choose the seat's role"},
