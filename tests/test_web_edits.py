@@ -257,6 +257,7 @@ def test_the_appoint_page_runs_the_same_queries_however_many_people_match(board,
             person = PersonFactory(family_name=f"Matchable{n}x{i}")
             seat = SeatFactory(committee=CommitteeFactory(body=committee.body))
             MembershipFactory(seat=seat, person=person, start=ESTABLISHED)
+        officer_of.get(url("appoint", vacant.pk))  # warm the caches (content types...)
         with CaptureQueriesContext(connection) as queries:
             response = officer_of.get(url("appoint", vacant.pk), {"q": f"Matchable{n}x"})
         assert response.content.decode().count('name="person"') == n + 1
@@ -490,3 +491,37 @@ def test_the_forms_need_the_csrf_token(board):
     assert response.status_code == 403
     vacant.refresh_from_db()
     assert vacant.title != "No token"
+
+
+def test_the_seat_and_membership_pages_run_the_same_queries_however_big_the_system(
+    board, officer_of
+):
+    committee, vacant, held, _ = board
+
+    def counts():
+        result = []
+        for page in (
+            url("edit", vacant.pk),
+            url("add", committee.pk),
+            url("abolish", held.seat_id),
+            url("end", held.pk),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert officer_of.get(page).status_code == 200
+            result.append(len(queries))
+        return result
+
+    counts()  # warm the caches (content types...)
+    before = counts()
+    for n in range(8):
+        organisation = OrganisationFactory(name=f"Footprint trust {n}")
+        organisation.systems.add(committee.ics)
+        vacant.nominating_organisations.add(organisation)
+        MembershipFactory(
+            seat=held.seat,
+            start=datetime.date(2010 + n, 1, 1),
+            end=datetime.date(2010 + n, 12, 31),
+            end_reason=EndReason.TERM_EXPIRED,
+        )
+        SeatFactory(committee=committee)
+    assert counts() == before
