@@ -7,9 +7,9 @@ Whether a committee complies depends on who holds its seats, a fact of ``members
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
-from bodies.models import Body
+from bodies.models import Body, Organisation
 from committees.models import Committee, CommitteeKind, Constitution, Requirement
 from core.db import in_force_on
 
@@ -71,3 +71,15 @@ def committees_in_scope(*, ics=None, systems=None, as_of: datetime.date):
     if systems is not None:
         queryset = queryset.filter(ics__in=systems)
     return queryset.order_by("ics__name", "body__kind", "body__name", "kind", "name")
+
+
+def organisations_to_nominate(*, ics_id: int, chosen=()) -> QuerySet:
+    """The organisations an officer may name as nominating a seat in system ``ics_id``: those
+    in its footprint, those nominating another of its seats, and those already ``chosen``."""
+    return (
+        Organisation.objects.filter(
+            Q(systems__pk=ics_id) | Q(nominated_seats__ics_id=ics_id) | Q(pk__in=list(chosen))
+        )
+        .distinct()
+        .order_by("name")
+    )

@@ -28,7 +28,7 @@ from committees.rules import Facts, Report, evaluate
 from committees.selectors import applicable_requirements
 from core.dates import term_end
 from core.db import in_force_on
-from memberships.models import Membership
+from memberships.models import Membership, Person
 
 
 @dataclass(frozen=True)
@@ -424,3 +424,31 @@ def vacant_seats(*, as_of: datetime.date, ics=None):
 def with_vacant_since(seat: Seat) -> Seat:
     seat.vacant_since = seat.last_left + datetime.timedelta(days=1) if seat.last_left else None
     return seat
+
+
+def people_matching(*, query: str, as_of: datetime.date, limit: int = 20) -> list:
+    """People whose name contains ``query`` (given, family or both, any case), each with
+    ``current_memberships``: the seats they hold on ``as_of``, to tell namesakes apart.
+
+    Two queries however many people match; at most ``limit`` of them, by family name.
+    """
+    words = query.split()
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition &= (
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(honorific_prefix__iexact=word)
+        )
+    current = Membership.objects.filter(held_on(as_of)).select_related("seat__committee")
+    return list(
+        Person.objects.filter(condition)
+        .order_by("family_name", "given_name", "pk")
+        .prefetch_related(
+            Prefetch(
+                "memberships", queryset=current.order_by("start"), to_attr="current_memberships"
+            )
+        )[:limit]
+    )

@@ -188,10 +188,11 @@ def widget_kind(widget) -> str:
         return "date"
     if isinstance(widget, forms.HiddenInput):
         return "hidden"
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
+    # Before RadioSelect: Django's CheckboxSelectMultiple is a subclass of it.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Select):

@@ -1,7 +1,7 @@
 """The web pages. Each area's module under web/views/ defines its ``urlpatterns``; add
 one line here for a new area."""
 
-from web.views import auth, committees, overview, rules, structure
+from web.views import auth, committees, edits, overview, rules, structure
 
 app_name = "web"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     *committees.urlpatterns,
     *rules.urlpatterns,
     *auth.urlpatterns,
+    *edits.urlpatterns,
 ]
