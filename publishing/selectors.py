@@ -61,6 +61,10 @@ class SystemSummary:
         return "Compliant"
 
 
+# The ICB first, then the partnership, places, collaboratives and the rest.
+KIND_ORDER = {kind: number for number, kind in enumerate(BodyKind)}
+
+
 @dataclass
 class BodySection:
     """A body of a system with its boards and committees in force, each with its report."""
@@ -143,7 +147,10 @@ def system_overview(
     reports = compliance_many(committees=committees, as_of=as_of)
     bodies = {
         body.pk: BodySection(body=body)
-        for body in Body.objects.filter(in_force_on(as_of), ics=ics).order_by("kind", "name")
+        for body in sorted(
+            Body.objects.filter(in_force_on(as_of), ics=ics),
+            key=lambda body: (KIND_ORDER.get(body.kind, len(KIND_ORDER)), body.name),
+        )
     }
     for committee in committees:
         section = bodies.setdefault(committee.body_id, BodySection(body=committee.body))

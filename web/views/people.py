@@ -36,7 +36,7 @@ def person(request, pk):
     private = access.administers_any(systems)
     # Register entries are public for people with a seat; officers read everyone's.
     register = person_register(person=person, as_of=as_of) if roles or access.is_officer else None
-    facts = [("Name", person.name)]
+    facts = []
     if person.employing_organisation:
         facts.append(("Employed by", person.employing_organisation.name))
     if private:
