@@ -155,6 +155,9 @@ def system_overview(
     for committee in committees:
         section = bodies.setdefault(committee.body_id, BodySection(body=committee.body))
         section.reports.append((committee, reports[committee.pk]))
+    for section in bodies.values():
+        # A body's board first, then its committees by name (sub-committees among them).
+        section.reports.sort(key=lambda pair: (pair[0].kind != CommitteeKind.BOARD, pair[0].name))
     board = next(
         (
             c
