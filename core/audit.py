@@ -4,8 +4,9 @@ Database triggers (django-pghistory) record every insert, update and delete of g
 data, whoever made it and however (admin, API, web pages, imports, SQL), with the user and
 the URL of the request (``core.services.audit_context`` and the middleware). This module
 reads those events back for one record and words them: who, when, which fields changed
-from what to what, links added and removed. The admin's History page and the web pages'
-"recent changes" show it.
+from what to what, links added and removed. The admin's History page shows it;
+:func:`word_events` words events of several models at once (the web pages' "recent
+changes" of a system).
 """
 
 import datetime
@@ -46,6 +47,9 @@ class AuditEntry:
     url: str | None = None
     changes: list[FieldChange] = field(default_factory=list)
     order: tuple = ()
+    # What the event is about, for lists of events of many records (word_events).
+    subject: str = ""
+    kind: str = ""
 
 
 ACTIONS = {
@@ -66,7 +70,8 @@ class AuditTrail:
     ``references()`` and shown as links added or removed.
     """
 
-    def __init__(self, obj: models.Model, *, related_to_name=lambda model: ()):
+    def __init__(self, obj: models.Model | type[models.Model], *, related_to_name=lambda model: ()):
+        # ``obj`` may be a model class: the trail then only words events given to it.
         self.obj = obj
         self.model = obj._meta.concrete_model
         # What each model's ``__str__`` follows, to name the rows an event points at in
@@ -133,6 +138,10 @@ class AuditTrail:
 
     def _names(self, events) -> dict[tuple[type[models.Model], object], str]:
         """Every object an event points at, named in one query per model."""
+        return name_rows(self._wanted(events), self.related_to_name)
+
+    def _wanted(self, events) -> dict[type[models.Model], set]:
+        """The primary keys each event points at, by model."""
         wanted = defaultdict(set)
         for event in events:
             if event.pgh_model in self.links:
@@ -149,13 +158,7 @@ class AuditTrail:
                 column = relations.get(attname)
                 if column is not None and column.is_relation and value is not None:
                     wanted[column.related_model].add(value)
-        names = {}
-        for related_model, pks in wanted.items():
-            related = self.related_to_name(related_model)
-            queryset = related_model._default_manager.select_related(*related)
-            for pk, obj in queryset.in_bulk(pks).items():
-                names[related_model, pk] = str(obj)
-        return names
+        return wanted
 
     @staticmethod
     def _display(column, value, names) -> str:
@@ -178,6 +181,59 @@ class AuditTrail:
         if isinstance(column, models.DateField):
             return format_date(datetime.date.fromisoformat(value))
         return str(value)
+
+
+def name_rows(wanted, related_to_name) -> dict[tuple[type[models.Model], object], str]:
+    """``{(model, pk): str(row)}`` for the rows wanted, in one query per model."""
+    names = {}
+    for model, pks in wanted.items():
+        queryset = model._default_manager.select_related(*related_to_name(model))
+        for pk, obj in queryset.in_bulk(pks).items():
+            names[model, pk] = str(obj)
+    return names
+
+
+SNAPSHOT_NAMES = ("name", "person_name", "title")
+
+
+def word_events(events, *, related_to_name=lambda model: ()) -> list[AuditEntry]:
+    """Events of any tracked models (e.g. a system's latest changes), each worded with
+    what it is about (``subject``: the record's name, or its name when deleted) and what
+    kind of record that is, in the order given.
+
+    A fixed number of queries, however many events: the users, one per model of the
+    records the events are about, and one per model their fields point at.
+    """
+    events = list(events)
+    trails, wanted, subjects = {}, defaultdict(set), defaultdict(set)
+    for event in events:
+        tracked = apps.get_model(event.pgh_model).pgh_tracked_model._meta.concrete_model
+        trail = trails.get(tracked)
+        if trail is None:
+            trail = trails[tracked] = AuditTrail(tracked, related_to_name=related_to_name)
+        for model, pks in trail._wanted([event]).items():
+            wanted[model] |= pks
+        if event.pgh_obj_id is not None:
+            subjects[tracked].add(tracked._meta.pk.to_python(event.pgh_obj_id))
+    for model, pks in subjects.items():
+        wanted[model] |= pks
+    names = name_rows(wanted, related_to_name)
+    users = get_user_model()._default_manager.in_bulk(
+        {e.user_id for e in events if e.user_id is not None}
+    )
+    entries = []
+    for event in events:
+        tracked = apps.get_model(event.pgh_model).pgh_tracked_model._meta.concrete_model
+        entry = trails[tracked]._entry(event, names, users)
+        pk = tracked._meta.pk.to_python(event.pgh_obj_id) if event.pgh_obj_id else None
+        snapshot = event.pgh_data or {}
+        entry.kind = capfirst(tracked._meta.verbose_name)
+        entry.subject = names.get((tracked, pk)) or next(
+            (str(snapshot[key]) for key in SNAPSHOT_NAMES if snapshot.get(key)),
+            f"{entry.kind} {pk} (since deleted)",
+        )
+        entries.append(entry)
+    return entries
 
 
 def user_label(user) -> str:

@@ -188,6 +188,28 @@ def terms_ending(
     )
 
 
+def person_memberships(*, person, as_of: datetime.date) -> list[Membership]:
+    """Every seat a person holds, will hold or held, in any system: those held on
+    ``as_of`` first, then those to come, then past ones, latest first (one query).
+    Each has ``scheduled_term_end`` and ``held`` (whether it covers ``as_of``)."""
+    memberships = list(
+        with_term_end(Membership.objects.filter(person=person)).select_related(
+            "seat__committee__body__ics", "on_behalf_of"
+        )
+    )
+    for membership in memberships:
+        membership.held = membership.start <= as_of and (
+            membership.end is None or membership.end >= as_of
+        )
+        membership.to_come = membership.start > as_of
+
+    def order(m):
+        group = 0 if m.held else 1 if m.to_come else 2
+        return (group, -m.start.toordinal(), m.seat.committee.name, m.seat.label)
+
+    return sorted(memberships, key=order)
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     """A holder of a seat, or a gap (``membership`` None) between holders."""

@@ -1,19 +1,34 @@
-"""Reads for officers' overview pages: each system's compliance, vacancies and terms ending.
+"""Reads for the overview pages: each system's compliance, vacancies, terms ending and
+milestones, one system's bodies, boards and committees, and its recent changes.
 
-Both functions run a fixed number of queries, however many systems, committees and seats
-there are: they call the batch selectors of the other apps once.
+Every function runs a fixed number of queries, however many systems, committees, seats
+and events there are: they call the batch selectors of the other apps once.
 """
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bodies.models import IntegratedCareSystem
-from committees.models import Seat
+from pghistory.models import MiddlewareEvents
+
+from bodies.models import Body, BodyEvent, BodyKind, IntegratedCareSystem
+from committees.models import Committee, CommitteeEvent, CommitteeKind, Seat, SeatEvent
 from committees.rules import Report
 from committees.selectors import committees_in_scope
-from memberships.models import Membership
-from memberships.selectors import compliance_many, terms_ending, vacant_seats, with_vacant_since
+from core.audit import AuditEntry, word_events
+from core.db import in_force_on
+from memberships.models import Membership, MembershipEvent
+from memberships.selectors import (
+    SeatHolding,
+    compliance_many,
+    compositions,
+    terms_ending,
+    vacant_seats,
+    with_vacant_since,
+)
+from reminders.models import Milestone
+from reminders.selectors import MilestoneCounts, milestones_due, milestones_due_counts
 
 
 @dataclass
@@ -26,11 +41,36 @@ class SystemSummary:
     statutory_breaches: int = 0
     vacancies: int = 0
     terms_ending: int = 0
+    # Private to the system's officers: None for anyone else.
+    milestones: MilestoneCounts | None = None
 
     @property
     def recorded(self) -> bool:
         """Whether any board or committee of the system is recorded on the date."""
         return self.committees > 0
+
+    @property
+    def verdict(self) -> str:
+        """The compliance tag's words; never "Compliant" when nothing is recorded."""
+        if not self.recorded:
+            return "Not recorded"
+        if self.statutory_breaches:
+            return "Statutory breach"
+        if self.not_compliant:
+            return "Not compliant"
+        return "Compliant"
+
+
+# The ICB first, then the partnership, places, collaboratives and the rest.
+KIND_ORDER = {kind: number for number, kind in enumerate(BodyKind)}
+
+
+@dataclass
+class BodySection:
+    """A body of a system with its boards and committees in force, each with its report."""
+
+    body: Body
+    reports: list[tuple[Committee, Report]] = field(default_factory=list)
 
 
 @dataclass
@@ -38,17 +78,31 @@ class SystemOverview:
     ics: IntegratedCareSystem
     as_of: datetime.date
     within_days: int
-    reports: list[tuple[object, Report]] = field(default_factory=list)
+    summary: SystemSummary | None = None
+    reports: list[tuple[Committee, Report]] = field(default_factory=list)
+    bodies: list[BodySection] = field(default_factory=list)
+    board: Committee | None = None  # the ICB's board
+    board_report: Report | None = None
+    board_members: list[SeatHolding] = field(default_factory=list)
     vacancies: list[Seat] = field(default_factory=list)
     terms_ending: list[Membership] = field(default_factory=list)
+    # Private to the system's officers: None for anyone else.
+    milestones: list[Milestone] | None = None
 
 
 def systems_at_a_glance(
-    *, as_of: datetime.date, within_days: int = 90, systems=None, unrecorded: bool = False
+    *,
+    as_of: datetime.date,
+    within_days: int = 90,
+    systems=None,
+    unrecorded: bool = False,
+    milestones_of: Iterable[int] = (),
 ) -> list[SystemSummary]:
     """Each system (of ``systems``, or all) with recorded governance: compliance, vacancies
     and terms ending; with ``unrecorded``, every system of ``systems``, those with no
-    governance recorded on the date as summaries with no committees."""
+    governance recorded on the date as summaries with no committees. Systems whose ids
+    are in ``milestones_of`` (those the reader administers) also count their milestones
+    due within ``within_days`` or overdue."""
     committees = list(committees_in_scope(as_of=as_of, systems=systems))
     reports = compliance_many(committees=committees, as_of=as_of)
     summaries: dict[int, SystemSummary] = {}
@@ -66,23 +120,102 @@ def systems_at_a_glance(
     ending = Counter(
         terms_ending(as_of=as_of, within_days=within_days).values_list("ics_id", flat=True)
     )
+    milestones_of = set(milestones_of) & set(summaries)
+    milestones = (
+        milestones_due_counts(as_of=as_of, within_days=within_days, ics_ids=milestones_of)
+        if milestones_of
+        else {}
+    )
     for ics_id, summary in summaries.items():
         summary.vacancies = vacancies[ics_id]
         summary.terms_ending = ending[ics_id]
+        summary.milestones = milestones.get(ics_id)
     return sorted(summaries.values(), key=lambda s: s.ics.name)
 
 
 def system_overview(
-    *, ics: IntegratedCareSystem, as_of: datetime.date, within_days: int = 90
+    *,
+    ics: IntegratedCareSystem,
+    as_of: datetime.date,
+    within_days: int = 90,
+    with_milestones: bool = False,
 ) -> SystemOverview:
-    """One system's boards and committees with their compliance, its vacancies and terms."""
+    """One system on a date: its bodies with their boards and committees and each one's
+    compliance, the members of the ICB's board, its vacancies and terms ending; with
+    ``with_milestones`` (for its officers only), its milestones due or overdue."""
     committees = list(committees_in_scope(ics=ics, as_of=as_of))
     reports = compliance_many(committees=committees, as_of=as_of)
+    bodies = {
+        body.pk: BodySection(body=body)
+        for body in sorted(
+            Body.objects.filter(in_force_on(as_of), ics=ics),
+            key=lambda body: (KIND_ORDER.get(body.kind, len(KIND_ORDER)), body.name),
+        )
+    }
+    for committee in committees:
+        section = bodies.setdefault(committee.body_id, BodySection(body=committee.body))
+        section.reports.append((committee, reports[committee.pk]))
+    for section in bodies.values():
+        # A body's board first, then its committees by name (sub-committees among them).
+        section.reports.sort(key=lambda pair: (pair[0].kind != CommitteeKind.BOARD, pair[0].name))
+    board = next(
+        (
+            c
+            for c in committees
+            if c.kind == CommitteeKind.BOARD and c.body.kind == BodyKind.ICB and c.parent_id is None
+        ),
+        None,
+    )
+    vacancies = [with_vacant_since(seat) for seat in vacant_seats(as_of=as_of, ics=ics)]
+    ending = list(terms_ending(as_of=as_of, within_days=within_days, ics=ics))
+    summary = SystemSummary(
+        ics=ics,
+        committees=len(committees),
+        not_compliant=sum(not report.compliant for report in reports.values()),
+        statutory_breaches=sum(len(report.statutory_breaches) for report in reports.values()),
+        vacancies=len(vacancies),
+        terms_ending=len(ending),
+    )
+    milestones = None
+    if with_milestones:
+        milestones = list(milestones_due(as_of=as_of, within_days=within_days, ics_ids=[ics.pk]))
+        summary.milestones = MilestoneCounts(
+            due=sum(m.due_date >= as_of for m in milestones),
+            overdue=sum(m.due_date < as_of for m in milestones),
+        )
     return SystemOverview(
         ics=ics,
         as_of=as_of,
         within_days=within_days,
+        summary=summary,
         reports=[(c, reports[c.pk]) for c in committees],
-        vacancies=[with_vacant_since(seat) for seat in vacant_seats(as_of=as_of, ics=ics)],
-        terms_ending=list(terms_ending(as_of=as_of, within_days=within_days, ics=ics)),
+        bodies=list(bodies.values()),
+        board=board,
+        board_report=reports[board.pk] if board else None,
+        board_members=compositions(committees=[board], as_of=as_of)[board.pk] if board else [],
+        vacancies=vacancies,
+        terms_ending=ending,
+        milestones=milestones,
     )
+
+
+# What each tracked model's name (``__str__``) reads, so naming a row costs no more queries.
+NAMED_WITH = {
+    Body: ("ics",),
+    Committee: ("body",),
+    Seat: ("committee",),
+    Membership: ("seat__committee",),
+}
+GOVERNANCE_EVENTS = (BodyEvent, CommitteeEvent, SeatEvent, MembershipEvent)
+
+
+def recent_changes(*, ics: IntegratedCareSystem, limit: int = 20) -> list[AuditEntry]:
+    """The latest ``limit`` audited changes to a system's bodies, boards and committees,
+    seats and memberships, newest first: who, when, what (a fixed number of queries:
+    the events, their users, and the rows they name)."""
+    events = (
+        MiddlewareEvents.objects.across(*GOVERNANCE_EVENTS)
+        .filter(pgh_data__ics_id=ics.pk)
+        .order_by("-pgh_created_at", "-pgh_id")[:limit]
+    )
+    return word_events(events, related_to_name=lambda model: NAMED_WITH.get(model, ()))

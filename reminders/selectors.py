@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from bodies.models import IntegratedCareSystem
@@ -131,6 +131,48 @@ def open_milestones_due_by(horizon: datetime.date) -> QuerySet:
     return Milestone.objects.filter(status__in=OPEN_STATUSES, due_date__lte=horizon).select_related(
         "ics", "owner", "body"
     )
+
+
+def milestones_due(*, as_of: datetime.date, within_days: int, ics_ids: Iterable[int]) -> QuerySet:
+    """Open milestones of these systems due within ``within_days`` of ``as_of``, and the
+    overdue ones (one query). Statuses are as recorded now: a milestone done since
+    ``as_of`` is no longer listed."""
+    horizon = as_of + datetime.timedelta(days=within_days)
+    return (
+        open_milestones_due_by(horizon)
+        .filter(ics_id__in=list(ics_ids))
+        .order_by("due_date", "title", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class MilestoneCounts:
+    due: int = 0
+    overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.due + self.overdue
+
+
+def milestones_due_counts(
+    *, as_of: datetime.date, within_days: int, ics_ids: Iterable[int]
+) -> dict[int, MilestoneCounts]:
+    """For each of these systems, its open milestones due within ``within_days`` of
+    ``as_of`` and those overdue, counted in one query for all of them."""
+    ics_ids = list(ics_ids)
+    rows = (
+        milestones_due(as_of=as_of, within_days=within_days, ics_ids=ics_ids)
+        .order_by()
+        .values("ics_id")
+        .annotate(
+            due=Count("pk", filter=Q(due_date__gte=as_of)),
+            overdue=Count("pk", filter=Q(due_date__lt=as_of)),
+        )
+    )
+    counts = {ics_id: MilestoneCounts() for ics_id in ics_ids}
+    counts |= {row["ics_id"]: MilestoneCounts(row["due"], row["overdue"]) for row in rows}
+    return counts
 
 
 @checks("R31", what="Reminders of milestones due soon or late")

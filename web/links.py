@@ -1,9 +1,4 @@
-"""Links to pages that may not exist yet in this build.
-
-The officers' edit pages and the person page are built alongside the committee page;
-until their URL names resolve, a page leaves their links out (or, for a person, links to
-the address the person page will have) instead of failing.
-"""
+"""Links between the web pages, by URL name."""
 
 from django.urls import NoReverseMatch, reverse
 
@@ -16,6 +11,16 @@ def url_if_ready(name: str, *args) -> str:
         return ""
 
 
+def page_url(name: str, *args) -> str | None:
+    """The address of page ``web:<name>``, or None when there is none."""
+    return url_if_ready(f"web:{name}", *args) or None
+
+
+def committee_url(committee) -> str:
+    """A board or committee's page, ``/committees/<id>/``."""
+    return reverse("web:committee", args=[committee.pk])
+
+
 def person_url(person_id: int) -> str:
-    """A person's page: ``web:person`` once it exists, else its address /people/<id>/."""
-    return url_if_ready("web:person", person_id) or f"/people/{person_id}/"
+    """A person's page, ``/people/<id>/``."""
+    return reverse("web:person", args=[person_id])

@@ -104,15 +104,20 @@ class ListPage(ListView):
         return super().render_to_response(context, **kwargs)
 
     def csv_response(self, rows) -> StreamingHttpResponse:
-        writer = csv.writer(_Echo())
-        headings = [column.heading for column in self.columns]
+        return csv_response(rows, self.columns, self.csv_filename)
 
-        def lines():
-            yield writer.writerow(headings)
-            for row in rows.iterator(chunk_size=2000) if hasattr(rows, "iterator") else rows:
-                yield writer.writerow([column.of(row) for column in self.columns])
 
-        name = f"{self.csv_filename}-{timezone.localdate().isoformat()}.csv"
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+def csv_response(rows, columns: list[Column], filename: str) -> StreamingHttpResponse:
+    """``rows`` as a CSV download of ``columns``, named ``<filename>-<today>.csv``."""
+    writer = csv.writer(_Echo())
+    headings = [column.heading for column in columns]
+
+    def lines():
+        yield writer.writerow(headings)
+        for row in rows.iterator(chunk_size=2000) if hasattr(rows, "iterator") else rows:
+            yield writer.writerow([column.of(row) for column in columns])
+
+    name = f"{filename}-{timezone.localdate().isoformat()}.csv"
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,13 +1,14 @@
 """The web pages. Each area's module under web/views/ defines its ``urlpatterns``; add
 one line here for a new area."""
 
-from web.views import auth, committees, edits, overview, rules, structure
+from web.views import auth, committees, edits, overview, people, rules, structure
 
 app_name = "web"
 urlpatterns = [
     *overview.urlpatterns,
     *structure.urlpatterns,
     *committees.urlpatterns,
+    *people.urlpatterns,
     *rules.urlpatterns,
     *auth.urlpatterns,
     *edits.urlpatterns,

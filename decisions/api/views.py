@@ -53,6 +53,7 @@ from decisions.selectors import (
     decision_outcomes,
     delegation_systems,
     functions_and_decisions_map,
+    public_people,
     published_register,
 )
 from decisions.services import delegation_end
@@ -90,9 +91,7 @@ class PersonViewSet(RegistryViewSet):
 
     @staticmethod
     def public_people() -> Q:
-        seats = Membership.objects.filter(person=OuterRef("pk"))
-        meetings = Attendance.objects.filter(person=OuterRef("pk"))
-        return Q(Exists(seats)) | Q(Exists(meetings))
+        return public_people()
 
     def may_change(self, access, person) -> bool:
         return access.administers_any(person.system_ids, officer_if_none=True)

@@ -31,11 +31,13 @@ from decisions.selectors.delegations import (
     step_of,
 )
 from decisions.selectors.interests import (
+    PersonRegister,
     PublishedGift,
     PublishedInterest,
     PublishedRegister,
     RegisterEntry,
     in_force_on,
+    person_register,
     published_register,
 )
 from decisions.selectors.meetings import (
@@ -48,6 +50,7 @@ from decisions.selectors.meetings import (
     decision_facts_many,
     decision_outcome,
     decision_outcomes,
+    public_people,
     standing_rules,
     suggested_conflicts,
 )
@@ -68,6 +71,7 @@ __all__ = [
     "ConflictSuggestion",
     "Node",
     "Party",
+    "PersonRegister",
     "PublishedGift",
     "PublishedInterest",
     "PublishedRegister",
@@ -92,6 +96,8 @@ __all__ = [
     "delegator_of",
     "functions_and_decisions_map",
     "in_force_on",
+    "person_register",
+    "public_people",
     "published_register",
     "standing_rules",
     "step_of",

@@ -61,6 +61,33 @@ class PublishedRegister:
     entries: tuple[RegisterEntry, ...]
 
 
+@dataclass(frozen=True)
+class PersonRegister:
+    """One person's register of interests: every declaration (newest first) and the
+    gifts and hospitality offered to them in the twelve months to ``as_of``. The
+    declarations carry their private notes: the page decides who may read them."""
+
+    declarations: tuple[InterestDeclaration, ...]
+    gifts: tuple[GiftOrHospitality, ...]
+
+
+def person_register(*, person, as_of: datetime.date) -> PersonRegister:
+    """A person's register of interests (R28), in two queries."""
+    declarations = (
+        InterestDeclaration.objects.filter(person=person)
+        .select_related("organisation")
+        .order_by("-start", "-declared_on", "-pk")
+    )
+    gifts = (
+        GiftOrHospitality.objects.filter(
+            person=person, date__gt=add_months(as_of, -12), date__lte=as_of
+        )
+        .select_related("offered_by")
+        .order_by("-date", "pk")
+    )
+    return PersonRegister(declarations=tuple(declarations), gifts=tuple(gifts))
+
+
 def published_register(*, body: Body, as_of: datetime.date) -> PublishedRegister:
     """The register of interests of everyone holding a seat on the body's boards and
     committees on ``as_of``: interests in force, and gifts and hospitality of the last

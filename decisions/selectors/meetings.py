@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Q
+
 from committees.models import StandingOrders
 from decisions.models.interests import InterestDeclaration
 from decisions.models.meetings import (
@@ -37,6 +39,17 @@ from decisions.rules.meetings import (
 from decisions.selectors.delegations import delegation_graph, step_of
 from decisions.selectors.interests import in_force_on
 from memberships.models import Membership, Person
+
+# -- who is public ------------------------------------------------------------------------
+
+
+def public_people() -> Q:
+    """People anyone may read (a filter on ``Person``): those who hold or held a seat or
+    attended a meeting. Others are known to officers only."""
+    seats = Membership.objects.filter(person=OuterRef("pk"))
+    meetings = Attendance.objects.filter(person=OuterRef("pk"))
+    return Q(Exists(seats)) | Q(Exists(meetings))
+
 
 # -- facts about decisions ----------------------------------------------------------------
 

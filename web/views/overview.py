@@ -1,54 +1,147 @@
 """Governance at a glance: every system (/), and one system (/systems/<code>/).
 
-Public: signed out, the pages show the public registry; links into the admin appear
-only for officers of the system (``access|administers``).
+Public: signed out, the pages show the public registry. Milestones are private to a
+system's officers (as in the API), and so is who made each recent change; edit links
+appear only for officers of the system (``access|administers``).
 """
 
+from itertools import groupby
+
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
+from django.views.decorators.http import require_GET
 from django.views.generic import RedirectView
 
 from bodies.filtersets import SystemFilterSet
 from bodies.models import IntegratedCareSystem
 from core.dates import en_gb
-from publishing.selectors import system_overview, systems_at_a_glance
+from publishing.selectors import recent_changes, system_overview, systems_at_a_glance
+from web.access import access_for
 from web.forms import AsOfForm, SystemFiltersForm
+from web.links import committee_url, page_url, person_url
+from web.lists import Column, csv_response
 
 TERMS_WITHIN_DAYS = 90
+RECENT_CHANGES = 20
+
+COLUMNS = [
+    Column("System", "ics.name"),
+    Column("ICB ODS code", "ics.code"),
+    Column("Region", "ics.region.name"),
+    Column("Governance", "verdict"),
+    Column("Boards and committees", lambda s: s.committees if s.recorded else ""),
+    Column("Not compliant", lambda s: s.not_compliant if s.recorded else ""),
+    Column("Statutory breaches", lambda s: s.statutory_breaches if s.recorded else ""),
+    Column("Vacant seats", lambda s: s.vacancies if s.recorded else ""),
+    Column(f"Terms ending within {TERMS_WITHIN_DAYS} days", "terms_ending"),
+]
+MILESTONE_COLUMNS = [
+    Column(
+        f"Milestones due within {TERMS_WITHIN_DAYS} days",
+        lambda s: s.milestones.due if s.milestones else "",
+    ),
+    Column("Milestones overdue", lambda s: s.milestones.overdue if s.milestones else ""),
+]
 
 
+@require_GET
 def overview(request):
+    access = access_for(request)
     form = AsOfForm(request.GET or None)
     as_of = form.chosen_date()
     filters_form = SystemFiltersForm(request.GET or None)
+    invalid = (form.is_bound and not form.is_valid()) or (
+        filters_form.is_bound and not filters_form.is_valid()
+    )
+    if invalid and request.htmx:
+        # The errors show beside the fields, which the table's fragment does not hold.
+        return HttpResponse(headers={"HX-Redirect": request.get_full_path()})
     systems = IntegratedCareSystem.objects.all()
     if filters_form.is_valid():
         # The same FilterSet as GET /api/v1/systems/ (?region=Y58&status=established).
         systems = SystemFilterSet(filters_form.cleaned_data, queryset=systems).qs
-    summaries = systems_at_a_glance(
-        as_of=as_of, within_days=TERMS_WITHIN_DAYS, systems=systems, unrecorded=True
+    # Milestones are the governance team's own: counted only in the systems one administers.
+    milestones_of = (
+        systems.values_list("pk", flat=True) if access.superuser else access.administered
     )
+    summaries = systems_at_a_glance(
+        as_of=as_of,
+        within_days=TERMS_WITHIN_DAYS,
+        systems=systems,
+        unrecorded=True,
+        milestones_of=milestones_of,
+    )
+    if request.GET.get("format") == "csv":
+        columns = COLUMNS + (MILESTONE_COLUMNS if access.is_officer else [])
+        return csv_response(summaries, columns, "systems")
+    by_region = sorted(summaries, key=lambda s: (s.ics.region.name, s.ics.name))
+    regions = [
+        (region, list(rows)) for region, rows in groupby(by_region, key=lambda s: s.ics.region)
+    ]
+    query = request.GET.copy()
+    query["format"] = "csv"
     context = {
         "form": form,
         "filters_form": filters_form,
         "as_of": as_of,
+        "dated": form.is_bound and form.is_valid() and form.cleaned_data["as_of"],
+        "regions": regions,
         "summaries": summaries,
         "within": TERMS_WITHIN_DAYS,
+        "show_milestones": access.is_officer,
+        "csv_url": f"?{query.urlencode()}",
     }
-    return render(request, "web/pages/overview.html", context)
+    template = "web/pages/overview.html"
+    return render(request, f"{template}#systems" if request.htmx else template, context)
 
 
+@require_GET
 def system(request, code):
     ics = get_object_or_404(IntegratedCareSystem.objects.select_related("region"), code=code)
+    officer = access_for(request).administers(ics.pk)
     form = AsOfForm(request.GET or None)
-    overview = system_overview(ics=ics, as_of=form.chosen_date(), within_days=TERMS_WITHIN_DAYS)
+    as_of = form.chosen_date()
+    overview = system_overview(
+        ics=ics, as_of=as_of, within_days=TERMS_WITHIN_DAYS, with_milestones=officer
+    )
+    changes = recent_changes(ics=ics, limit=RECENT_CHANGES)
+    if not officer:
+        # Who made a change names a staff account: officers of the system only.
+        for entry in changes:
+            entry.user = None
+    for entry in changes:
+        entry.url = None
+    dated = form.is_bound and form.is_valid() and form.cleaned_data["as_of"]
+    date_query = f"?as_of={as_of.isoformat()}" if dated else ""
     facts = [
         ("Region", ics.region),
         ("ICB ODS code", ics.code),
         ("Status", ics.get_status_display()),
         ("Established", en_gb(ics.go_live)),
     ]
-    context = {"form": form, "overview": overview, "facts": facts}
+    pages = [
+        ("Governance structure diagram", page_url("structure", ics.code)),
+        ("Milestones", page_url("milestones", ics.code) if officer else None),
+        ("Meetings and decisions", page_url("meetings", ics.code)),
+        ("Register of interests", page_url("register", ics.code)),
+        ("Functions and decisions map", page_url("functions", ics.code)),
+    ]
+    # Links to the committee and person pages, built by other areas.
+    for committee, _ in overview.reports:
+        committee.page_url = committee_url(committee)
+    memberships = [h.membership for h in overview.board_members if h.membership]
+    for membership in memberships + overview.terms_ending:
+        membership.person_url = person_url(membership.person_id)
+    context = {
+        "form": form,
+        "overview": overview,
+        "facts": facts,
+        "officer": officer,
+        "changes": changes,
+        "date_query": date_query,
+        "pages": [(text, f"{url}{date_query}") for text, url in pages if url],
+    }
     return render(request, "web/pages/system.html", context)
 
 
