@@ -36,10 +36,12 @@ from decisions.selectors.interests import (
     PublishedRegister,
     RegisterEntry,
     in_force_on,
+    private_register_notes,
     published_register,
 )
 from decisions.selectors.meetings import (
     ConflictSuggestion,
+    MeetingRecord,
     attendances_of,
     attendee,
     conflict,
@@ -48,8 +50,12 @@ from decisions.selectors.meetings import (
     decision_facts_many,
     decision_outcome,
     decision_outcomes,
+    decisions_under_delegations,
+    meeting_members,
+    meeting_record,
     standing_rules,
     suggested_conflicts,
+    visible_decisions,
 )
 from decisions.selectors.structure import (
     StructureBody,
@@ -62,6 +68,7 @@ from decisions.selectors.structure import (
 __all__ = [
     "DELEGATION_RELATIONS",
     "ConflictSuggestion",
+    "MeetingRecord",
     "PublishedGift",
     "PublishedInterest",
     "PublishedRegister",
@@ -79,6 +86,7 @@ __all__ = [
     "decision_facts_many",
     "decision_outcome",
     "decision_outcomes",
+    "decisions_under_delegations",
     "delegate_of",
     "delegation_graph",
     "delegation_systems",
@@ -86,9 +94,13 @@ __all__ = [
     "delegator_of",
     "functions_and_decisions_map",
     "in_force_on",
+    "meeting_members",
+    "meeting_record",
+    "private_register_notes",
     "published_register",
     "standing_rules",
     "step_of",
     "suggested_conflicts",
     "system_structure",
+    "visible_decisions",
 ]
