@@ -277,19 +277,17 @@ class MeetingRecord:
     votes: dict[int, tuple[Vote, ...]]
     conflicts: dict[int, tuple[ConflictDeclaration, ...]]
     outcomes: dict[int, DecisionOutcome]
-    hidden_items: int = 0
-    """Items the reader may not see (Part B of another system): counted, never shown."""
 
 
 def meeting_record(*, meeting: Meeting, visible: Q | None = None) -> MeetingRecord:
-    """``meeting`` with its attendance and the decisions ``visible`` selects, in a fixed
-    number of queries however many items, votes and attendees."""
+    """``meeting`` with its attendance and the decisions ``visible`` selects (to a reader
+    who may not see the others, they do not exist), in a fixed number of queries however
+    many items, votes and attendees."""
     attendances = tuple(
         attendances_of([meeting.pk]).order_by("capacity", "person__family_name", "pk")
     )
-    everything = Decision.objects.filter(meeting=meeting)
     decisions = tuple(
-        everything.filter(visible or Q())
+        Decision.objects.filter(visible or Q(), meeting=meeting)
         .select_related(*(f"delegation__{r}" for r in DELEGATION_RELATIONS))
         .prefetch_related("concerned_organisations")
         .order_by("item_number", "pk")
@@ -314,7 +312,6 @@ def meeting_record(*, meeting: Meeting, visible: Q | None = None) -> MeetingReco
         votes={pk: tuple(votes[pk]) for pk in ids},
         conflicts={pk: tuple(conflicts[pk]) for pk in ids},
         outcomes=decision_outcomes(decisions) if decisions else {},
-        hidden_items=everything.count() - len(decisions),
     )
 
 

@@ -82,10 +82,15 @@ class SystemMeetingFilterSet(MeetingFilterSet):
     def __init__(self, *args, ics, **kwargs):
         super().__init__(*args, **kwargs)
         del self.filters["system"]
-        self.filters["body"].queryset = Body.objects.filter(ics=ics).order_by("name")
-        self.filters["committee"].queryset = Committee.objects.filter(ics=ics).order_by(
-            "body__name", "name"
-        )
+        body, committee = self.filters["body"], self.filters["committee"]
+        body.queryset = Body.objects.filter(ics=ics).order_by("name")
+        committee.queryset = Committee.objects.filter(ics=ics).order_by("body__name", "name")
+        body.label, committee.label = "Body", "Board or committee"
+        body.extra["empty_label"] = "Any body"
+        committee.extra["empty_label"] = "Any board or committee"
+        self.filters["status"].extra["empty_label"] = "Any status"
+        for name in ("date_from", "date_to"):
+            self.filters[name].extra["help_text"] = "As YYYY-MM-DD, for example 2023-02-15"
 
 
 class MeetingList(ListPage):
