@@ -236,12 +236,14 @@ def test_published_register_shows_only_public_fields_never_email_or_private_note
     GiftOrHospitalityFactory(person=chair)
     register = published_register(body=icb.body, as_of=MEETING_DAY)
 
+    # The person's id is public (people with a seat are), for the pages' links.
     assert {f.name for f in dataclasses.fields(RegisterEntry)} == {
         "name",
         "roles",
         "interests",
         "gifts",
         "nil_return_on",
+        "person_id",
     }
     assert {f.name for f in dataclasses.fields(PublishedInterest)} == {
         "interest_type",

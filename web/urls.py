@@ -1,7 +1,7 @@
 """The web pages. Each area's module under web/views/ defines its ``urlpatterns``; add
 one line here for a new area."""
 
-from web.views import auth, committees, edits, overview, people, rules, structure
+from web.views import auth, committees, decisions, edits, overview, people, rules, structure
 
 app_name = "web"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     *structure.urlpatterns,
     *committees.urlpatterns,
     *people.urlpatterns,
+    *decisions.urlpatterns,
     *rules.urlpatterns,
     *auth.urlpatterns,
     *edits.urlpatterns,

@@ -45,7 +45,6 @@ from decisions.models import (
     Delegation,
     InterestDeclaration,
     Meeting,
-    Part,
     Vote,
 )
 from decisions.selectors import (
@@ -55,6 +54,7 @@ from decisions.selectors import (
     functions_and_decisions_map,
     public_people,
     published_register,
+    visible_decisions,
 )
 from decisions.services import delegation_end
 from memberships.api.serializers import PersonSerializer
@@ -98,22 +98,6 @@ class PersonViewSet(RegistryViewSet):
 
     def may_create(self, access, validated_data) -> bool:
         return access.is_officer
-
-
-def visible_decisions(access, prefix: str = "") -> Q:
-    """The decisions ``access`` may read, as a filter (``prefix`` for related rows)."""
-    if access.superuser:
-        return Q()
-    visible = Q(**{f"{prefix}part": Part.PUBLIC})
-    if access.administered:
-        visible |= Q(**{f"{prefix}meeting__committee__ics_id__in": access.administered})
-    if access.partner_organisation_id is not None:
-        concerned = Decision.concerned_organisations.through.objects.filter(
-            decision=OuterRef(f"{prefix}pk" if prefix else "pk"),
-            organisation_id=access.partner_organisation_id,
-        )
-        visible |= Q(Exists(concerned))
-    return visible
 
 
 class MeetingViewSet(RegistryViewSet):

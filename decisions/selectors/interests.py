@@ -6,7 +6,7 @@ the register must publish leaves here, never the private notes.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
@@ -52,6 +52,7 @@ class RegisterEntry:
     interests: tuple[PublishedInterest, ...] = ()
     gifts: tuple[PublishedGift, ...] = ()
     nil_return_on: datetime.date | None = None
+    person_id: int | None = field(default=None, compare=False)  # for links; not published
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,23 @@ def published_register(*, body: Body, as_of: datetime.date) -> PublishedRegister
             interests=tuple(interests[pk]),
             gifts=tuple(gifts[pk]),
             nil_return_on=None if interests[pk] else nil_returns.get(pk),
+            person_id=pk,
         )
         for pk, person in people.items()
     )
     return PublishedRegister(body=body.name, as_of=as_of, entries=entries)
+
+
+def private_register_notes(
+    *, person_ids, as_of: datetime.date
+) -> dict[int, list[InterestDeclaration]]:
+    """The register entries in force on ``as_of`` that carry private notes, by person: for
+    officers of a system the people sit in, never for the published register. One query."""
+    notes = defaultdict(list)
+    for declaration in (
+        InterestDeclaration.objects.filter(in_force_on(as_of), person_id__in=list(person_ids))
+        .exclude(notes="")
+        .order_by("start", "pk")
+    ):
+        notes[declaration.person_id].append(declaration)
+    return notes

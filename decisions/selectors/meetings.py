@@ -23,6 +23,8 @@ from decisions.models.meetings import (
     Capacity,
     ConflictDeclaration,
     Decision,
+    Meeting,
+    Part,
     Vote,
 )
 from decisions.rules.delegations import Holder
@@ -36,9 +38,10 @@ from decisions.rules.meetings import (
     VoteFact,
     evaluate_decision,
 )
-from decisions.selectors.delegations import delegation_graph, step_of
+from decisions.selectors.delegations import DELEGATION_RELATIONS, delegation_graph, step_of
 from decisions.selectors.interests import in_force_on
 from memberships.models import Membership, Person
+from memberships.selectors import held_on
 
 # -- who is public ------------------------------------------------------------------------
 
@@ -251,3 +254,97 @@ def suggested_conflicts(decision: Decision) -> list[ConflictSuggestion]:
             seen.add(interest.person_id)
             suggestions.append(ConflictSuggestion(interest.person, interest))
     return suggestions
+
+
+def visible_decisions(access, prefix: str = "") -> Q:
+    """The decisions ``access`` (``core.api.access``) may read, as a filter (``prefix`` for
+    related rows): Part A to anyone; Part B to officers of the decision's system and to
+    partner tokens of the organisations the item concerns."""
+    if access.superuser:
+        return Q()
+    visible = Q(**{f"{prefix}part": Part.PUBLIC})
+    if access.administered:
+        visible |= Q(**{f"{prefix}meeting__committee__ics_id__in": access.administered})
+    if access.partner_organisation_id is not None:
+        concerned = Decision.concerned_organisations.through.objects.filter(
+            decision=OuterRef(f"{prefix}pk" if prefix else "pk"),
+            organisation_id=access.partner_organisation_id,
+        )
+        visible |= Q(Exists(concerned))
+    return visible
+
+
+# -- a meeting's record, for its page -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    """A meeting with everything its page shows: who came, the items the reader may see,
+    each with its votes, conflicts and computed outcome (R25-R27, R29)."""
+
+    meeting: Meeting
+    attendances: tuple[Attendance, ...]
+    decisions: tuple[Decision, ...]
+    votes: dict[int, tuple[Vote, ...]]
+    conflicts: dict[int, tuple[ConflictDeclaration, ...]]
+    outcomes: dict[int, DecisionOutcome]
+
+
+def meeting_record(*, meeting: Meeting, visible: Q | None = None) -> MeetingRecord:
+    """``meeting`` with its attendance and the decisions ``visible`` selects (to a reader
+    who may not see the others, they do not exist), in a fixed number of queries however
+    many items, votes and attendees."""
+    attendances = tuple(
+        attendances_of([meeting.pk]).order_by("capacity", "person__family_name", "pk")
+    )
+    decisions = tuple(
+        Decision.objects.filter(visible or Q(), meeting=meeting)
+        .select_related(*(f"delegation__{r}" for r in DELEGATION_RELATIONS))
+        .prefetch_related("concerned_organisations")
+        .order_by("item_number", "pk")
+    )
+    ids = [d.pk for d in decisions]
+    votes = defaultdict(list)
+    for vote in (
+        Vote.objects.filter(decision_id__in=ids)
+        .select_related("attendance__person")
+        .order_by("is_casting_vote", "attendance__person__family_name", "pk")
+    ):
+        votes[vote.decision_id].append(vote)
+    conflicts = defaultdict(list)
+    for declaration in ConflictDeclaration.objects.filter(decision_id__in=ids).select_related(
+        "person"
+    ):
+        conflicts[declaration.decision_id].append(declaration)
+    return MeetingRecord(
+        meeting=meeting,
+        attendances=attendances,
+        decisions=decisions,
+        votes={pk: tuple(votes[pk]) for pk in ids},
+        conflicts={pk: tuple(conflicts[pk]) for pk in ids},
+        outcomes=decision_outcomes(decisions) if decisions else {},
+    )
+
+
+def meeting_members(meeting: Meeting) -> list[Membership]:
+    """The seats held on the meeting's board or committee on its date, with their holders."""
+    return list(
+        Membership.objects.filter(held_on(meeting.date), committee_id=meeting.committee_id)
+        .select_related("person", "seat")
+        .order_by("-seat__is_chair", "-seat__voting", "person__family_name", "pk")
+    )
+
+
+def decisions_under_delegations(
+    delegation_ids: Iterable[int], *, visible: Q | None = None
+) -> dict[int, list[Decision]]:
+    """The decisions made under each delegation (those ``visible`` selects), keyed by the
+    delegation's id, in one query."""
+    under = defaultdict(list)
+    for decision in (
+        Decision.objects.filter(visible or Q(), delegation_id__in=list(delegation_ids))
+        .select_related("meeting__committee")
+        .order_by("meeting__date", "item_number", "pk")
+    ):
+        under[decision.delegation_id].append(decision)
+    return under
