@@ -1,12 +1,13 @@
 """The web pages. Each area's module under web/views/ defines its ``urlpatterns``; add
 one line here for a new area."""
 
-from web.views import auth, overview, rules, structure
+from web.views import auth, milestones, overview, rules, structure
 
 app_name = "web"
 urlpatterns = [
     *overview.urlpatterns,
     *structure.urlpatterns,
     *rules.urlpatterns,
+    *milestones.urlpatterns,
     *auth.urlpatterns,
 ]
