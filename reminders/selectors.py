@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -24,6 +25,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    When,
 )
 from django.urls import reverse
 
@@ -423,15 +425,19 @@ def feed_milestones(feed) -> QuerySet:
 # -- a system's milestones and readiness (the officers' milestones page) ------------------
 
 
-def system_milestones(*, ics, today: datetime.date) -> QuerySet:
-    """The milestones of one system, by due date, each with ``is_overdue`` (open and due
-    before ``today``), its owner, body and checklist (one query)."""
+def system_milestones(*, ics, today: datetime.date, open_first: bool = False) -> QuerySet:
+    """The milestones of one system, by due date (those still to be met first when
+    ``open_first``), each with ``is_overdue`` (open and due before ``today``), its owner,
+    body and checklist (one query)."""
     overdue = Q(status__in=OPEN_STATUSES, due_date__lt=today)
+    order = ["due_date", "title", "pk"]
+    if open_first:
+        order.insert(0, Case(When(status__in=OPEN_STATUSES, then=0), default=1))
     return (
         Milestone.objects.filter(ics=ics)
         .select_related("owner", "body", "template_item__template")
         .annotate(is_overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
-        .order_by("due_date", "title", "pk")
+        .order_by(*order)
     )
 
 

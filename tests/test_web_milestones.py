@@ -120,16 +120,16 @@ def test_the_list_shows_each_milestone_with_owner_due_date_status_and_evidence(
     response = officer_client.get(list_url())
     assert response.status_code == 200
     assert titles(response) == [
-        "Engagement strategy published",
         "Draft constitution",
         "VCSE agreement",
         "Board effectiveness review",
+        "Engagement strategy published",
     ]
     page = text(response)
     assert "Jane Trent" in page and "jane@example.nhs.uk" not in page
     assert "No owner (the governance lead)" in page
     assert "30 June 2022" in page and "31 March 2027" in page
-    assert 'nhsuk-tag--red">Overdue (in progress)' in page
+    assert 'nhsuk-tag--red">Overdue</strong>' in page and "Recorded as in progress" in page
     assert 'nhsuk-tag--orange">At risk' in page
     assert 'nhsuk-tag--green">Done' in page
     assert 'nhsuk-tag--grey">Not started' in page

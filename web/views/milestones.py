@@ -166,7 +166,7 @@ class MilestoneList(ListPage):
         return super().dispatch(request, *args, **kwargs)
 
     def base_queryset(self):
-        return system_milestones(ics=self.ics, today=self.today)
+        return system_milestones(ics=self.ics, today=self.today, open_first=True)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -175,7 +175,7 @@ class MilestoneList(ListPage):
             {
                 "milestone": m,
                 "state": readiness_state(m),
-                "status": status_text(m),
+                "label": STATE_LABELS[readiness_state(m)],
                 "colour": STATE_COLOURS[readiness_state(m)],
             }
             for m in context["object_list"]
