@@ -14,7 +14,19 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.urls import reverse
 
 from bodies.models import IntegratedCareSystem
@@ -33,6 +45,7 @@ from reminders.models import (
     OutboxEmail,
     OutboxStatus,
     ReminderPolicy,
+    Status,
     SystemContacts,
     Topic,
 )
@@ -449,3 +462,94 @@ def feed_milestones(feed) -> QuerySet:
     if feed.ics_id:
         return queryset.filter(ics_id=feed.ics_id)
     return queryset.filter(owner_id=feed.owner_id)
+
+
+# -- a system's milestones and readiness (the officers' milestones page) ------------------
+
+
+def system_milestones(*, ics, today: datetime.date, open_first: bool = False) -> QuerySet:
+    """The milestones of one system, by due date (those still to be met first when
+    ``open_first``), each with ``is_overdue`` (open and due before ``today``), its owner,
+    body and checklist (one query)."""
+    overdue = Q(status__in=OPEN_STATUSES, due_date__lt=today)
+    order = ["due_date", "title", "pk"]
+    if open_first:
+        order.insert(0, Case(When(status__in=OPEN_STATUSES, then=0), default=1))
+    return (
+        Milestone.objects.filter(ics=ics)
+        .select_related("owner", "body", "template_item__template")
+        .annotate(is_overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
+        .order_by(*order)
+    )
+
+
+# How a milestone stands on a day, worst first: an open milestone past its due date is
+# overdue whatever its recorded status.
+READINESS_STATES = (
+    ("overdue", "Overdue"),
+    ("at_risk", "At risk"),
+    ("in_progress", "In progress"),
+    ("not_started", "Not started"),
+    ("done", "Done"),
+    ("not_applicable", "Not applicable"),
+)
+
+
+def readiness_state(milestone) -> str:
+    """``overdue`` for an open milestone past its due date (``is_overdue``, from
+    :func:`system_milestones`), else its status."""
+    return "overdue" if getattr(milestone, "is_overdue", False) else milestone.status
+
+
+@dataclass(frozen=True)
+class ChecklistProgress:
+    name: str
+    done: int
+    applicable: int
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.done / self.applicable) if self.applicable else 0
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """A system's milestones counted by how they stand, and each checklist's progress."""
+
+    counts: dict[str, int]
+    checklists: tuple[ChecklistProgress, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def by_state(self) -> list[tuple[str, str, int]]:
+        """(state, label, count) for every state, worst first."""
+        return [(state, label, self.counts.get(state, 0)) for state, label in READINESS_STATES]
+
+
+def system_readiness(*, ics, today: datetime.date) -> Readiness:
+    """How the system's milestones stand on ``today`` and how far each readiness checklist
+    is done: done over the items that apply (not applicable ones left out). One query."""
+    rows = (
+        system_milestones(ics=ics, today=today)
+        .order_by()
+        .values("status", "is_overdue", "template_item__template__name")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[str, int] = {}
+    done: dict[str, int] = {}
+    applicable: dict[str, int] = {}
+    for row in rows:
+        state = "overdue" if row["is_overdue"] else row["status"]
+        counts[state] = counts.get(state, 0) + row["n"]
+        checklist = row["template_item__template__name"]
+        if checklist is None or row["status"] == Status.NOT_APPLICABLE:
+            continue
+        applicable[checklist] = applicable.get(checklist, 0) + row["n"]
+        if row["status"] == Status.DONE:
+            done[checklist] = done.get(checklist, 0) + row["n"]
+    checklists = tuple(
+        ChecklistProgress(name, done.get(name, 0), applicable[name]) for name in sorted(applicable)
+    )
+    return Readiness(counts=counts, checklists=checklists)

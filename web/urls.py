@@ -1,7 +1,17 @@
 """The web pages. Each area's module under web/views/ defines its ``urlpatterns``; add
 one line here for a new area."""
 
-from web.views import auth, committees, decisions, edits, overview, people, rules, structure
+from web.views import (
+    auth,
+    committees,
+    decisions,
+    edits,
+    milestones,
+    overview,
+    people,
+    rules,
+    structure,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -11,6 +21,7 @@ urlpatterns = [
     *people.urlpatterns,
     *decisions.urlpatterns,
     *rules.urlpatterns,
+    *milestones.urlpatterns,
     *auth.urlpatterns,
     *edits.urlpatterns,
 ]
