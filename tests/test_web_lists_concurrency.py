@@ -49,3 +49,18 @@ def test_columns_read_paths_functions_dates_and_booleans():
     assert Column("Voting", "voting").of(seat) == "Yes"
     assert Column("Day", lambda s: datetime.date(2026, 4, 1)).of(seat) == "1 April 2026"
     assert Column("Missing", "no_such.thing").of(seat) == ""
+
+
+def test_a_web_form_draws_itself_with_its_error_summary_and_nhs_fields():
+    from web.forms import Form, UKDateField
+
+    class EndForm(Form):
+        end = UKDateField(label="Last day")
+        reason = forms.CharField(label="Why it ends")
+
+    form = EndForm({"end_day": "31", "end_month": "2", "end_year": "2026"})
+    assert not form.is_valid()
+    html = str(form)
+    assert "nhsuk-error-summary" in html
+    assert "nhsuk-date-input" in html and "nhsuk-form-group--error" in html
+    assert "Enter a real date" in html and 'href="#' in html

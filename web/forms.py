@@ -11,16 +11,19 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 
 from bodies.models import Region, SystemStatus
 
 
-class NHSFormRenderer(DjangoTemplates):
+class NHSFormRenderer(TemplatesSetting):
     """Draws ``{{ form }}`` and ``{{ field }}`` with the NHS.UK templates of ``web``.
 
     Set per form class (``default_renderer``), not in settings: the admin keeps Django's.
+    It renders with the project's template engine (``TEMPLATES``), so the templates have
+    the project's built-in tags and filters; Django's own widget templates are found
+    because ``django.forms`` is an installed app.
     """
 
     form_template_name = "web/forms/form.html"

@@ -21,6 +21,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Django's form widget templates, for the web pages' renderer (web.forms).
+    "django.forms",
     "django.contrib.postgres",
     "rest_framework",
     "django_filters",
