@@ -39,6 +39,8 @@ class SystemSummary:
     committees: int = 0
     not_compliant: int = 0
     statutory_breaches: int = 0
+    # Compliant boards and committees with an unmet warning (e.g. a seat left vacant).
+    with_warnings: int = 0
     vacancies: int = 0
     terms_ending: int = 0
     # Private to the system's officers: None for anyone else.
@@ -58,6 +60,8 @@ class SystemSummary:
             return "Statutory breach"
         if self.not_compliant:
             return "Not compliant"
+        if self.with_warnings:
+            return "Compliant, with warnings"
         return "Compliant"
 
 
@@ -115,6 +119,7 @@ def systems_at_a_glance(
         report = reports[committee.pk]
         summary.committees += 1
         summary.not_compliant += not report.compliant
+        summary.with_warnings += report.compliant and bool(report.warnings)
         summary.statutory_breaches += len(report.statutory_breaches)
     vacancies = Counter(vacant_seats(as_of=as_of).values_list("ics_id", flat=True))
     ending = Counter(
@@ -172,6 +177,7 @@ def system_overview(
         ics=ics,
         committees=len(committees),
         not_compliant=sum(not report.compliant for report in reports.values()),
+        with_warnings=sum(r.compliant and bool(r.warnings) for r in reports.values()),
         statutory_breaches=sum(len(report.statutory_breaches) for report in reports.values()),
         vacancies=len(vacancies),
         terms_ending=len(ending),

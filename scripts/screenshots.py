@@ -35,7 +35,7 @@ CHROMIUM = "/usr/bin/chromium"
 DATABASE = "ics_registry_screenshots"
 SYSTEM = "QSL"
 BOARD = "NHS Somerset Integrated Care Board"
-VIEWPORT = {"width": 1366, "height": 900}
+VIEWPORT = {"width": 1366, "height": 1400}
 
 
 def own_database_url() -> str:

@@ -64,3 +64,23 @@ def test_a_web_form_draws_itself_with_its_error_summary_and_nhs_fields():
     assert "nhsuk-error-summary" in html
     assert "nhsuk-date-input" in html and "nhsuk-form-group--error" in html
     assert "Enter a real date" in html and 'href="#' in html
+
+
+WITH_WARNINGS = "Compliant, with warnings"
+
+
+@pytest.mark.parametrize(
+    "report,tag",
+    [
+        ({"statutory_breaches": [1], "compliant": False, "warnings": []}, "Statutory breach"),
+        ({"statutory_breaches": [], "compliant": False, "warnings": []}, "Not compliant"),
+        ({"statutory_breaches": [], "compliant": True, "warnings": [1]}, WITH_WARNINGS),
+        ({"statutory_breaches": [], "compliant": True, "warnings": []}, "Compliant"),
+    ],
+)
+def test_a_report_is_green_only_when_every_requirement_is_met(report, tag):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("web/components/report_tag.html", {"report": report})
+    assert f">{tag}<" in html.replace("\n", "")
+    assert ("nhsuk-tag--green" in html) is (tag == "Compliant")
