@@ -1,5 +1,7 @@
 """Boards and committees of a body, and the seats on them (Popolo's Post)."""
 
+import re
+
 import pghistory
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
@@ -177,6 +179,14 @@ class Participation(models.TextChoices):
     OBSERVER = "observer", "Observer"
 
 
+# The offices a seat's flags name, in the order they are shown.
+SEAT_OFFICES = (
+    ("is_chair", "chair"),
+    ("is_deputy_chair", "deputy chair"),
+    ("is_senior_independent_member", "senior independent member"),
+)
+
+
 @pghistory.track()
 class Seat(RegistryUrlMixin, models.Model):
     """One position on a board or committee, held by at most one person at a time.
@@ -294,6 +304,20 @@ class Seat(RegistryUrlMixin, models.Model):
     @property
     def label(self) -> str:
         return self.title or self.get_role_display()
+
+    @property
+    def unsaid_offices(self) -> list[str]:
+        """The seat's offices its label does not already say ("Chair" is not "Chair
+        (chair)"); "chair" inside "deputy chair" or "committee chair" is another office."""
+        label = self.label.lower()
+        said = {
+            office
+            for _, office in SEAT_OFFICES
+            if re.search(rf"(?<!deputy )(?<!committee ){re.escape(office)}", label)
+        }
+        return [
+            office for flag, office in SEAT_OFFICES if getattr(self, flag) and office not in said
+        ]
 
 
 SeatNominationLink = track_links(

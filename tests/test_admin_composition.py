@@ -126,3 +126,17 @@ def test_a_body_added_in_the_admin_gets_its_board(officer_client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     body = Body.objects.get(name="Riverside place")
     assert [(c.name, c.kind) for c in body.committees.all()] == [("Riverside place Board", "board")]
+
+
+def test_composition_page_names_a_seats_office_once(officer_client):
+    """The chair's seat is "Chair", not "Chair (chair)"; an office the title does not
+    say is added in brackets."""
+    icb = compliant_icb()
+    deputy = icb.ned_deputy[0]
+    deputy.title = "Non-executive member"
+    deputy.save()
+
+    page = " ".join(officer_client.get(composition_url(icb.board)).content.decode().split())
+
+    assert "(chair)" not in page
+    assert "Non-executive member</a> (deputy chair)" in page

@@ -202,6 +202,8 @@ def test_each_body_has_its_section_with_its_boards_and_committees(client):
         assert f'id="body-{body.pk}"' in page
     section = page[page.index(f'id="body-{icb.body.pk}"') :]
     assert f'href="/committees/{icb.audit.pk}/?as_of={AS_OF}"' in section
+    for body in (icb.body, icb.collaborative):
+        assert f'href="/bodies/{body.pk}/register/?as_of={AS_OF}"' in page
 
 
 def test_a_body_with_an_unmet_policy_requirement_is_not_shown_compliant(client):

@@ -7,7 +7,6 @@ date re-renders only the part that depends on it (the ``on_date`` fragment).
 """
 
 import datetime
-import re
 from dataclasses import dataclass
 
 from django.shortcuts import get_object_or_404, render
@@ -26,29 +25,6 @@ from memberships.selectors import (
 )
 from web.access import access_for
 from web.forms import AsOfForm
-from web.links import url_if_ready
-
-# The officers' pages that change a board's seats and holders (each takes one id).
-EDIT_PAGES = ("web:seat_appoint", "web:membership_end", "web:seat_edit", "web:seat_abolish")
-
-# The offices a seat's flags name, in the order they are shown.
-OFFICES = (
-    ("is_chair", "chair"),
-    ("is_deputy_chair", "deputy chair"),
-    ("is_senior_independent_member", "senior independent member"),
-)
-
-
-def offices(seat: Seat) -> list[str]:
-    """The seat's offices its label does not already say ("Chair" is not "Chair, chair")."""
-    label = seat.label.lower()
-    # "chair" inside "deputy chair" or "committee chair" is another office.
-    said = {
-        office
-        for _, office in OFFICES
-        if re.search(rf"(?<!deputy )(?<!committee ){re.escape(office)}", label)
-    }
-    return [office for flag, office in OFFICES if getattr(seat, flag) and office not in said]
 
 
 @dataclass(frozen=True)
@@ -117,7 +93,7 @@ def committee(request, pk):
     rows = [
         SeatRow(
             holding=h,
-            offices=offices(h.seat),
+            offices=h.seat.unsaid_offices,
             vacant_since=vacant_since(h.seat, timelines[h.seat.pk], as_of) if h.vacant else None,
         )
         for h in holdings
@@ -126,8 +102,7 @@ def committee(request, pk):
     context = {
         "committee": committee,
         # The Change column shows once the officers' edit pages exist (web.links).
-        "edit_controls": access_for(request).administers(committee.ics_id)
-        and any(url_if_ready(name, committee.pk) for name in EDIT_PAGES),
+        "edit_controls": access_for(request).administers(committee.ics_id),
         "ics": committee.body.ics,
         "form": form,
         "as_of": as_of,

@@ -9,7 +9,7 @@ from itertools import groupby
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 from django.views.generic import RedirectView
 
@@ -19,7 +19,7 @@ from core.dates import en_gb
 from publishing.selectors import recent_changes, system_overview, systems_at_a_glance
 from web.access import access_for
 from web.forms import AsOfForm, SystemFiltersForm
-from web.links import committee_url, page_url, person_url
+from web.links import committee_url, person_url
 from web.lists import Column, csv_response
 
 TERMS_WITHIN_DAYS = 90
@@ -121,13 +121,15 @@ def system(request, code):
         ("Established", en_gb(ics.go_live)),
     ]
     pages = [
-        ("Governance structure diagram", page_url("structure", ics.code)),
-        ("Milestones", page_url("milestones", ics.code) if officer else None),
-        ("Meetings and decisions", page_url("meetings", ics.code)),
-        ("Register of interests", page_url("register", ics.code)),
-        ("Functions and decisions map", page_url("functions", ics.code)),
+        (text, reverse(f"web:{name}", args=[ics.code]))
+        for text, name in (
+            ("Governance structure diagram", "structure"),
+            ("Milestones and readiness checklist", "milestones"),
+            ("Meetings and decisions", "meetings"),
+            ("Functions and decisions map", "functions"),
+        )
+        if officer or name != "milestones"
     ]
-    # Links to the committee and person pages, built by other areas.
     for committee, _ in overview.reports:
         committee.page_url = committee_url(committee)
     memberships = [h.membership for h in overview.board_members if h.membership]
