@@ -463,7 +463,9 @@ def _draw_box(box: Box) -> str:
     if box.note:
         note_ink = NHS_PALE_GREY if box.style in ("body", "board") else NHS_GREY
         parts.append(_text(box.x + BOX_PAD, y - 1, box.note, size=12, fill=note_ink))
-    return _el("a", "".join(parts), href=box.href or "#", aria_label=box.label)
+    # The accessible name is the text the box shows (name, then its note), as sighted
+    # users read it.
+    return _el("a", "".join(parts), href=box.href or "#")
 
 
 def _arrow_path(source: Box, target: Box) -> tuple[str, float, float]:
