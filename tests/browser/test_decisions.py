@@ -93,3 +93,22 @@ def test_the_officer_records_apologies_and_sees_the_quorum_change(signed_in_page
     record_attendance(page, "present")
     expect(main).not_to_contain_text("Not quorate")
     expect(main).to_contain_text("Quorate:")
+
+
+def test_the_officers_votes_and_declaration_forms_are_accessible(signed_in_page, phone_page):
+    """The forms an officer fills after a meeting and when a member declares an interest,
+    on a desktop and a phone (opened, not saved: other tests read the same demo)."""
+    from decisions.models import Decision
+    from memberships.models import Membership
+
+    decision = Decision.objects.filter(meeting__committee__ics__code=SOMERSET).first()
+    member = Membership.objects.filter(ics__code=SOMERSET, end__isnull=True).first()
+    pages = (f"/decisions/{decision.pk}/votes/", f"/people/{member.person_id}/declarations/add/")
+    from tests.browser.helpers import DEMO_OFFICER, sign_in
+
+    sign_in(phone_page, *DEMO_OFFICER)
+    for tab in (signed_in_page, phone_page):
+        for url in pages:
+            tab.goto(url)
+            expect(tab.locator("main form")).to_be_visible()
+            assert_accessible(tab)
