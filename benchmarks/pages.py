@@ -106,6 +106,9 @@ class Samples:
         "milestone": ("reminders", "Milestone", "ics__code"),
     }
 
+    # Pages whose one id is not of the record their name starts with.
+    OWNER = {"seat_add": "committee", "register": "body", "declaration_add": "person"}
+
     def __init__(self, system: str):
         self.system = system
 
@@ -126,7 +129,7 @@ class Samples:
     def args(self, name: str, params: list[str]) -> list | None:
         """The page's arguments, or None when the script cannot tell what they are."""
         values = []
-        word = name.split("_")[0]
+        word = self.OWNER.get(name, name.split("_")[0])
         for param in params:
             if param == "code":
                 values.append(RULE if word == "rule" else self.system)
