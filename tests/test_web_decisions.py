@@ -2,6 +2,7 @@
 as web pages (issue 10; journeys 5, 6 and 8): what each page shows, who may see Part B
 items and private notes, the edit flows through the services, and query counts."""
 
+import csv
 import datetime
 import html
 import re
@@ -457,6 +458,29 @@ def test_the_register_shows_published_declarations_and_hides_private_notes(clien
     mine = text(client.get(url, {"as_of": "2022-09-01"}))
     assert "Checked with the company secretary" in mine
     assert reverse("web:declaration_add", args=[chair.pk]) in mine
+
+
+def test_the_register_downloads_as_csv_with_published_fields_only(client, held):
+    chair = held.icb.chair[1].person
+    InterestDeclarationFactory(
+        person=chair,
+        description="Shareholder in Mendip Care Ltd",
+        notes="Checked with the company secretary",
+        start=datetime.date(2020, 1, 1),
+    )
+    url = reverse("web:register", args=[held.icb.body.pk])
+    assert "format=csv" in text(client.get(url))
+
+    response = client.get(url, {"as_of": "2022-09-01", "format": "csv"})
+
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(b"".join(response.streaming_content).decode().splitlines()))
+    assert rows[0][:4] == ["Name", "Roles", "Entry", "Type"]
+    mine = [row for row in rows if row[0] == chair.name]
+    assert mine and mine[0][2] == "Interest" and mine[0][4] == "Shareholder in Mendip Care Ltd"
+    assert mine[0][6] == "1 January 2020"
+    flat = " ".join(" ".join(row) for row in rows)
+    assert "company secretary" not in flat and not E_MAIL.search(flat)
 
 
 def test_the_register_on_an_earlier_date_leaves_out_later_interests(client, held):

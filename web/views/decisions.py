@@ -17,6 +17,7 @@ rules (``decisions.selectors.visible_decisions``, ``web.access``).
 """
 
 import hashlib
+from types import SimpleNamespace
 
 from django import forms
 from django.contrib import messages
@@ -59,7 +60,7 @@ from memberships.models import Membership, Person
 from web.access import access_for
 from web.concurrency import STALE, VersionedForm, version_of
 from web.forms import AsOfForm, Form, UKDateField
-from web.lists import Column, ListPage
+from web.lists import Column, ListPage, csv_response
 from web.views.structure import committee_url
 
 
@@ -407,11 +408,76 @@ def _vote_calls(field, decision, attendance, existing, value, *, user):
 # -- the register of interests ------------------------------------------------------------
 
 
+REGISTER_COLUMNS = [
+    Column("Name", "name"),
+    Column("Roles", "roles"),
+    Column("Entry", "entry"),
+    Column("Type", "kind"),
+    Column("Description", "description"),
+    Column("Organisation", "organisation"),
+    Column("From", "start"),
+    Column("To", "end"),
+    Column("Value (£)", "value"),
+]
+
+
+def register_lines(published) -> list[SimpleNamespace]:
+    """The published register as flat lines: an interest, a gift or a nil return each."""
+    lines = []
+    for entry in published.entries:
+        person = {"name": entry.name, "roles": "; ".join(entry.roles)}
+        for i in entry.interests:
+            lines.append(
+                SimpleNamespace(
+                    **person,
+                    entry="Interest",
+                    kind=i.interest_type,
+                    description=i.description,
+                    organisation=i.organisation,
+                    start=i.start,
+                    end=i.end,
+                    value=None,
+                )
+            )
+        for g in entry.gifts:
+            lines.append(
+                SimpleNamespace(
+                    **person,
+                    entry="Gift or hospitality",
+                    kind=g.kind,
+                    description=g.description,
+                    organisation=g.offered_by,
+                    start=g.date,
+                    end=None,
+                    value=g.value,
+                )
+            )
+        if entry.nil_return_on and not entry.interests:
+            lines.append(
+                SimpleNamespace(
+                    **person,
+                    entry="Nil return",
+                    kind="",
+                    description="No interests to declare",
+                    organisation="",
+                    start=entry.nil_return_on,
+                    end=None,
+                    value=None,
+                )
+            )
+    return lines
+
+
 def register(request, pk):
     body = get_object_or_404(Body.objects.select_related("ics"), pk=pk)
     form = AsOfForm(request.GET or None)
     as_of = form.chosen_date()
     published = published_register(body=body, as_of=as_of)
+    if request.GET.get("format") == "csv":
+        # What the register publishes (R28), one line per interest, gift or nil return.
+        return csv_response(
+            register_lines(published), REGISTER_COLUMNS, f"register-of-interests-{body.pk}"
+        )
     officer = access_for(request).administers(body.ics_id)
     notes = {}
     if officer:
