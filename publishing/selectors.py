@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from pghistory.models import MiddlewareEvents
 
 from bodies.models import Body, BodyEvent, BodyKind, IntegratedCareSystem
@@ -18,6 +19,15 @@ from committees.rules import Report
 from committees.selectors import committees_in_scope
 from core.audit import AuditEntry, word_events
 from core.db import in_force_on
+from decisions.models import (
+    AttendanceEvent,
+    DecisionEvent,
+    GiftOrHospitalityEvent,
+    InterestDeclarationEvent,
+    Meeting,
+    MeetingEvent,
+    VoteEvent,
+)
 from memberships.models import Membership, MembershipEvent
 from memberships.selectors import (
     SeatHolding,
@@ -27,7 +37,7 @@ from memberships.selectors import (
     vacant_seats,
     with_vacant_since,
 )
-from reminders.models import Milestone
+from reminders.models import Milestone, MilestoneEvent
 from reminders.selectors import MilestoneCounts, milestones_due, milestones_due_counts
 
 
@@ -215,13 +225,44 @@ NAMED_WITH = {
 GOVERNANCE_EVENTS = (BodyEvent, CommitteeEvent, SeatEvent, MembershipEvent)
 
 
-def recent_changes(*, ics: IntegratedCareSystem, limit: int = 20) -> list[AuditEntry]:
+# What the system's officers also see in recent changes: the records of meetings, votes,
+# the register and milestones, each found by the system's records it refers to.
+PRIVATE_EVENTS = {
+    MeetingEvent: "committee_id",
+    DecisionEvent: "meeting_id",
+    AttendanceEvent: "meeting_id",
+    VoteEvent: "meeting_id",
+    InterestDeclarationEvent: "person_id",
+    GiftOrHospitalityEvent: "person_id",
+    MilestoneEvent: "ics_id",
+}
+
+
+def recent_changes(
+    *, ics: IntegratedCareSystem, limit: int = 20, private: bool = False
+) -> list[AuditEntry]:
     """The latest ``limit`` audited changes to a system's bodies, boards and committees,
     seats and memberships, newest first: who, when, what (a fixed number of queries:
-    the events, their users, and the rows they name)."""
+    the events, their users, and the rows they name). ``private`` (the system's officers)
+    adds meetings, decisions, attendance, votes, declarations and milestones, which may
+    carry Part B business and private notes."""
+    found = Q(pgh_data__ics_id=ics.pk)
+    models = GOVERNANCE_EVENTS
+    if private:
+        committees = list(Committee.objects.filter(ics=ics).values_list("pk", flat=True))
+        meetings = list(Meeting.objects.filter(committee__ics=ics).values_list("pk", flat=True))
+        people = list(
+            Membership.objects.filter(ics=ics).values_list("person_id", flat=True).distinct()
+        )
+        ids = {"committee_id": committees, "meeting_id": meetings, "person_id": people}
+        for event, key in PRIVATE_EVENTS.items():
+            if key != "ics_id":
+                # The key only on its own kind of event: a membership names a person too.
+                found |= Q(pgh_model=event._meta.label, **{f"pgh_data__{key}__in": ids[key]})
+        models = GOVERNANCE_EVENTS + tuple(PRIVATE_EVENTS)
     events = (
-        MiddlewareEvents.objects.across(*GOVERNANCE_EVENTS)
-        .filter(pgh_data__ics_id=ics.pk)
+        MiddlewareEvents.objects.across(*models)
+        .filter(found)
         .order_by("-pgh_created_at", "-pgh_id")[:limit]
     )
     return word_events(events, related_to_name=lambda model: NAMED_WITH.get(model, ()))

@@ -321,3 +321,27 @@ def test_the_system_page_queries_do_not_grow_with_its_size(client):
     # record, so the count may differ by which kinds the last 20 changes touch; it never
     # grows with the number of bodies, committees, seats or holders.
     assert counts[1] <= counts[0]
+
+
+def test_officers_also_see_meetings_attendance_and_milestones_in_recent_changes(client):
+    from decisions.models import Meeting
+    from tests.decisions_factories import quorate_meeting
+    from tests.reminders_factories import MilestoneFactory as Milestone
+
+    icb, other = compliant_icb(), compliant_icb()
+    quorate_meeting(icb.audit)
+    quorate_meeting(other.audit)
+    Milestone(ics=icb.ics, title="Constitution approved by NHS England")
+    Milestone(ics=other.ics, title="Someone else's milestone")
+
+    public = {e.kind for e in recent_changes(ics=icb.ics, limit=500)}
+    private = recent_changes(ics=icb.ics, limit=500, private=True)
+    kinds = {e.kind for e in private}
+
+    assert not {"meeting", "attendance", "milestone"} & {k.lower() for k in public}
+    assert {"meeting", "attendance", "milestone"} <= {k.lower() for k in kinds}
+    subjects = " ".join(e.subject for e in private)
+    assert "Constitution approved by NHS England" in subjects
+    assert "Someone else's milestone" not in subjects
+    ours = Meeting.objects.get(committee=icb.audit).events.count()
+    assert sum(e.kind.lower() == "meeting" for e in private) == ours

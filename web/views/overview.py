@@ -105,7 +105,7 @@ def system(request, code):
     overview = system_overview(
         ics=ics, as_of=as_of, within_days=TERMS_WITHIN_DAYS, with_milestones=officer
     )
-    changes = recent_changes(ics=ics, limit=RECENT_CHANGES)
+    changes = recent_changes(ics=ics, limit=RECENT_CHANGES, private=officer)
     if not officer:
         # Who made a change names a staff account: officers of the system only.
         for entry in changes:
