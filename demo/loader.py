@@ -81,13 +81,10 @@ from memberships.services import (
     seat_abolish,
 )
 from reminders.models import ChecklistTemplate, Milestone, SystemContacts
-from reminders.models import Status as MilestoneStatus
 from reminders.services import (
     checklist_apply,
-    milestone_complete,
     milestone_create,
-    milestone_reopen,
-    milestone_update,
+    milestone_progress,
     system_contacts_set,
 )
 
@@ -1161,7 +1158,7 @@ class _Loader:
             values,
             spec.where,
             what,
-            lambda changes: _milestone_write(milestone, changes),
+            lambda changes: milestone_progress(milestone=milestone, **changes),
         )
 
     # The demo officer ------------------------------------------------------------------
@@ -1249,32 +1246,3 @@ class _Loader:
             changed = True
         if changed:
             self.report.updated["users"] += 1
-
-
-COMPLETION = ("status", "completed_on", "evidence_url", "evidence_note")
-
-
-def _milestone_write(milestone: Milestone, changes: dict) -> None:
-    """Bring a milestone to the data file's fields through its services: marking it done
-    and reopening it are actions of their own (``milestone_complete``, ``milestone_reopen``)."""
-    status = changes.get("status")
-    if status is None or (status == MilestoneStatus.DONE) == (
-        milestone.status == MilestoneStatus.DONE
-    ):
-        milestone_update(milestone=milestone, **changes)
-        return
-    completion = {name: changes.pop(name) for name in COMPLETION if name in changes}
-    if status == MilestoneStatus.DONE:
-        if changes:
-            milestone_update(milestone=milestone, **changes)
-        milestone_complete(
-            milestone=milestone,
-            completed_on=completion.get("completed_on"),
-            evidence_url=completion.get("evidence_url", ""),
-            evidence_note=completion.get("evidence_note", ""),
-        )
-        return
-    milestone_reopen(milestone=milestone, status=status)
-    evidence = {k: v for k, v in completion.items() if k.startswith("evidence")}
-    if changes or evidence:
-        milestone_update(milestone=milestone, **changes, **evidence)

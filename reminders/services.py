@@ -110,6 +110,30 @@ def milestone_update(*, milestone: Milestone, by=None, **changes) -> Milestone:
     return record_update(milestone, by=by, **changes)
 
 
+def milestone_progress(*, milestone: Milestone, by=None, **changes) -> Milestone:
+    """Bring a milestone to ``changes``, its status and completion included, as an import
+    does: becoming done is :func:`milestone_complete` (with the completed date and
+    evidence given), ceasing to be done :func:`milestone_reopen`, the rest
+    :func:`milestone_update`."""
+    status = changes.get("status", milestone.status)
+    if (status == Status.DONE) == (milestone.status == Status.DONE):
+        return milestone_update(milestone=milestone, by=by, **changes)
+    del changes["status"]
+    completion = {n: changes.pop(n) for n in COMPLETION_FIELDS if n in changes}
+    with transaction.atomic(), audit_context(by):
+        if status == Status.DONE:
+            if changes:
+                milestone_update(milestone=milestone, by=by, **changes)
+            return milestone_complete(
+                milestone=milestone, by=by, **{"completed_on": None, **completion}
+            )
+        milestone_reopen(milestone=milestone, status=status, by=by)
+        # Reopening clears the completed date; the evidence stays, as given.
+        completion.pop("completed_on", None)
+        rest = changes | completion
+        return milestone_update(milestone=milestone, by=by, **rest) if rest else milestone
+
+
 def checklist_apply(*, template: ChecklistTemplate, ics, by=None) -> list[Milestone]:
     """Create the system's milestones from a checklist, due relative to its go-live date.
 
@@ -362,19 +386,11 @@ def outbox_emails_retry(*, emails) -> int:
 
 
 def milestone_record(*, by=None, **fields) -> Milestone:
-    """Create a milestone with its progress so far (done ones through milestone_complete)."""
+    """Create a milestone with its progress so far (:func:`milestone_progress`)."""
     progress = {n: fields.pop(n) for n in ("status", *COMPLETION_FIELDS) if n in fields}
     with transaction.atomic(), audit_context(by):
         milestone = milestone_create(by=by, **fields)
-        if progress.get("status") == Status.DONE:
-            return milestone_complete(
-                milestone=milestone,
-                completed_on=progress.get("completed_on"),
-                evidence_url=progress.get("evidence_url", ""),
-                evidence_note=progress.get("evidence_note", ""),
-                by=by,
-            )
-        return milestone_update(milestone=milestone, by=by, **progress) if progress else milestone
+        return milestone_progress(milestone=milestone, by=by, **progress) if progress else milestone
 
 
 def milestone_delete(*, milestone: Milestone, by=None) -> None:

@@ -55,6 +55,33 @@ def test_a_done_milestone_needs_its_completed_date_and_its_evidence_R31():
 
 
 @pytest.mark.django_db
+def test_progress_marks_done_and_reopens_through_the_milestones_own_actions_R31():
+    """An import brings a milestone to its recorded progress: done goes through
+    milestone_complete (date and evidence), not done again through milestone_reopen."""
+    milestone = MilestoneFactory(status=Status.IN_PROGRESS)
+
+    services.milestone_progress(
+        milestone=milestone,
+        status=Status.DONE,
+        completed_on=datetime.date(2026, 1, 5),
+        evidence_note="Minuted at the January board",
+        title="Constitution approved",
+    )
+    done = (milestone.status, milestone.completed_on, milestone.title)
+    services.milestone_progress(
+        milestone=milestone, status=Status.AT_RISK, completed_on=None, evidence_note="Withdrawn"
+    )
+
+    assert done == (Status.DONE, datetime.date(2026, 1, 5), "Constitution approved")
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.completed_on, milestone.evidence_note) == (
+        Status.AT_RISK,
+        None,
+        "Withdrawn",
+    )
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("fields", "constraint"),
     [
