@@ -32,25 +32,9 @@ def organisation_update(*, organisation: Organisation, by=None, **changes) -> Or
     return record_update(organisation, by=by, **changes)
 
 
-def organisation_delete(*, organisation: Organisation, by=None) -> None:
-    """Delete an organisation recorded by mistake; one that is referred to is refused."""
-    record_delete(organisation, by=by)
-
-
-def region_update(*, region: Region, by=None, **changes) -> Region:
-    return record_update(region, by=by, **changes)
-
-
-def integrated_care_system_update(
-    *, integrated_care_system: IntegratedCareSystem, by=None, **changes
-) -> IntegratedCareSystem:
-    return record_update(integrated_care_system, by=by, **changes)
-
-
+# An organisation recorded by mistake is deleted; one that is referred to is refused.
+writes(Organisation, create=organisation_create, update=organisation_update, delete=record_delete)
 # Regions and systems are national reference data (manage.py import_ods): corrected, never
 # added or removed by hand.
-writes(
-    Organisation, create=organisation_create, update=organisation_update, delete=organisation_delete
-)
-writes(Region, update=region_update)
-writes(IntegratedCareSystem, update=integrated_care_system_update)
+writes(Region, update=record_update)
+writes(IntegratedCareSystem, update=record_update)

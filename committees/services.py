@@ -129,18 +129,13 @@ def body_delete(*, body: Body, by=None) -> None:
     """
     with transaction.atomic(), audit_context(by):
         for committee in body.committees.filter(kind=CommitteeKind.BOARD, seats__isnull=True):
-            committee_delete(committee=committee, by=by)
+            record_delete(committee, by=by)
         record_delete(body, by=by)
 
 
 def committee_update(*, committee: Committee, by=None, **changes) -> Committee:
     """Change a committee's details; abolishing it is ``memberships.services``'s."""
     return record_update(committee, by=by, **changes)
-
-
-def committee_delete(*, committee: Committee, by=None) -> None:
-    """Delete a committee recorded by mistake; one with seats is refused (abolish it)."""
-    record_delete(committee, by=by)
 
 
 def seat_update(*, seat: Seat, by=None, **changes) -> Seat:
@@ -153,11 +148,6 @@ def seat_update(*, seat: Seat, by=None, **changes) -> Seat:
     return record_update(seat, by=by, **changes)
 
 
-def seat_delete(*, seat: Seat, by=None) -> None:
-    """Delete a seat recorded by mistake; one that was ever held is refused (abolish it)."""
-    record_delete(seat, by=by)
-
-
 def constitution_create(*, by=None, **fields) -> Constitution:
     return record_create(Constitution, by=by, **fields)
 
@@ -166,20 +156,12 @@ def constitution_update(*, constitution: Constitution, by=None, **changes) -> Co
     return record_update(constitution, by=by, **changes)
 
 
-def constitution_delete(*, constitution: Constitution, by=None) -> None:
-    record_delete(constitution, by=by)
-
-
 def requirement_create(*, by=None, **fields) -> Requirement:
     return record_create(Requirement, by=by, **fields)
 
 
 def requirement_update(*, requirement: Requirement, by=None, **changes) -> Requirement:
     return record_update(requirement, by=by, **changes)
-
-
-def requirement_delete(*, requirement: Requirement, by=None) -> None:
-    record_delete(requirement, by=by)
 
 
 def standing_orders_create(*, by=None, **fields) -> StandingOrders:
@@ -192,10 +174,6 @@ def standing_orders_update(
     return record_update(standing_orders, by=by, **changes)
 
 
-def standing_orders_delete(*, standing_orders: StandingOrders, by=None) -> None:
-    record_delete(standing_orders, by=by)
-
-
 def quorum_condition_create(*, by=None, **fields) -> QuorumCondition:
     return record_create(QuorumCondition, by=by, **fields)
 
@@ -206,36 +184,29 @@ def quorum_condition_update(
     return record_update(quorum_condition, by=by, **changes)
 
 
-def quorum_condition_delete(*, quorum_condition: QuorumCondition, by=None) -> None:
-    record_delete(quorum_condition, by=by)
-
-
 ABOLISH = {"abolished": "abolish"}
+# A committee or seat recorded by mistake is deleted; one with seats, or a seat that was
+# ever held, is refused (its history is kept): abolish it instead.
 writes(Body, create=body_create, update=body_update, delete=body_delete, lifecycle=ABOLISH)
 writes(
     Committee,
     create=committee_create,
     update=committee_update,
-    delete=committee_delete,
+    delete=record_delete,
     lifecycle=ABOLISH,
 )
-writes(Seat, create=seat_create, update=seat_update, delete=seat_delete, lifecycle=ABOLISH)
-writes(
-    Constitution,
-    create=constitution_create,
-    update=constitution_update,
-    delete=constitution_delete,
-)
-writes(Requirement, create=requirement_create, update=requirement_update, delete=requirement_delete)
+writes(Seat, create=seat_create, update=seat_update, delete=record_delete, lifecycle=ABOLISH)
+writes(Constitution, create=constitution_create, update=constitution_update, delete=record_delete)
+writes(Requirement, create=requirement_create, update=requirement_update, delete=record_delete)
 writes(
     StandingOrders,
     create=standing_orders_create,
     update=standing_orders_update,
-    delete=standing_orders_delete,
+    delete=record_delete,
 )
 writes(
     QuorumCondition,
     create=quorum_condition_create,
     update=quorum_condition_update,
-    delete=quorum_condition_delete,
+    delete=record_delete,
 )

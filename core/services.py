@@ -17,7 +17,6 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from core.models import ApiToken
-from core.writes import writes
 
 # Multi-column foreign keys added by migrations (core.db.AddCompositeForeignKey):
 # Django does not know them, so their messages live here.
@@ -172,11 +171,3 @@ def api_token_revoke(*, token, by=None):
         raise ValidationError("This token is already revoked.")
     token.revoked_at = timezone.now()
     return save_validated(token, by=by)
-
-
-def api_token_update(*, api_token, by=None, **changes):
-    """Rename a token or change its expiry; revoking is :func:`api_token_revoke`."""
-    return record_update(api_token, by=by, **changes)
-
-
-writes(ApiToken, update=api_token_update, lifecycle={"revoked_at": "revoke"})

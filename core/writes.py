@@ -11,7 +11,7 @@ a generic change of a lifecycle field, naming the action to use instead.
         Membership,
         create=membership_start,
         update=membership_update,
-        delete=membership_delete,
+        delete=record_delete,
         lifecycle={"end": "end", "end_reason": "end"},
     )
 
@@ -19,6 +19,12 @@ An update service is called as ``<noun>_update(<noun>=instance, by=user, **chang
 a delete service as ``<noun>_delete(<noun>=instance, by=user)``, where ``<noun>`` is the
 model's name in snake case (``interest_declaration``). A model with no delete service
 cannot be deleted through the admin or the API.
+
+A write with no rule of its own beyond the model's validation and constraints is declared
+as the plain one, ``core.services.record_create``, ``record_update`` or ``record_delete``,
+rather than through a ``<noun>_<verb>`` service that only calls it:
+
+    writes(ReminderPolicy, create=record_create, update=record_update, delete=record_delete)
 """
 
 import re
@@ -27,6 +33,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
+
+from core.models import ApiToken
+from core.services import record_create, record_delete, record_update
 
 
 def noun_of(model) -> str:
@@ -50,16 +59,23 @@ class Writes:
     def do_create(self, *, by=None, **fields):
         if self.create is None:
             raise ValidationError(f"A {self.model._meta.verbose_name} cannot be added here.")
+        if self.create is record_create:
+            return record_create(self.model, by=by, **fields)
         return self.create(by=by, **fields)
 
     def do_update(self, instance, *, by=None, **changes):
         if self.update is None:
             raise ValidationError(f"A {self.model._meta.verbose_name} cannot be changed here.")
+        if self.update is record_update:
+            return record_update(instance, by=by, **changes)
         return self.update(**{self.noun: instance}, by=by, **changes)
 
     def do_delete(self, instance, *, by=None) -> None:
         if self.delete is None:
             raise ValidationError(f"A {self.model._meta.verbose_name} cannot be deleted.")
+        if self.delete is record_delete:
+            record_delete(instance, by=by)
+            return
         self.delete(**{self.noun: instance}, by=by)
 
     def lifecycle_message(self, name: str) -> str:
@@ -94,3 +110,8 @@ def writes_for(model) -> Writes:
 
 def declared_models() -> set[type[models.Model]]:
     return set(_WRITES)
+
+
+# core's own model. Tokens are issued by core.services.api_token_create, which hands the key
+# over once; renaming one or changing its expiry is the plain update.
+writes(ApiToken, update=record_update, lifecycle={"revoked_at": "revoke"})

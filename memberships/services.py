@@ -190,27 +190,19 @@ def person_update(*, person: Person, by=None, **changes) -> Person:
     return record_update(person, by=by, **changes)
 
 
-def person_delete(*, person: Person, by=None) -> None:
-    """Delete a person recorded by mistake; one who held a seat is refused (history)."""
-    record_delete(person, by=by)
-
-
 def membership_update(*, membership: Membership, by=None, **changes) -> Membership:
     """Correct a membership's details; ending it is :func:`membership_end`."""
     return record_update(membership, by=by, **changes)
 
 
-def membership_delete(*, membership: Membership, by=None) -> None:
-    """Delete an appointment recorded by mistake (audited); one that ended is ended."""
-    record_delete(membership, by=by)
-
-
-writes(Person, create=person_create, update=person_update, delete=person_delete)
+# A person who held a seat cannot be deleted (their history is kept); an appointment
+# recorded by mistake can be (audited).
+writes(Person, create=person_create, update=person_update, delete=record_delete)
 writes(
     Membership,
     create=membership_start,
     update=membership_update,
-    delete=membership_delete,
+    delete=record_delete,
     # A change of status (interim to substantive, designate taking up post) is a new
     # appointment from a date, so the history shows both: ``membership_replace``.
     lifecycle={"end": "end", "end_reason": "end", "status": "replace"},

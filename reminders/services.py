@@ -393,40 +393,6 @@ def milestone_record(*, by=None, **fields) -> Milestone:
         return milestone_progress(milestone=milestone, by=by, **progress) if progress else milestone
 
 
-def milestone_delete(*, milestone: Milestone, by=None) -> None:
-    record_delete(milestone, by=by)
-
-
-def checklist_template_create(*, by=None, **fields) -> ChecklistTemplate:
-    return record_create(ChecklistTemplate, by=by, **fields)
-
-
-def checklist_template_update(
-    *, checklist_template: ChecklistTemplate, by=None, **changes
-) -> ChecklistTemplate:
-    return record_update(checklist_template, by=by, **changes)
-
-
-def checklist_template_delete(*, checklist_template: ChecklistTemplate, by=None) -> None:
-    record_delete(checklist_template, by=by)
-
-
-def checklist_template_item_create(*, by=None, **fields) -> ChecklistTemplateItem:
-    return record_create(ChecklistTemplateItem, by=by, **fields)
-
-
-def checklist_template_item_update(
-    *, checklist_template_item: ChecklistTemplateItem, by=None, **changes
-) -> ChecklistTemplateItem:
-    return record_update(checklist_template_item, by=by, **changes)
-
-
-def checklist_template_item_delete(
-    *, checklist_template_item: ChecklistTemplateItem, by=None
-) -> None:
-    record_delete(checklist_template_item, by=by)
-
-
 def system_contacts_set(*, ics, governance_lead, by=None) -> SystemContacts:
     """Name the system's governance lead, who receives its reminders and escalations."""
     contacts = SystemContacts.objects.filter(ics=ics).first() or SystemContacts(ics=ics)
@@ -435,87 +401,22 @@ def system_contacts_set(*, ics, governance_lead, by=None) -> SystemContacts:
         return save_validated(contacts, by=by)
 
 
-def system_contacts_create(*, by=None, **fields) -> SystemContacts:
-    return record_create(SystemContacts, by=by, **fields)
-
-
-def system_contacts_update(*, system_contacts: SystemContacts, by=None, **changes):
-    return record_update(system_contacts, by=by, **changes)
-
-
-def system_contacts_delete(*, system_contacts: SystemContacts, by=None) -> None:
-    record_delete(system_contacts, by=by)
-
-
-def reminder_policy_create(*, by=None, **fields) -> ReminderPolicy:
-    return record_create(ReminderPolicy, by=by, **fields)
-
-
-def reminder_policy_update(*, reminder_policy: ReminderPolicy, by=None, **changes):
-    return record_update(reminder_policy, by=by, **changes)
-
-
-def reminder_policy_delete(*, reminder_policy: ReminderPolicy, by=None) -> None:
-    record_delete(reminder_policy, by=by)
-
-
-def delivery_preference_create(*, by=None, **fields) -> DeliveryPreference:
-    return record_create(DeliveryPreference, by=by, **fields)
-
-
-def delivery_preference_update(*, delivery_preference: DeliveryPreference, by=None, **changes):
-    return record_update(delivery_preference, by=by, **changes)
-
-
-def delivery_preference_delete(*, delivery_preference: DeliveryPreference, by=None) -> None:
-    record_delete(delivery_preference, by=by)
-
-
-def calendar_feed_update(*, calendar_feed: CalendarFeed, by=None, **changes) -> CalendarFeed:
-    return record_update(calendar_feed, by=by, **changes)
-
-
 writes(
     Milestone,
     create=milestone_record,
     update=milestone_update,
-    delete=milestone_delete,
+    delete=record_delete,
     lifecycle={"completed_on": "complete"},
 )
-writes(
-    ChecklistTemplate,
-    create=checklist_template_create,
-    update=checklist_template_update,
-    delete=checklist_template_delete,
-)
-writes(
-    ChecklistTemplateItem,
-    create=checklist_template_item_create,
-    update=checklist_template_item_update,
-    delete=checklist_template_item_delete,
-)
-writes(
-    SystemContacts,
-    create=system_contacts_create,
-    update=system_contacts_update,
-    delete=system_contacts_delete,
-)
-writes(
-    ReminderPolicy,
-    create=reminder_policy_create,
-    update=reminder_policy_update,
-    delete=reminder_policy_delete,
-)
-writes(
-    DeliveryPreference,
-    create=delivery_preference_create,
-    update=delivery_preference_update,
-    delete=delivery_preference_delete,
-)
+writes(ChecklistTemplate, create=record_create, update=record_update, delete=record_delete)
+writes(ChecklistTemplateItem, create=record_create, update=record_update, delete=record_delete)
+writes(SystemContacts, create=record_create, update=record_update, delete=record_delete)
+writes(ReminderPolicy, create=record_create, update=record_update, delete=record_delete)
+writes(DeliveryPreference, create=record_create, update=record_update, delete=record_delete)
 writes(
     CalendarFeed,
     create=calendar_feed_create,
-    update=calendar_feed_update,
+    update=record_update,
     lifecycle={"revoked_at": "revoke"},
 )
 # Written by the dispatcher only: read-only everywhere else.
