@@ -41,7 +41,6 @@ class BodyViewSet(
 ):
     __doc__ = committees.BodyViewSet.__doc__
     abolish_with = staticmethod(body_abolish)
-    changing_actions = ("abolish",)
 
 
 class CommitteeViewSet(
@@ -51,7 +50,6 @@ class CommitteeViewSet(
 ):
     __doc__ = committees.CommitteeViewSet.__doc__
     abolish_with = staticmethod(committee_abolish)
-    changing_actions = ("abolish",)
 
 
 ROUTES = [

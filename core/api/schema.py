@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from core.api.serializers import ErrorSerializer
+from core.api.viewsets import changes_a_record
 
 ETAG = OpenApiParameter(
     "ETag",
@@ -53,10 +54,7 @@ ERRORS_FOR_DELETES = {"409": "Other records still refer to this one."}
 
 class RegistryAutoSchema(AutoSchema):
     def _is_changing(self) -> bool:
-        if self.method in ("PUT", "PATCH", "DELETE"):
-            return True
-        action = getattr(self.view, "action", None)
-        return self.method == "POST" and action in getattr(self.view, "changing_actions", ())
+        return changes_a_record(self.method, self.view)
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)

@@ -47,6 +47,13 @@ def is_valid_id(value: str) -> bool:
     return value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID
 
 
+def changes_a_record(method: str, view) -> bool:
+    """PUT, PATCH, DELETE and every POST action on one record (``POST .../end/``, ending
+    a membership; ``.../abolish/``...): these need If-Match and lock the record."""
+    on_one_record = bool(getattr(view, "detail", False))
+    return method in ("PUT", "PATCH", "DELETE") or (method == "POST" and on_one_record)
+
+
 class RegistryViewSetMixin:
     """See the module docstring. Subclasses declare, besides DRF's usual attributes:
 
@@ -58,8 +65,6 @@ class RegistryViewSetMixin:
     """
 
     ics_path: str | None = "ics_id"
-    # Actions that change an existing record through POST (e.g. ending a membership).
-    changing_actions: tuple[str, ...] = ()
 
     @property
     def access(self):
@@ -113,10 +118,7 @@ class RegistryViewSetMixin:
     # -- writing --------------------------------------------------------------------------
 
     def is_changing(self) -> bool:
-        method = self.request.method
-        if method in ("PUT", "PATCH", "DELETE"):
-            return True
-        return method == "POST" and self.action in self.changing_actions
+        return changes_a_record(self.request.method, self)
 
     def required_permission(self, request) -> str | None:
         model = self.queryset.model

@@ -46,7 +46,6 @@ class MembershipViewSet(RegistryViewSet):
     search_fields = ["person_name"]
     ordering_fields = ["start", "person_name", "id"]
     ordering = ["-start", "id"]
-    changing_actions = ("end", "replace")
 
     def ics_id_for_new(self, validated_data):
         return validated_data["seat"].ics_id
@@ -93,8 +92,8 @@ class MembershipViewSet(RegistryViewSet):
 class AbolishActions:
     """``POST .../abolish/``: abolish the record on ``on`` (its last day) through its
     service (``abolish_with``), which abolishes its seats too and ends their holders'
-    memberships. Seats here; bodies and committees get it in ``ics_registry.api_urls``,
-    which also lists ``abolish`` among their changing actions (If-Match required)."""
+    memberships. Seats here; bodies and committees get it in ``ics_registry.api_urls``.
+    Like every POST on one record, it needs If-Match (``core.api.viewsets``)."""
 
     abolish_with = None
 
@@ -127,7 +126,6 @@ class SeatViewSet(AbolishActions, RegistryViewSet):
     search_fields = ["title"]
     ordering_fields = ["id", "role"]
     ordering = ["id"]
-    changing_actions = ("abolish",)
     abolish_with = staticmethod(seat_abolish)
 
     def get_queryset(self):

@@ -35,7 +35,6 @@ class MilestoneViewSet(RegistryViewSet):
     search_fields = ["title"]
     ordering_fields = ["due_date", "id"]
     ordering = ["due_date", "id"]
-    changing_actions = ("complete", "reopen")
 
     def visible(self, queryset, access):
         if access.superuser:
