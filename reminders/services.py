@@ -411,14 +411,6 @@ def checklist_template_item_delete(
     record_delete(checklist_template_item, by=by)
 
 
-def system_contacts_set(*, ics, governance_lead, by=None) -> SystemContacts:
-    """Name the system's governance lead, who receives its reminders and escalations."""
-    contacts = SystemContacts.objects.filter(ics=ics).first() or SystemContacts(ics=ics)
-    contacts.governance_lead = governance_lead
-    with transaction.atomic(), audit_context(by):
-        return save_validated(contacts, by=by)
-
-
 def system_contacts_create(*, by=None, **fields) -> SystemContacts:
     return record_create(SystemContacts, by=by, **fields)
 
