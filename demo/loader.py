@@ -9,7 +9,7 @@ officer's, and a second run changes nothing. The whole load is one transaction: 
 refusal leaves the database as it was, and names the place in the data to correct.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,6 +147,14 @@ def _one(model, matches: list, key: dict):
             "which to use."
         )
     return matches[0] if matches else None
+
+
+def _by_key(rows, key: Callable) -> defaultdict[tuple, list]:
+    """``rows`` grouped by their natural key, for :func:`_one`."""
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[key(row)].append(row)
+    return grouped
 
 
 _FIND = object()
@@ -379,10 +387,23 @@ class _Loader:
                 committee = self._load_committee(body, committee_spec, siblings)
                 siblings[committee_spec.name] = committee
                 self.committees[system.code, body_spec.name, committee_spec.name] = committee
-                for seat_spec in committee_spec.seats:
-                    seat = self._load_seat(committee, seat_spec)
+                # The committee's seats, then their memberships (after any abolition has
+                # ended some), each read in one query rather than one per row.
+                recorded = _by_key(
+                    committee.seats.prefetch_related("nominating_organisations"),
+                    lambda s: (s.role, s.title),
+                )
+                seats = [
+                    (self._load_seat(committee, seat_spec, recorded), seat_spec)
+                    for seat_spec in committee_spec.seats
+                ]
+                held = _by_key(
+                    Membership.objects.filter(seat__committee=committee),
+                    lambda m: (m.seat_id, m.person_id, m.start),
+                )
+                for seat, seat_spec in seats:
                     for term in self._holders(seat_spec, committee_spec, seats_by_key):
-                        self._load_membership(seat, seat_spec, term)
+                        self._load_membership(seat, seat_spec, term, held)
 
     def _load_body(self, ics: IntegratedCareSystem, spec: records.Body) -> Body:
         existing = Body.objects.filter(ics=ics, name=spec.name).first()
@@ -508,7 +529,7 @@ class _Loader:
                 f"the requirement {requirement.code} of {spec.code}",
             )
 
-    def _load_seat(self, committee: Committee, spec: records.Seat) -> Seat:
+    def _load_seat(self, committee: Committee, spec: records.Seat, recorded: dict) -> Seat:
         values = {
             "voting": spec.voting,
             "participation": Participation.OBSERVER if spec.observer else Participation.PARTICIPANT,
@@ -520,14 +541,16 @@ class _Loader:
             "established": spec.established,
         }
         what = f"the seat {spec.title or spec.role} of {committee.name}"
+        key = {"committee": committee, "role": spec.role, "title": spec.title}
         seat = self._sync(
             Seat,
-            {"committee": committee, "role": spec.role, "title": spec.title},
+            key,
             values,
             spec.where,
             what,
             links={"nominating_organisations": [self._organisation(r) for r in spec.nominated_by]},
             on_create={"abolished": spec.abolished},
+            existing=_one(Seat, recorded[spec.role, spec.title], key),
         )
         if seat.abolished != spec.abolished:
             self._restore_abolition(seat, spec, what)
@@ -587,7 +610,9 @@ class _Loader:
             return self._organisation(seat_spec.nominated_by[0])
         return None
 
-    def _load_membership(self, seat: Seat, seat_spec: records.Seat, term: records.Term) -> None:
+    def _load_membership(
+        self, seat: Seat, seat_spec: records.Seat, term: records.Term, held: dict
+    ) -> None:
         person = self.people[term.person]
         values = {
             "end": term.end,
@@ -595,12 +620,14 @@ class _Loader:
             "status": term.status,
             "on_behalf_of": self._on_behalf_of(seat_spec, term),
         }
+        key = {"seat": seat, "person": person, "start": term.start}
         self._sync(
             Membership,
-            {"seat": seat, "person": person, "start": term.start},
+            key,
             values,
             term.where,
             f"the membership of {person.name} in {seat} from {en_gb(term.start)}",
+            existing=_one(Membership, held[seat.pk, person.pk, term.start], key),
         )
 
     # Functions held by statute and delegations (R9, R10, R29) ---------------------------
