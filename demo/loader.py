@@ -9,7 +9,7 @@ officer's, and a second run changes nothing. The whole load is one transaction: 
 refusal leaves the database as it was, and names the place in the data to correct.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +24,7 @@ from django.db import models, transaction
 from guardian.shortcuts import assign_perm, get_perms
 
 from bodies.models import SINGLE_BODY_KINDS, Body, IntegratedCareSystem, Organisation, Region
-from bodies.services import organisation_create, organisation_update
+from bodies.services import organisation_create
 from committees.models import (
     Committee,
     CommitteeKind,
@@ -36,24 +36,9 @@ from committees.models import (
     Seat,
     StandingOrders,
 )
-from committees.services import (
-    body_create,
-    body_update,
-    committee_create,
-    committee_update,
-    constitution_create,
-    constitution_update,
-    quorum_condition_create,
-    quorum_condition_update,
-    requirement_create,
-    requirement_update,
-    seat_create,
-    seat_update,
-    standing_orders_create,
-    standing_orders_update,
-)
 from core.dates import en_gb
 from core.services import audit_context
+from core.writes import writes_for
 from decisions import services as decisions
 from decisions.models import (
     Attendance,
@@ -73,19 +58,12 @@ from decisions.models import (
 )
 from memberships.models import EndReason, Membership, Person
 from memberships.selectors import held_on
-from memberships.services import (
-    membership_start,
-    membership_update,
-    person_create,
-    person_update,
-    seat_abolish,
-)
+from memberships.services import seat_abolish
 from reminders.models import ChecklistTemplate, Milestone, SystemContacts
 from reminders.services import (
     checklist_apply,
     milestone_create,
     milestone_progress,
-    system_contacts_set,
 )
 
 from . import records
@@ -155,7 +133,28 @@ def _changes(instance: models.Model, values: dict) -> dict:
 
 
 def _links_differ(manager, targets) -> bool:
-    return set(manager.values_list("pk", flat=True)) != {t.pk for t in targets}
+    return {row.pk for row in manager.all()} != {t.pk for t in targets}
+
+
+def _one(model, matches: list, key: dict):
+    """The one row of ``matches`` (those of ``model`` with natural ``key``), or None."""
+    if len(matches) > 1:
+        raise DemoDataError(
+            f"More than one {model._meta.verbose_name} matches {key}: the demo cannot tell "
+            "which to use."
+        )
+    return matches[0] if matches else None
+
+
+def _by_key(rows, key: Callable) -> defaultdict[tuple, list]:
+    """``rows`` grouped by their natural key, for :func:`_one`."""
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[key(row)].append(row)
+    return grouped
+
+
+_FIND = object()
 
 
 class _Loader:
@@ -222,15 +221,50 @@ class _Loader:
         if (type(instance), instance.pk) not in self.fresh:
             self.report.updated[_label(type(instance))] += 1
 
+    def _sync(
+        self,
+        model,
+        key: dict,
+        values: dict,
+        where: Where | None,
+        what: str,
+        *,
+        links: dict | None = None,
+        on_create: dict | None = None,
+        existing=_FIND,
+    ):
+        """The ``model`` row with natural ``key`` (or ``existing``, when the caller found
+        it), brought to ``values`` and the many-to-many ``links`` through the model's
+        services (:func:`core.writes.writes_for`): created with them and ``on_create`` if
+        there is none, else updated where it differs. Returns the row."""
+        services = writes_for(model)
+        links = links or {}
+        if existing is _FIND:
+            existing = self._find(model, **key)
+        if existing is None:
+            return self._create(
+                where,
+                what,
+                lambda: services.do_create(**key, **values, **links, **(on_create or {})),
+            )
+        relink = {
+            name: targets
+            for name, targets in links.items()
+            if _links_differ(getattr(existing, name), targets)
+        }
+        self._update(
+            existing,
+            values,
+            where,
+            what,
+            lambda changes: services.do_update(existing, **changes, **relink),
+            links=bool(relink),
+        )
+        return existing
+
     def _find(self, model, **key):
         """The one row with natural ``key``, or None."""
-        matches = list(model.objects.filter(**key)[:2])
-        if len(matches) > 1:
-            raise DemoDataError(
-                f"More than one {model._meta.verbose_name} matches {key}: the demo cannot tell "
-                "which to use."
-            )
-        return matches[0] if matches else None
+        return _one(model, list(model.objects.filter(**key)[:2]), key)
 
     # Reference data and organisations --------------------------------------------------
 
@@ -291,29 +325,14 @@ class _Loader:
                 # Real data wins over the demo's stand-in, and is left as it is.
                 self.organisations[key] = matches[0]
                 continue
-            values = {"region": regions.get(spec.region), "is_demo": True}
-            systems = [self.systems[code] for code in spec.systems]
-            what = f"the organisation {spec.name}"
-            if not matches:
-                self.organisations[key] = self._create(
-                    spec.where,
-                    what,
-                    lambda s=spec, v=values, systems=systems: organisation_create(
-                        name=s.name, kind=s.kind, systems=systems, **v
-                    ),
-                )
-                continue
-            organisation = self.organisations[key] = matches[0]
-            relink = _links_differ(organisation.systems, systems)
-            self._update(
-                organisation,
-                values,
+            self.organisations[key] = self._sync(
+                Organisation,
+                {"name": spec.name, "kind": spec.kind},
+                {"region": regions.get(spec.region), "is_demo": True},
                 spec.where,
-                what,
-                lambda changes, o=organisation, systems=systems, relink=relink: organisation_update(
-                    organisation=o, systems=systems if relink else None, **changes
-                ),
-                links=relink,
+                f"the organisation {spec.name}",
+                links={"systems": [self.systems[code] for code in spec.systems]},
+                existing=matches[0] if matches else None,
             )
 
     def _organisation(self, ref: str | None) -> Organisation | None:
@@ -337,21 +356,13 @@ class _Loader:
                 "employing_organisation": self._organisation(spec.employer),
                 "is_demo": True,
             }
-            what = f"the person {key}"
-            if not matches:
-                self.people[key] = self._create(
-                    spec.where,
-                    what,
-                    lambda s=spec, v=values: person_create(work_email=s.email, **v),
-                )
-                continue
-            person = self.people[key] = matches[0]
-            self._update(
-                person,
+            self.people[key] = self._sync(
+                Person,
+                {"work_email": spec.email},
                 values,
                 spec.where,
-                what,
-                lambda changes, p=person: person_update(person=p, **changes),
+                f"the person {key}",
+                existing=matches[0] if matches else None,
             )
 
     # Governance ------------------------------------------------------------------------
@@ -373,10 +384,23 @@ class _Loader:
                 committee = self._load_committee(body, committee_spec, siblings)
                 siblings[committee_spec.name] = committee
                 self.committees[system.code, body_spec.name, committee_spec.name] = committee
-                for seat_spec in committee_spec.seats:
-                    seat = self._load_seat(committee, seat_spec)
+                # The committee's seats, then their memberships (after any abolition has
+                # ended some), each read in one query rather than one per row.
+                recorded = _by_key(
+                    committee.seats.prefetch_related("nominating_organisations"),
+                    lambda s: (s.role, s.title),
+                )
+                seats = [
+                    (self._load_seat(committee, seat_spec, recorded), seat_spec)
+                    for seat_spec in committee_spec.seats
+                ]
+                held = _by_key(
+                    Membership.objects.filter(seat__committee=committee),
+                    lambda m: (m.seat_id, m.person_id, m.start),
+                )
+                for seat, seat_spec in seats:
                     for term in self._holders(seat_spec, committee_spec, seats_by_key):
-                        self._load_membership(seat, seat_spec, term)
+                        self._load_membership(seat, seat_spec, term, held)
 
     def _load_body(self, ics: IntegratedCareSystem, spec: records.Body) -> Body:
         existing = Body.objects.filter(ics=ics, name=spec.name).first()
@@ -391,43 +415,28 @@ class _Loader:
             "established": spec.established,
             "description": spec.description,
         }
-        members = [self._organisation(ref) for ref in spec.member_organisations]
-        conveners = [self._organisation(ref) for ref in spec.convening_organisations]
-        what = f"the body {spec.name}"
-        if existing is None:
-            board = next(c for c in spec.committees if c.kind == CommitteeKind.BOARD)
-            body = self._create(
-                spec.where,
-                what,
-                lambda: body_create(
-                    ics=ics,
-                    name=spec.name,
-                    board_name=board.name,
-                    member_organisations=members,
-                    convening_organisations=conveners,
-                    **values,
-                ),
-            )
-            # body_create made the body's board, which the data's board then describes.
-            self._created(body.committees.get(kind=CommitteeKind.BOARD))
-            return body
-        links = {
-            "member_organisations": members
-            if _links_differ(existing.member_organisations, members)
-            else None,
-            "convening_organisations": conveners
-            if _links_differ(existing.convening_organisations, conveners)
-            else None,
-        }
-        self._update(
-            existing,
+        board = next(c for c in spec.committees if c.kind == CommitteeKind.BOARD)
+        body = self._sync(
+            Body,
+            {"ics": ics, "name": spec.name},
             values,
             spec.where,
-            what,
-            lambda changes: body_update(body=existing, **links, **changes),
-            links=any(targets is not None for targets in links.values()),
+            f"the body {spec.name}",
+            links={
+                "member_organisations": [
+                    self._organisation(ref) for ref in spec.member_organisations
+                ],
+                "convening_organisations": [
+                    self._organisation(ref) for ref in spec.convening_organisations
+                ],
+            },
+            on_create={"board_name": board.name},
+            existing=existing,
         )
-        return existing
+        if existing is None:
+            # body_create made the body's board, which the data's board then describes.
+            self._created(body.committees.get(kind=CommitteeKind.BOARD))
+        return body
 
     def _load_committee(
         self, body: Body, spec: records.Committee, siblings: dict[str, Committee]
@@ -444,22 +453,14 @@ class _Loader:
             "purpose": spec.purpose,
             "established": spec.established,
         }
-        what = f"the committee {spec.name}"
-        if existing is None:
-            committee = self._create(
-                spec.where,
-                what,
-                lambda: committee_create(body=body, name=spec.name, **values),
-            )
-        else:
-            committee = existing
-            self._update(
-                committee,
-                values,
-                spec.where,
-                what,
-                lambda changes: committee_update(committee=committee, **changes),
-            )
+        committee = self._sync(
+            Committee,
+            {"body": body, "name": spec.name},
+            values,
+            spec.where,
+            f"the committee {spec.name}",
+            existing=existing,
+        )
         if spec.standing_orders:
             self._load_standing_orders(committee, self.data.standing_orders[spec.standing_orders])
         if spec.constitution:
@@ -473,46 +474,21 @@ class _Loader:
             "chair_has_casting_vote": spec.chair_has_casting_vote,
             "deputies_allowed": spec.deputies_allowed,
         }
-        what = f"the standing orders of {committee.name}"
-        orders = StandingOrders.objects.filter(committee=committee).first()
-        if orders is None:
-            orders = self._create(
-                spec.where, what, lambda: standing_orders_create(committee=committee, **values)
+        orders = self._sync(
+            StandingOrders,
+            {"committee": committee},
+            values,
+            spec.where,
+            f"the standing orders of {committee.name}",
+        )
+        for condition in spec.conditions:
+            self._sync(
+                QuorumCondition,
+                {"standing_orders": orders, "description": condition.description},
+                {"roles": list(condition.roles), "min_present": condition.min_present},
+                condition.where,
+                f"the quorum condition '{condition.description}' of {committee.name}",
             )
-        else:
-            self._update(
-                orders,
-                values,
-                spec.where,
-                what,
-                lambda changes: standing_orders_update(standing_orders=orders, **changes),
-            )
-        for condition_spec in spec.conditions:
-            values = {
-                "roles": list(condition_spec.roles),
-                "min_present": condition_spec.min_present,
-            }
-            description = condition_spec.description
-            condition = self._find(QuorumCondition, standing_orders=orders, description=description)
-            what = f"the quorum condition '{description}' of {committee.name}"
-            if condition is None:
-                self._create(
-                    condition_spec.where,
-                    what,
-                    lambda v=values, d=description: quorum_condition_create(
-                        standing_orders=orders, description=d, **v
-                    ),
-                )
-            else:
-                self._update(
-                    condition,
-                    values,
-                    condition_spec.where,
-                    what,
-                    lambda changes, c=condition: quorum_condition_update(
-                        quorum_condition=c, **changes
-                    ),
-                )
 
     def _load_constitution(self, committee: Committee, spec: records.Constitution) -> None:
         values = {
@@ -522,20 +498,13 @@ class _Loader:
             "citation": spec.citation,
             "effective_from": spec.effective_from,
         }
-        what = f"the constitution {spec.code}"
-        rule_set = self._find(Constitution, code=spec.code, version=1)
-        if rule_set is None:
-            rule_set = self._create(
-                spec.where, what, lambda: constitution_create(code=spec.code, version=1, **values)
-            )
-        else:
-            self._update(
-                rule_set,
-                values,
-                spec.where,
-                what,
-                lambda changes: constitution_update(constitution=rule_set, **changes),
-            )
+        rule_set = self._sync(
+            Constitution,
+            {"code": spec.code, "version": 1},
+            values,
+            spec.where,
+            f"the constitution {spec.code}",
+        )
         for order, requirement in enumerate(spec.requirements):
             values = {
                 "description": requirement.description,
@@ -549,26 +518,15 @@ class _Loader:
                 "severity": requirement.severity,
                 "order": order,
             }
-            what = f"the requirement {requirement.code} of {spec.code}"
-            existing = self._find(Requirement, constitution=rule_set, code=requirement.code)
-            if existing is None:
-                self._create(
-                    requirement.where,
-                    what,
-                    lambda v=values, code=requirement.code: requirement_create(
-                        constitution=rule_set, code=code, **v
-                    ),
-                )
-            else:
-                self._update(
-                    existing,
-                    values,
-                    requirement.where,
-                    what,
-                    lambda changes, r=existing: requirement_update(requirement=r, **changes),
-                )
+            self._sync(
+                Requirement,
+                {"constitution": rule_set, "code": requirement.code},
+                values,
+                requirement.where,
+                f"the requirement {requirement.code} of {spec.code}",
+            )
 
-    def _load_seat(self, committee: Committee, spec: records.Seat) -> Seat:
+    def _load_seat(self, committee: Committee, spec: records.Seat, recorded: dict) -> Seat:
         values = {
             "voting": spec.voting,
             "participation": Participation.OBSERVER if spec.observer else Participation.PARTICIPANT,
@@ -579,32 +537,17 @@ class _Loader:
             "is_senior_independent_member": spec.is_senior_independent_member,
             "established": spec.established,
         }
-        nominators = [self._organisation(ref) for ref in spec.nominated_by]
         what = f"the seat {spec.title or spec.role} of {committee.name}"
-        seat = self._find(Seat, committee=committee, role=spec.role, title=spec.title)
-        if seat is None:
-            return self._create(
-                spec.where,
-                what,
-                lambda: seat_create(
-                    committee=committee,
-                    role=spec.role,
-                    title=spec.title,
-                    abolished=spec.abolished,
-                    nominating_organisations=nominators,
-                    **values,
-                ),
-            )
-        relink = _links_differ(seat.nominating_organisations, nominators)
-        self._update(
-            seat,
+        key = {"committee": committee, "role": spec.role, "title": spec.title}
+        seat = self._sync(
+            Seat,
+            key,
             values,
             spec.where,
             what,
-            lambda changes: seat_update(
-                seat=seat, nominating_organisations=nominators if relink else None, **changes
-            ),
-            links=relink,
+            links={"nominating_organisations": [self._organisation(r) for r in spec.nominated_by]},
+            on_create={"abolished": spec.abolished},
+            existing=_one(Seat, recorded[spec.role, spec.title], key),
         )
         if seat.abolished != spec.abolished:
             self._restore_abolition(seat, spec, what)
@@ -664,7 +607,9 @@ class _Loader:
             return self._organisation(seat_spec.nominated_by[0])
         return None
 
-    def _load_membership(self, seat: Seat, seat_spec: records.Seat, term: records.Term) -> None:
+    def _load_membership(
+        self, seat: Seat, seat_spec: records.Seat, term: records.Term, held: dict
+    ) -> None:
         person = self.people[term.person]
         values = {
             "end": term.end,
@@ -672,22 +617,15 @@ class _Loader:
             "status": term.status,
             "on_behalf_of": self._on_behalf_of(seat_spec, term),
         }
-        what = f"the membership of {person.name} in {seat} from {en_gb(term.start)}"
-        existing = self._find(Membership, seat=seat, person=person, start=term.start)
-        if existing is None:
-            self._create(
-                term.where,
-                what,
-                lambda: membership_start(seat=seat, person=person, start=term.start, **values),
-            )
-        else:
-            self._update(
-                existing,
-                values,
-                term.where,
-                what,
-                lambda changes: membership_update(membership=existing, **changes),
-            )
+        key = {"seat": seat, "person": person, "start": term.start}
+        self._sync(
+            Membership,
+            key,
+            values,
+            term.where,
+            f"the membership of {person.name} in {seat} from {en_gb(term.start)}",
+            existing=_one(Membership, held[seat.pk, person.pk, term.start], key),
+        )
 
     # Functions held by statute and delegations (R9, R10, R29) ---------------------------
 
@@ -703,29 +641,13 @@ class _Loader:
     def _load_functions_and_delegations(self) -> None:
         for spec in self.data.holdings:
             holder = self._organisation(spec.organisation)
-            what = f"{holder.name}'s holding of {Function(spec.function).label}"
-            existing = self._find(
-                FunctionHolding, organisation=holder, function=spec.function, start=spec.start
+            self._sync(
+                FunctionHolding,
+                {"organisation": holder, "function": spec.function, "start": spec.start},
+                {"basis": spec.basis, "end": None},
+                spec.where,
+                f"{holder.name}'s holding of {Function(spec.function).label}",
             )
-            values = {"basis": spec.basis, "end": None}
-            if existing is None:
-                self._create(
-                    spec.where,
-                    what,
-                    lambda s=spec, h=holder: decisions.function_holding_record(
-                        organisation=h, function=s.function, start=s.start, basis=s.basis
-                    ),
-                )
-            else:
-                self._update(
-                    existing,
-                    values,
-                    spec.where,
-                    what,
-                    lambda changes, e=existing: decisions.function_holding_update(
-                        function_holding=e, **changes
-                    ),
-                )
         for spec in self.data.delegations:
             self._load_delegation(spec)
 
@@ -739,25 +661,13 @@ class _Loader:
             "onward_delegation_allowed": spec.onward_delegation_allowed,
             "parent": self.delegations[spec.relies_on] if spec.relies_on else None,
         }
-        what = f"the delegation {spec.key} from {spec.delegator} to {spec.delegate}"
-        existing = self._find(Delegation, **parties, instrument=spec.instrument, start=spec.start)
-        if existing is None:
-            self.delegations[spec.key] = self._create(
-                spec.where,
-                what,
-                lambda: decisions.delegation_create(
-                    **parties, **values, instrument=spec.instrument, start=spec.start
-                ),
-            )
-            return
-        self._update(
-            existing,
+        self.delegations[spec.key] = self._sync(
+            Delegation,
+            {**parties, "instrument": spec.instrument, "start": spec.start},
             values,
             spec.where,
-            what,
-            lambda changes: decisions.delegation_update(delegation=existing, **changes),
+            f"the delegation {spec.key} from {spec.delegator} to {spec.delegate}",
         )
-        self.delegations[spec.key] = existing
 
     # The register of interests (R28) ---------------------------------------------------
 
@@ -766,41 +676,23 @@ class _Loader:
         related = self._organisation(spec.organisation)
         key = {
             "person": person,
-            "nil_return": False,
             "interest_type": spec.interest_type,
             "organisation": related,
             "start": spec.start,
         }
-        values = {
-            "description": spec.description,
-            "declared_on": spec.declared_on,
-            "end": None,
-            "notes": spec.notes,
-        }
-        what = f"an interest of {person.name}"
-        existing = self._find(InterestDeclaration, **key)
-        if existing is None:
-            self._create(
-                spec.where,
-                what,
-                lambda: decisions.interest_declare(
-                    person=person,
-                    interest_type=spec.interest_type,
-                    organisation=related,
-                    start=spec.start,
-                    **values,
-                ),
-            )
-        else:
-            self._update(
-                existing,
-                values,
-                spec.where,
-                what,
-                lambda changes: decisions.interest_declaration_update(
-                    interest_declaration=existing, **changes
-                ),
-            )
+        self._sync(
+            InterestDeclaration,
+            key,
+            {
+                "description": spec.description,
+                "declared_on": spec.declared_on,
+                "end": None,
+                "notes": spec.notes,
+            },
+            spec.where,
+            f"an interest of {person.name}",
+            existing=self._find(InterestDeclaration, nil_return=False, **key),
+        )
 
     def _load_nil_return(self, spec: records.NilReturn) -> None:
         person = self.people[spec.person]
@@ -822,28 +714,13 @@ class _Loader:
             "value": spec.value,
             "decision": spec.decision,
         }
-        what = f"a gift or hospitality offered to {person.name}"
-        existing = self._find(
-            GiftOrHospitality, person=person, date=spec.date, description=spec.description
+        self._sync(
+            GiftOrHospitality,
+            {"person": person, "date": spec.date, "description": spec.description},
+            values,
+            spec.where,
+            f"a gift or hospitality offered to {person.name}",
         )
-        if existing is None:
-            self._create(
-                spec.where,
-                what,
-                lambda: decisions.gift_or_hospitality_record(
-                    person=person, description=spec.description, date=spec.date, **values
-                ),
-            )
-        else:
-            self._update(
-                existing,
-                values,
-                spec.where,
-                what,
-                lambda changes: decisions.gift_or_hospitality_update(
-                    gift_or_hospitality=existing, **changes
-                ),
-            )
 
     # Meetings and decisions (R25-R27) --------------------------------------------------
 
@@ -851,34 +728,22 @@ class _Loader:
         party = spec.committee
         committee = self.committees[party.system, party.body, party.committee]
         what = f"the meeting of {committee.name} on {en_gb(spec.date)}"
-        meeting = self._find(Meeting, committee=committee, date=spec.date, title=spec.title)
-        if meeting is None:
-            meeting = self._create(
-                spec.where,
-                what,
-                lambda: decisions.meeting_schedule(
-                    committee=committee,
-                    date=spec.date,
-                    title=spec.title,
-                    location=spec.location,
-                    status=MeetingStatus.HELD,
-                ),
-            )
-        else:
-            self._update(
-                meeting,
-                {"location": spec.location},
-                spec.where,
-                what,
-                lambda changes: decisions.meeting_update(meeting=meeting, **changes),
-            )
-            self._update(
-                meeting,
-                {"status": MeetingStatus.HELD},
-                spec.where,
-                what,
-                lambda changes: decisions.meeting_set_status(meeting=meeting, **changes),
-            )
+        meeting = self._sync(
+            Meeting,
+            {"committee": committee, "date": spec.date, "title": spec.title},
+            {"location": spec.location},
+            spec.where,
+            what,
+            on_create={"status": MeetingStatus.HELD},
+        )
+        # Holding a meeting is an action of its own.
+        self._update(
+            meeting,
+            {"status": MeetingStatus.HELD},
+            spec.where,
+            what,
+            lambda changes: decisions.meeting_set_status(meeting=meeting, **changes),
+        )
         attendance = self._load_attendance(meeting, spec)
         for item in spec.items:
             self._load_item(meeting, item, attendance)
@@ -936,26 +801,14 @@ class _Loader:
             )
         }
         for person, values in wanted:
-            what = f"the attendance of {person.name} at {meeting}"
-            existing = recorded.get(person.pk)
-            if existing is None:
-                recorded[person.pk] = self._create(
-                    spec.where,
-                    what,
-                    lambda p=person, v=values: decisions.attendance_record(
-                        meeting=meeting, person=p, **v
-                    ),
-                )
-            else:
-                self._update(
-                    existing,
-                    values,
-                    spec.where,
-                    what,
-                    lambda changes, e=existing: decisions.attendance_update(
-                        attendance=e, **changes
-                    ),
-                )
+            recorded[person.pk] = self._sync(
+                Attendance,
+                {"meeting": meeting, "person": person},
+                values,
+                spec.where,
+                f"the attendance of {person.name} at {meeting}",
+                existing=recorded.get(person.pk),
+            )
         return recorded
 
     def _load_item(self, meeting: Meeting, spec: records.Item, attendance: dict) -> None:
@@ -970,34 +823,15 @@ class _Loader:
             "function_exercised": spec.function,
             "amount": spec.amount,
         }
-        concerned = [self._organisation(ref) for ref in spec.concerns]
         what = f"item {spec.number} at {meeting}"
-        decision = self._find(Decision, meeting=meeting, item_number=spec.number)
-        if decision is None:
-            decision = self._create(
-                spec.where,
-                what,
-                lambda: decisions.decision_record(
-                    meeting=meeting,
-                    item_number=spec.number,
-                    concerned_organisations=concerned,
-                    **values,
-                ),
-            )
-        else:
-            relink = _links_differ(decision.concerned_organisations, concerned)
-            self._update(
-                decision,
-                values,
-                spec.where,
-                what,
-                lambda changes: decisions.decision_update(
-                    decision=decision,
-                    concerned_organisations=concerned if relink else None,
-                    **changes,
-                ),
-                links=relink,
-            )
+        decision = self._sync(
+            Decision,
+            {"meeting": meeting, "item_number": spec.number},
+            values,
+            spec.where,
+            what,
+            links={"concerned_organisations": [self._organisation(r) for r in spec.concerns]},
+        )
         self._load_conflicts(decision, spec, what)
         if spec.voted:
             self._load_votes(decision, spec, attendance, what)
@@ -1072,44 +906,27 @@ class _Loader:
                 if person_id in abstain
                 else VoteValue.FOR
             )
-            vote = recorded.get(present.pk)
-            voter = f"the vote of {present.person.name} on {what}"
-            if vote is None:
-                self._create(
-                    spec.where,
-                    voter,
-                    lambda p=present, v=value: decisions.vote_cast(
-                        decision=decision, attendance=p, value=v
-                    ),
-                )
-            else:
-                self._update(
-                    vote,
-                    {"value": value},
-                    spec.where,
-                    voter,
-                    lambda changes, v=vote: decisions.vote_update(vote=v, **changes),
-                )
+            self._sync(
+                Vote,
+                {"decision": decision, "attendance": present},
+                {"value": value},
+                spec.where,
+                f"the vote of {present.person.name} on {what}",
+                existing=recorded.get(present.pk),
+            )
 
     # Transition milestones (R31) -------------------------------------------------------
 
     def _load_transition(self, spec: records.Transition) -> None:
         ics = self.systems[spec.system]
         lead = self.people[spec.governance_lead]
-        contacts = SystemContacts.objects.filter(ics=ics).first()
-        what = f"the governance lead of {ics.name}"
-        if contacts is None:
-            self._create(
-                spec.where, what, lambda: system_contacts_set(ics=ics, governance_lead=lead)
-            )
-        else:
-            self._update(
-                contacts,
-                {"governance_lead": lead},
-                spec.where,
-                what,
-                lambda changes: system_contacts_set(ics=ics, **changes),
-            )
+        self._sync(
+            SystemContacts,
+            {"ics": ics},
+            {"governance_lead": lead},
+            spec.where,
+            f"the governance lead of {ics.name}",
+        )
         template = ChecklistTemplate.objects.filter(name=spec.checklist).first()
         if template is None:
             raise DemoDataError(

@@ -393,14 +393,6 @@ def milestone_record(*, by=None, **fields) -> Milestone:
         return milestone_progress(milestone=milestone, by=by, **progress) if progress else milestone
 
 
-def system_contacts_set(*, ics, governance_lead, by=None) -> SystemContacts:
-    """Name the system's governance lead, who receives its reminders and escalations."""
-    contacts = SystemContacts.objects.filter(ics=ics).first() or SystemContacts(ics=ics)
-    contacts.governance_lead = governance_lead
-    with transaction.atomic(), audit_context(by):
-        return save_validated(contacts, by=by)
-
-
 writes(
     Milestone,
     create=milestone_record,
