@@ -84,8 +84,12 @@ class SystemMeetingFilterSet(MeetingFilterSet):
         super().__init__(*args, **kwargs)
         del self.filters["system"]
         body, committee = self.filters["body"], self.filters["committee"]
-        body.queryset = Body.objects.filter(ics=ics).order_by("name")
-        committee.queryset = Committee.objects.filter(ics=ics).order_by("body__name", "name")
+        # Each choice's label names its system or body (their __str__): joined, not one
+        # query per choice.
+        body.queryset = Body.objects.filter(ics=ics).select_related("ics").order_by("name")
+        committee.queryset = (
+            Committee.objects.filter(ics=ics).select_related("body").order_by("body__name", "name")
+        )
         body.label, committee.label = "Body", "Board or committee"
         body.extra["empty_label"] = "Any body"
         committee.extra["empty_label"] = "Any board or committee"
