@@ -60,8 +60,8 @@ from memberships.models import Membership, Person
 from web.access import access_for
 from web.concurrency import STALE, VersionedForm, version_of
 from web.forms import AsOfForm, Form, UKDateField
+from web.links import committee_url
 from web.lists import Column, ListPage, csv_response
-from web.views.structure import committee_url
 
 
 def refusal(request, allowed):

@@ -17,7 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -38,16 +38,9 @@ from web.edit_forms import (
     SeatForm,
     add_service_errors,
 )
+from web.links import committee_url
 
 SEARCH_LIMIT = 20
-
-
-def committee_page(committee_id: int) -> str:
-    """The committee's page (``web:committee``), where the officer came from."""
-    try:
-        return reverse("web:committee", args=[committee_id])
-    except NoReverseMatch:  # the committee pages live in another area of web/
-        return f"/committees/{committee_id}/"
 
 
 def officer_only(request, ics_id: int, permission: str):
@@ -146,7 +139,7 @@ def seat_appoint(request, pk):
                 f"{membership.person_name} is appointed to {seat.label} from "
                 f"{en_gb(membership.start)}.",
             )
-            return redirect(committee_page(seat.committee_id))
+            return redirect(committee_url(seat.committee))
     chosen = form.cleaned_data.get("person") if form.is_bound else None
     if stale := stale_message(form):
         form = AppointForm(initial=kept(form), seat=seat, nominating=nominating)
@@ -158,7 +151,7 @@ def seat_appoint(request, pk):
         "chosen": chosen,
         "new_person": NEW_PERSON,
         "timeline": seat_timeline(seat=seat),
-        "committee_url": committee_page(seat.committee_id),
+        "committee_url": committee_url(seat.committee),
     }
     return render_form(request, "web/edits/appoint.html", context, form, stale)
 
@@ -202,7 +195,7 @@ def membership_end_page(request, pk):
                 f"{membership.person_name}'s membership ends on {en_gb(membership.end)}: "
                 f"{membership.seat.label} is vacant from the next day.",
             )
-            return redirect(committee_page(membership.committee_id))
+            return redirect(committee_url(membership.seat.committee))
     if stale := stale_message(form):
         membership.refresh_from_db()
         form = MembershipEndForm(initial=kept(form), versioned=membership)
@@ -211,7 +204,7 @@ def membership_end_page(request, pk):
         "seat": membership.seat,
         "form": form,
         "held_today": Membership.objects.filter(held_on(timezone.localdate()), pk=pk).exists(),
-        "committee_url": committee_page(membership.committee_id),
+        "committee_url": committee_url(membership.seat.committee),
     }
     return render_form(request, "web/edits/membership_end.html", context, form, stale)
 
@@ -231,7 +224,7 @@ def seat_edit(request, pk):
         and saved(form, seat_update, seat=seat, by=request.user, **form.changes())
     ):
         messages.success(request, f"The seat {seat.label} is changed.")
-        return redirect(committee_page(seat.committee_id))
+        return redirect(committee_url(seat.committee))
     if stale := stale_message(form):
         # The seat as it is now, with the explanation: the officer makes their change again.
         seat = _seat(pk)
@@ -240,7 +233,7 @@ def seat_edit(request, pk):
         "seat": seat,
         "committee": seat.committee,
         "form": form,
-        "committee_url": committee_page(seat.committee_id),
+        "committee_url": committee_url(seat.committee),
     }
     return render_form(request, "web/edits/seat_form.html", context, form, stale)
 
@@ -258,11 +251,11 @@ def seat_add(request, pk):
             add_service_errors(form, exc)
         else:
             messages.success(request, f"The seat {seat.label} is added to {committee.name}.")
-            return redirect(committee_page(committee.pk))
+            return redirect(committee_url(committee))
     context = {
         "committee": committee,
         "form": form,
-        "committee_url": committee_page(committee.pk),
+        "committee_url": committee_url(committee),
     }
     return render_form(request, "web/edits/seat_form.html", context, form)
 
@@ -281,7 +274,7 @@ def seat_abolish_page(request, pk):
         messages.success(
             request, f"The seat {seat.label} is abolished from {en_gb(seat.abolished)}."
         )
-        return redirect(committee_page(seat.committee_id))
+        return redirect(committee_url(seat.committee))
     if stale := stale_message(form):
         seat = _seat(pk)
         form = SeatAbolishForm(initial=kept(form), versioned=seat)
@@ -290,7 +283,7 @@ def seat_abolish_page(request, pk):
         "seat": seat,
         "form": form,
         "holder": holder,
-        "committee_url": committee_page(seat.committee_id),
+        "committee_url": committee_url(seat.committee),
     }
     return render_form(request, "web/edits/seat_abolish.html", context, form, stale)
 
