@@ -16,7 +16,6 @@ notes on register entries only to officers of a system the person sits in: the A
 rules (``decisions.selectors.visible_decisions``, ``web.access``).
 """
 
-import hashlib
 from types import SimpleNamespace
 
 from django import forms
@@ -58,7 +57,7 @@ from decisions.selectors import (
 )
 from memberships.models import Membership, Person
 from web.access import access_for
-from web.concurrency import STALE, VersionedForm, version_of
+from web.concurrency import VersionedForm
 from web.forms import AsOfForm, Form, UKDateField
 from web.links import committee_url
 from web.lists import Column, ListPage, csv_response
@@ -173,26 +172,6 @@ def meeting(request, pk):
     return render(request, "web/decisions/meeting.html", context)
 
 
-class RowsVersionedForm(VersionedForm, Form):
-    """Versioned on a record and the rows it owns (a meeting's attendance, a decision's
-    votes): a change to any of them since the page was opened refuses the edit."""
-
-    def __init__(self, *args, versioned, rows, **kwargs):
-        self.rows = rows
-        super().__init__(*args, versioned=versioned, **kwargs)
-        self.fields["version"].initial = self.version(versioned)
-
-    def version(self, record) -> str:
-        parts = [version_of(record), *sorted(version_of(row) for row in self.rows())]
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
-
-    def check_version(self) -> None:
-        model = type(self.versioned)
-        current = model._default_manager.select_for_update().get(pk=self.versioned.pk)
-        if self.cleaned_data.get("version") != self.version(current):
-            raise ValidationError(STALE, code="stale")
-
-
 def _save_rows(form, calls) -> bool:
     """Run each ``(field, service call)`` in one transaction after the version check; a
     refusal shows beside its row and nothing is written. Whether all were saved."""
@@ -221,9 +200,11 @@ def _save_rows(form, calls) -> bool:
 ATTENDANCE_CHOICES = [("", "Not recorded"), *AttendanceStatus.choices]
 
 
-class AttendanceForm(RowsVersionedForm):
+class AttendanceForm(VersionedForm, Form):
+    covers = "attendances"
+
     def __init__(self, *args, meeting, members, recorded, **kwargs):
-        super().__init__(*args, versioned=meeting, rows=lambda: meeting.attendances.all(), **kwargs)
+        super().__init__(*args, versioned=meeting, **kwargs)
         self.members = members
         for membership in members:
             existing = recorded.get(membership.person_id)
@@ -296,9 +277,11 @@ CASTING_CHOICES = [
 ]
 
 
-class VotesForm(RowsVersionedForm):
+class VotesForm(VersionedForm, Form):
+    covers = "votes"
+
     def __init__(self, *args, decision, voters, ordinary, casting, chair, **kwargs):
-        super().__init__(*args, versioned=decision, rows=lambda: decision.votes.all(), **kwargs)
+        super().__init__(*args, versioned=decision, **kwargs)
         for voter in voters:
             existing = ordinary.get(voter.attendance_id)
             hint = voter.seat_label
