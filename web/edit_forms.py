@@ -1,17 +1,17 @@
 """The officers' forms for seats and memberships (issue 10).
 
 The forms only read what the officer typed; the services check the rules (the same as the
-API's), and :func:`add_service_errors` puts each refusal beside the field it concerns.
+API's), and ``core.admin.add_service_errors`` with :data:`FIELD_OF_CONSTRAINT` puts each
+refusal beside the field it concerns.
 Every form carries the version of the record it changes (``web.concurrency``), so an edit
 made from a stale page is refused instead of overwriting someone else's.
 """
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 
 from committees.models import Participation, Role, Seat
 from committees.selectors import organisations_to_nominate
-from core.services import constraint_messages
 from memberships.models import EndReason, MembershipStatus, Person
 from web.concurrency import VersionedForm
 from web.forms import Form, ModelForm, UKDateField
@@ -33,26 +33,6 @@ FIELD_OF_CONSTRAINT = {
     "committees_seat_term_length_positive": "term_length_months",
     "committees_seat_abolished_after_established": "on",
 }
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, rename=None) -> None:
-    """Show a service's refusal on ``form``: beside the field it names (``rename`` maps the
-    service's field names to the form's), or beside the field of the broken rule, and
-    otherwise above the form."""
-    rename = rename or {}
-    by_message = {
-        message: field
-        for name, field in FIELD_OF_CONSTRAINT.items()
-        if (message := constraint_messages().get(name))
-    }
-    errors = error.error_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: [error]}
-    for name, field_errors in errors.items():
-        for one in ValidationError(field_errors).error_list:
-            text = " ".join(one.messages)
-            target = rename.get(name, name)
-            if target not in form.fields:
-                target = by_message.get(text)
-            form.add_error(target if target in form.fields else None, one)
 
 
 # -- Appoint a person to a seat -----------------------------------------------------------

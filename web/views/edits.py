@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from committees.models import Committee, Seat
 from committees.services import seat_create, seat_update
+from core.admin import add_service_errors
 from core.dates import en_gb
 from core.services import audit_context
 from memberships.models import Membership
@@ -30,13 +31,13 @@ from memberships.selectors import held_on, people_matching, seat_timeline
 from memberships.services import membership_end, membership_start, person_create, seat_abolish
 from web.access import access_for
 from web.edit_forms import (
+    FIELD_OF_CONSTRAINT,
     NEW_PERSON,
     AppointForm,
     MembershipEndForm,
     SeatAbolishForm,
     SeatEditForm,
     SeatForm,
-    add_service_errors,
 )
 from web.links import committee_url
 
@@ -62,7 +63,7 @@ def saved(form, service, **arguments):
             form.check_version()
             return service(**arguments)
     except ValidationError as exc:
-        add_service_errors(form, exc)
+        add_service_errors(form, exc, FIELD_OF_CONSTRAINT)
         return None
 
 
@@ -248,7 +249,7 @@ def seat_add(request, pk):
         try:
             seat = seat_create(committee=committee, by=request.user, **form.changes())
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(form, exc, FIELD_OF_CONSTRAINT)
         else:
             messages.success(request, f"The seat {seat.label} is added to {committee.name}.")
             return redirect(committee_url(committee))
