@@ -20,8 +20,7 @@ from types import SimpleNamespace
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,22 +55,11 @@ from decisions.selectors import (
     visible_decisions,
 )
 from memberships.models import Membership, Person
-from web.access import access_for
+from web.access import access_for, officer_only
 from web.concurrency import VersionedForm
 from web.forms import AsOfForm, Form, UKDateField
 from web.links import committee_url
 from web.lists import Column, ListPage, csv_response
-
-
-def refusal(request, allowed):
-    """Signed out: the redirect to sign in; signed in without the right (``allowed(access)``
-    is false): 403. None when the officer may go on."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not allowed(access_for(request)):
-        raise PermissionDenied("Only officers of this system may change its records.")
-    return None
-
 
 # -- meetings -----------------------------------------------------------------------------
 
@@ -222,7 +210,12 @@ def meeting_attendance(request, pk):
     meeting = get_object_or_404(
         Meeting.objects.select_related("committee__body", "committee__ics"), pk=pk
     )
-    if refused := refusal(request, lambda access: access.administers(meeting.committee.ics_id)):
+    if refused := officer_only(
+        request,
+        [meeting.committee.ics_id],
+        "decisions.add_attendance",
+        "decisions.change_attendance",
+    ):
         return refused
     members, seen = [], set()
     for membership in meeting_members(meeting):
@@ -311,7 +304,13 @@ def decision_votes(request, pk):
         pk=pk,
     )
     meeting = decision.meeting
-    if refused := refusal(request, lambda access: access.administers(meeting.committee.ics_id)):
+    if refused := officer_only(
+        request,
+        [meeting.committee.ics_id],
+        "decisions.add_vote",
+        "decisions.change_vote",
+        "decisions.delete_vote",
+    ):
         return refused
     attendances = list(attendances_of([meeting.pk]).order_by("person__family_name", "pk"))
     by_id = {a.pk: a for a in attendances}
@@ -536,9 +535,7 @@ def declaration_add(request, pk):
         Membership.objects.filter(person=person).select_related("committee").order_by("-start")
     )
     systems = {m.ics_id for m in memberships}
-    if refused := refusal(
-        request, lambda access: access.administers_any(systems, officer_if_none=True)
-    ):
+    if refused := officer_only(request, systems, "decisions.add_interestdeclaration"):
         return refused
     form = DeclarationForm(request.POST or None, versioned=person, systems=systems)
     if request.method == "POST" and form.is_valid():

@@ -29,7 +29,7 @@ from core.services import audit_context
 from memberships.models import Membership
 from memberships.selectors import held_on, people_matching, seat_timeline
 from memberships.services import membership_end, membership_start, person_create, seat_abolish
-from web.access import access_for
+from web.access import access_for, officer_only
 from web.edit_forms import (
     FIELD_OF_CONSTRAINT,
     NEW_PERSON,
@@ -42,17 +42,6 @@ from web.edit_forms import (
 from web.links import committee_url
 
 SEARCH_LIMIT = 20
-
-
-def officer_only(request, ics_id: int, permission: str):
-    """Signed out: a redirect to sign in (returned). Not an officer of the system, or
-    without the model permission the API would ask for: 403 (raised)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    access = access_for(request)
-    if not (access.administers(ics_id) and access.may(permission)):
-        raise PermissionDenied("Only the system's governance officers may change this.")
-    return None
 
 
 def saved(form, service, **arguments):
@@ -127,7 +116,7 @@ def _appoint(*, seat: Seat, data: dict, by) -> Membership:
 @require_http_methods(["GET", "POST"])
 def seat_appoint(request, pk):
     seat = _seat(pk)
-    if refused := officer_only(request, seat.ics_id, "memberships.add_membership"):
+    if refused := officer_only(request, [seat.ics_id], "memberships.add_membership"):
         return refused
     nominating = seat.nominating_organisations.order_by("name")
     query = request.GET.get("q", "").strip()
@@ -178,7 +167,7 @@ def membership_end_page(request, pk):
         Membership.objects.select_related("seat__committee__body", "person", "on_behalf_of"),
         pk=pk,
     )
-    if refused := officer_only(request, membership.ics_id, "memberships.change_membership"):
+    if refused := officer_only(request, [membership.ics_id], "memberships.change_membership"):
         return refused
     form = MembershipEndForm(request.POST or None, versioned=membership)
     if form.is_bound and form.is_valid():
@@ -216,7 +205,7 @@ def membership_end_page(request, pk):
 @require_http_methods(["GET", "POST"])
 def seat_edit(request, pk):
     seat = _seat(pk)
-    if refused := officer_only(request, seat.ics_id, "committees.change_seat"):
+    if refused := officer_only(request, [seat.ics_id], "committees.change_seat"):
         return refused
     form = SeatEditForm(request.POST or None, instance=seat, ics_id=seat.ics_id)
     if (
@@ -242,7 +231,7 @@ def seat_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def seat_add(request, pk):
     committee = get_object_or_404(Committee.objects.select_related("body", "ics"), pk=pk)
-    if refused := officer_only(request, committee.ics_id, "committees.add_seat"):
+    if refused := officer_only(request, [committee.ics_id], "committees.add_seat"):
         return refused
     form = SeatForm(request.POST or None, ics_id=committee.ics_id)
     if form.is_bound and form.is_valid():
@@ -264,7 +253,7 @@ def seat_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def seat_abolish_page(request, pk):
     seat = _seat(pk)
-    if refused := officer_only(request, seat.ics_id, "committees.change_seat"):
+    if refused := officer_only(request, [seat.ics_id], "committees.change_seat"):
         return refused
     form = SeatAbolishForm(request.POST or None, versioned=seat)
     if (
