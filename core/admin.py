@@ -10,7 +10,7 @@
   en-GB date columns ("1 July 2022").
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django import forms
@@ -32,7 +32,12 @@ from django.utils.text import capfirst
 from core.audit import AuditTrail, format_date
 from core.db import DateRange
 from core.models import ApiToken
-from core.services import api_token_create, api_token_revoke, integrity_error_message
+from core.services import (
+    api_token_create,
+    api_token_revoke,
+    constraint_messages,
+    integrity_error_message,
+)
 from core.writes import writes_for
 
 
@@ -217,14 +222,27 @@ def form_values(form, names) -> dict:
     }
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+def add_service_errors(
+    form: forms.Form, error: ValidationError, field_of_constraint: Mapping[str, str] | None = None
+) -> None:
     """Show a service's refusal on ``form``: beside the field it names when the form has
-    that field, above the form otherwise (a rule about the record's other fields)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
+    that field; a refusal of a rule across several fields (a constraint) beside the field
+    ``field_of_constraint`` gives for it (constraint name to the field an officer changes
+    to put it right); above the form otherwise."""
+    errors = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+    by_message = {}
+    if field_of_constraint and any(name not in form.fields for name in errors):
+        said = constraint_messages()
+        by_message = {
+            said[name]: field for name, field in field_of_constraint.items() if name in said
+        }
+    for name, field_errors in errors.items():
+        if name in form.fields:
+            form.add_error(name, field_errors)
+            continue
+        for one in field_errors:
+            target = by_message.get(" ".join(one.messages))
+            form.add_error(target if target in form.fields else None, one)
 
 
 @dataclass(frozen=True)

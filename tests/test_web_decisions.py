@@ -434,6 +434,17 @@ def test_officers_of_another_system_are_refused_the_edit_pages(client, held):
     assert not Vote.objects.exists()
 
 
+def test_officers_without_the_model_permission_are_refused_the_edit_pages(client, held):
+    """The API's rule: an officer of the system writes with the model permission only."""
+    officer = officer_of(held.icb.ics, "read_only")
+    officer.user_permissions.set(officer.user_permissions.filter(codename__startswith="view_"))
+    client.force_login(officer)
+    for url in edit_urls(held):
+        assert client.get(url).status_code == 403
+        assert client.post(url, {}).status_code == 403
+    assert not Vote.objects.exists()
+
+
 # -- the register of interests ------------------------------------------------------------
 
 

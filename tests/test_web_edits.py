@@ -27,7 +27,7 @@ from tests.factories import (
 )
 from tests.test_audit import by_whom, events_of
 from web.concurrency import STALE, version_of
-from web.edit_forms import STALE_APPOINTMENT, seat_and_holders_version
+from web.edit_forms import STALE_APPOINTMENT, AppointForm
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def date_parts(name, day: datetime.date) -> dict:
 
 def appointment(seat, *, start=datetime.date(2026, 10, 1), **data) -> dict:
     return {
-        "version": seat_and_holders_version(seat),
+        "version": AppointForm.current_version(seat),
         "status": MembershipStatus.SUBSTANTIVE,
         **date_parts("start", start),
         **data,
@@ -174,7 +174,7 @@ def test_a_person_on_the_committee_already_is_refused_beside_the_person_r22(boar
 
 def test_a_new_person_needs_both_names_and_a_start_date(board, officer_of):
     _, vacant, _, _ = board
-    data = {"version": seat_and_holders_version(vacant), "person": "new", "status": "acting"}
+    data = {"version": AppointForm.current_version(vacant), "person": "new", "status": "acting"}
     response = officer_of.post(url("appoint", vacant.pk), data)
     assert response.status_code == 400
     assert "Enter the person&#x27;s given name" in field_error(response, "given_name")
@@ -213,7 +213,7 @@ def test_an_appointment_before_the_seat_was_established_is_refused_beside_the_st
 
 def test_two_officers_appointing_to_the_same_vacant_seat_cannot_both_succeed(board, officer_of):
     _, vacant, _, councils = board
-    opened = seat_and_holders_version(vacant)
+    opened = AppointForm.current_version(vacant)
     first = PersonFactory(family_name="First")
     membership_start(seat=vacant, person=first, start=datetime.date(2026, 9, 1))
 

@@ -17,6 +17,7 @@ fields, so any change made anywhere (another officer's page, the API, the admin)
 
 import hashlib
 import json
+from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -28,27 +29,44 @@ STALE = (
 )
 
 
-def version_of(instance: models.Model) -> str:
-    """A short hash of the record's stored fields."""
-    values = {f.attname: f.value_to_string(instance) for f in instance._meta.concrete_fields}
+def _stored(instance: models.Model) -> dict:
+    return {f.attname: f.value_to_string(instance) for f in instance._meta.concrete_fields}
+
+
+def version_of(instance: models.Model, rows: Iterable[models.Model] = ()) -> str:
+    """A short hash of the record's stored fields, and of ``rows`` (in a fixed order)."""
+    values = [_stored(instance), *(_stored(row) for row in rows)]
     encoded = json.dumps(values, sort_keys=True, default=str).encode()
     return hashlib.sha256(encoded).hexdigest()[:20]
 
 
 class VersionedForm(forms.Form):
-    """A form that carries the version of ``versioned`` (the record it changes)."""
+    """A form that carries the version of ``versioned`` (the record it changes).
+
+    ``covers`` names the record's related rows that the page changes or shows with it (a
+    meeting's ``"attendances"``, a seat's ``"memberships"``): a change to any of them makes
+    the page stale too, although the record's own row did not change.
+    """
 
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+    covers: str | None = None
+    stale_message = STALE
 
     def __init__(self, *args, versioned: models.Model, **kwargs):
         self.versioned = versioned
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = version_of(versioned)
+        self.fields["version"].initial = self.current_version(versioned)
+
+    @classmethod
+    def current_version(cls, record: models.Model) -> str:
+        """The version of ``record`` as this form counts it (with the rows it covers)."""
+        rows = getattr(record, cls.covers).order_by("pk") if cls.covers else ()
+        return version_of(record, rows)
 
     def check_version(self) -> None:
         """Lock the record and refuse the edit when it changed since the page was opened.
         Call inside ``transaction.atomic()``, before the service."""
         model = type(self.versioned)
         current = model._default_manager.select_for_update().get(pk=self.versioned.pk)
-        if self.cleaned_data.get("version") != version_of(current):
-            raise ValidationError(STALE, code="stale")
+        if self.cleaned_data.get("version") != self.current_version(current):
+            raise ValidationError(self.stale_message, code="stale")

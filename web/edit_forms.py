@@ -1,21 +1,19 @@
 """The officers' forms for seats and memberships (issue 10).
 
 The forms only read what the officer typed; the services check the rules (the same as the
-API's), and :func:`add_service_errors` puts each refusal beside the field it concerns.
+API's), and ``core.admin.add_service_errors`` with :data:`FIELD_OF_CONSTRAINT` puts each
+refusal beside the field it concerns.
 Every form carries the version of the record it changes (``web.concurrency``), so an edit
 made from a stale page is refused instead of overwriting someone else's.
 """
 
-import hashlib
-
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 
 from committees.models import Participation, Role, Seat
 from committees.selectors import organisations_to_nominate
-from core.services import constraint_messages
 from memberships.models import EndReason, MembershipStatus, Person
-from web.concurrency import VersionedForm, version_of
+from web.concurrency import VersionedForm
 from web.forms import Form, ModelForm, UKDateField
 
 NEW_PERSON = "new"
@@ -35,26 +33,6 @@ FIELD_OF_CONSTRAINT = {
     "committees_seat_term_length_positive": "term_length_months",
     "committees_seat_abolished_after_established": "on",
 }
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, rename=None) -> None:
-    """Show a service's refusal on ``form``: beside the field it names (``rename`` maps the
-    service's field names to the form's), or beside the field of the broken rule, and
-    otherwise above the form."""
-    rename = rename or {}
-    by_message = {
-        message: field
-        for name, field in FIELD_OF_CONSTRAINT.items()
-        if (message := constraint_messages().get(name))
-    }
-    errors = error.error_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: [error]}
-    for name, field_errors in errors.items():
-        for one in ValidationError(field_errors).error_list:
-            text = " ".join(one.messages)
-            target = rename.get(name, name)
-            if target not in form.fields:
-                target = by_message.get(text)
-            form.add_error(target if target in form.fields else None, one)
 
 
 # -- Appoint a person to a seat -----------------------------------------------------------
@@ -80,14 +58,6 @@ class PersonChoiceField(forms.Field):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
-def seat_and_holders_version(seat: Seat) -> str:
-    """The seat's version with its appointments': a page that showed the seat vacant is
-    stale once someone appoints to it, although the seat's own row did not change."""
-    rows = seat.memberships.order_by("pk").values_list("pk", "start", "end")
-    encoded = f"{version_of(seat)}|{list(rows)}".encode()
-    return hashlib.sha256(encoded).hexdigest()[:20]
-
-
 STALE_APPOINTMENT = (
     "Someone else changed this seat's appointments after you opened this page, so this "
     "appointment was not saved. The page now shows the seat as it is; check it and appoint "
@@ -96,6 +66,10 @@ STALE_APPOINTMENT = (
 
 
 class AppointForm(VersionedForm, Form):
+    # A page that showed the seat vacant is stale once someone appoints to it.
+    covers = "memberships"
+    stale_message = STALE_APPOINTMENT
+
     person = PersonChoiceField(label="Who is appointed?")
     given_name = forms.CharField(label="Given name", max_length=100, required=False)
     family_name = forms.CharField(label="Family name", max_length=100, required=False)
@@ -132,9 +106,7 @@ class AppointForm(VersionedForm, Form):
     )
 
     def __init__(self, *args, seat: Seat, nominating, **kwargs):
-        self.seat = seat
         super().__init__(*args, versioned=seat, **kwargs)
-        self.fields["version"].initial = seat_and_holders_version(seat)
         self.fields["on_behalf_of"].queryset = nominating
         if len(nominating) == 1:
             self.fields["on_behalf_of"].initial = nominating[0].pk
@@ -151,11 +123,6 @@ class AppointForm(VersionedForm, Form):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, message)
         return data
-
-    def check_version(self) -> None:
-        current = Seat.objects.select_for_update().get(pk=self.seat.pk)
-        if self.cleaned_data.get("version") != seat_and_holders_version(current):
-            raise ValidationError(STALE_APPOINTMENT, code="stale")
 
 
 # -- End a membership ---------------------------------------------------------------------

@@ -101,7 +101,6 @@ def committee(request, pk):
     report = compliance(committee=committee, as_of=as_of)
     context = {
         "committee": committee,
-        # The Change column shows once the officers' edit pages exist (web.links).
         "edit_controls": access_for(request).administers(committee.ics_id),
         "ics": committee.body.ics,
         "form": form,

@@ -16,13 +16,11 @@ notes on register entries only to officers of a system the person sits in: the A
 rules (``decisions.selectors.visible_decisions``, ``web.access``).
 """
 
-import hashlib
 from types import SimpleNamespace
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
@@ -57,22 +55,11 @@ from decisions.selectors import (
     visible_decisions,
 )
 from memberships.models import Membership, Person
-from web.access import access_for
-from web.concurrency import STALE, VersionedForm, version_of
+from web.access import access_for, officer_only
+from web.concurrency import VersionedForm
 from web.forms import AsOfForm, Form, UKDateField
+from web.links import committee_url
 from web.lists import Column, ListPage, csv_response
-from web.views.structure import committee_url
-
-
-def refusal(request, allowed):
-    """Signed out: the redirect to sign in; signed in without the right (``allowed(access)``
-    is false): 403. None when the officer may go on."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not allowed(access_for(request)):
-        raise PermissionDenied("Only officers of this system may change its records.")
-    return None
-
 
 # -- meetings -----------------------------------------------------------------------------
 
@@ -84,8 +71,12 @@ class SystemMeetingFilterSet(MeetingFilterSet):
         super().__init__(*args, **kwargs)
         del self.filters["system"]
         body, committee = self.filters["body"], self.filters["committee"]
-        body.queryset = Body.objects.filter(ics=ics).order_by("name")
-        committee.queryset = Committee.objects.filter(ics=ics).order_by("body__name", "name")
+        # Each choice's label names its system or body (their __str__): joined, not one
+        # query per choice.
+        body.queryset = Body.objects.filter(ics=ics).select_related("ics").order_by("name")
+        committee.queryset = (
+            Committee.objects.filter(ics=ics).select_related("body").order_by("body__name", "name")
+        )
         body.label, committee.label = "Body", "Board or committee"
         body.extra["empty_label"] = "Any body"
         committee.extra["empty_label"] = "Any board or committee"
@@ -169,26 +160,6 @@ def meeting(request, pk):
     return render(request, "web/decisions/meeting.html", context)
 
 
-class RowsVersionedForm(VersionedForm, Form):
-    """Versioned on a record and the rows it owns (a meeting's attendance, a decision's
-    votes): a change to any of them since the page was opened refuses the edit."""
-
-    def __init__(self, *args, versioned, rows, **kwargs):
-        self.rows = rows
-        super().__init__(*args, versioned=versioned, **kwargs)
-        self.fields["version"].initial = self.version(versioned)
-
-    def version(self, record) -> str:
-        parts = [version_of(record), *sorted(version_of(row) for row in self.rows())]
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
-
-    def check_version(self) -> None:
-        model = type(self.versioned)
-        current = model._default_manager.select_for_update().get(pk=self.versioned.pk)
-        if self.cleaned_data.get("version") != self.version(current):
-            raise ValidationError(STALE, code="stale")
-
-
 def _save_rows(form, calls) -> bool:
     """Run each ``(field, service call)`` in one transaction after the version check; a
     refusal shows beside its row and nothing is written. Whether all were saved."""
@@ -217,9 +188,11 @@ def _save_rows(form, calls) -> bool:
 ATTENDANCE_CHOICES = [("", "Not recorded"), *AttendanceStatus.choices]
 
 
-class AttendanceForm(RowsVersionedForm):
+class AttendanceForm(VersionedForm, Form):
+    covers = "attendances"
+
     def __init__(self, *args, meeting, members, recorded, **kwargs):
-        super().__init__(*args, versioned=meeting, rows=lambda: meeting.attendances.all(), **kwargs)
+        super().__init__(*args, versioned=meeting, **kwargs)
         self.members = members
         for membership in members:
             existing = recorded.get(membership.person_id)
@@ -237,7 +210,12 @@ def meeting_attendance(request, pk):
     meeting = get_object_or_404(
         Meeting.objects.select_related("committee__body", "committee__ics"), pk=pk
     )
-    if refused := refusal(request, lambda access: access.administers(meeting.committee.ics_id)):
+    if refused := officer_only(
+        request,
+        [meeting.committee.ics_id],
+        "decisions.add_attendance",
+        "decisions.change_attendance",
+    ):
         return refused
     members, seen = [], set()
     for membership in meeting_members(meeting):
@@ -292,9 +270,11 @@ CASTING_CHOICES = [
 ]
 
 
-class VotesForm(RowsVersionedForm):
+class VotesForm(VersionedForm, Form):
+    covers = "votes"
+
     def __init__(self, *args, decision, voters, ordinary, casting, chair, **kwargs):
-        super().__init__(*args, versioned=decision, rows=lambda: decision.votes.all(), **kwargs)
+        super().__init__(*args, versioned=decision, **kwargs)
         for voter in voters:
             existing = ordinary.get(voter.attendance_id)
             hint = voter.seat_label
@@ -324,7 +304,13 @@ def decision_votes(request, pk):
         pk=pk,
     )
     meeting = decision.meeting
-    if refused := refusal(request, lambda access: access.administers(meeting.committee.ics_id)):
+    if refused := officer_only(
+        request,
+        [meeting.committee.ics_id],
+        "decisions.add_vote",
+        "decisions.change_vote",
+        "decisions.delete_vote",
+    ):
         return refused
     attendances = list(attendances_of([meeting.pk]).order_by("person__family_name", "pk"))
     by_id = {a.pk: a for a in attendances}
@@ -549,9 +535,7 @@ def declaration_add(request, pk):
         Membership.objects.filter(person=person).select_related("committee").order_by("-start")
     )
     systems = {m.ics_id for m in memberships}
-    if refused := refusal(
-        request, lambda access: access.administers_any(systems, officer_if_none=True)
-    ):
+    if refused := officer_only(request, systems, "decisions.add_interestdeclaration"):
         return refused
     form = DeclarationForm(request.POST or None, versioned=person, systems=systems)
     if request.method == "POST" and form.is_valid():

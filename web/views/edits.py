@@ -17,48 +17,31 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from committees.models import Committee, Seat
 from committees.services import seat_create, seat_update
+from core.admin import add_service_errors
 from core.dates import en_gb
 from core.services import audit_context
 from memberships.models import Membership
 from memberships.selectors import held_on, people_matching, seat_timeline
 from memberships.services import membership_end, membership_start, person_create, seat_abolish
-from web.access import access_for
+from web.access import access_for, officer_only
 from web.edit_forms import (
+    FIELD_OF_CONSTRAINT,
     NEW_PERSON,
     AppointForm,
     MembershipEndForm,
     SeatAbolishForm,
     SeatEditForm,
     SeatForm,
-    add_service_errors,
 )
+from web.links import committee_url
 
 SEARCH_LIMIT = 20
-
-
-def committee_page(committee_id: int) -> str:
-    """The committee's page (``web:committee``), where the officer came from."""
-    try:
-        return reverse("web:committee", args=[committee_id])
-    except NoReverseMatch:  # the committee pages live in another area of web/
-        return f"/committees/{committee_id}/"
-
-
-def officer_only(request, ics_id: int, permission: str):
-    """Signed out: a redirect to sign in (returned). Not an officer of the system, or
-    without the model permission the API would ask for: 403 (raised)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    access = access_for(request)
-    if not (access.administers(ics_id) and access.may(permission)):
-        raise PermissionDenied("Only the system's governance officers may change this.")
-    return None
 
 
 def saved(form, service, **arguments):
@@ -69,7 +52,7 @@ def saved(form, service, **arguments):
             form.check_version()
             return service(**arguments)
     except ValidationError as exc:
-        add_service_errors(form, exc)
+        add_service_errors(form, exc, FIELD_OF_CONSTRAINT)
         return None
 
 
@@ -133,7 +116,7 @@ def _appoint(*, seat: Seat, data: dict, by) -> Membership:
 @require_http_methods(["GET", "POST"])
 def seat_appoint(request, pk):
     seat = _seat(pk)
-    if refused := officer_only(request, seat.ics_id, "memberships.add_membership"):
+    if refused := officer_only(request, [seat.ics_id], "memberships.add_membership"):
         return refused
     nominating = seat.nominating_organisations.order_by("name")
     query = request.GET.get("q", "").strip()
@@ -146,7 +129,7 @@ def seat_appoint(request, pk):
                 f"{membership.person_name} is appointed to {seat.label} from "
                 f"{en_gb(membership.start)}.",
             )
-            return redirect(committee_page(seat.committee_id))
+            return redirect(committee_url(seat.committee))
     chosen = form.cleaned_data.get("person") if form.is_bound else None
     if stale := stale_message(form):
         form = AppointForm(initial=kept(form), seat=seat, nominating=nominating)
@@ -158,7 +141,7 @@ def seat_appoint(request, pk):
         "chosen": chosen,
         "new_person": NEW_PERSON,
         "timeline": seat_timeline(seat=seat),
-        "committee_url": committee_page(seat.committee_id),
+        "committee_url": committee_url(seat.committee),
     }
     return render_form(request, "web/edits/appoint.html", context, form, stale)
 
@@ -184,7 +167,7 @@ def membership_end_page(request, pk):
         Membership.objects.select_related("seat__committee__body", "person", "on_behalf_of"),
         pk=pk,
     )
-    if refused := officer_only(request, membership.ics_id, "memberships.change_membership"):
+    if refused := officer_only(request, [membership.ics_id], "memberships.change_membership"):
         return refused
     form = MembershipEndForm(request.POST or None, versioned=membership)
     if form.is_bound and form.is_valid():
@@ -202,7 +185,7 @@ def membership_end_page(request, pk):
                 f"{membership.person_name}'s membership ends on {en_gb(membership.end)}: "
                 f"{membership.seat.label} is vacant from the next day.",
             )
-            return redirect(committee_page(membership.committee_id))
+            return redirect(committee_url(membership.seat.committee))
     if stale := stale_message(form):
         membership.refresh_from_db()
         form = MembershipEndForm(initial=kept(form), versioned=membership)
@@ -211,7 +194,7 @@ def membership_end_page(request, pk):
         "seat": membership.seat,
         "form": form,
         "held_today": Membership.objects.filter(held_on(timezone.localdate()), pk=pk).exists(),
-        "committee_url": committee_page(membership.committee_id),
+        "committee_url": committee_url(membership.seat.committee),
     }
     return render_form(request, "web/edits/membership_end.html", context, form, stale)
 
@@ -222,7 +205,7 @@ def membership_end_page(request, pk):
 @require_http_methods(["GET", "POST"])
 def seat_edit(request, pk):
     seat = _seat(pk)
-    if refused := officer_only(request, seat.ics_id, "committees.change_seat"):
+    if refused := officer_only(request, [seat.ics_id], "committees.change_seat"):
         return refused
     form = SeatEditForm(request.POST or None, instance=seat, ics_id=seat.ics_id)
     if (
@@ -231,7 +214,7 @@ def seat_edit(request, pk):
         and saved(form, seat_update, seat=seat, by=request.user, **form.changes())
     ):
         messages.success(request, f"The seat {seat.label} is changed.")
-        return redirect(committee_page(seat.committee_id))
+        return redirect(committee_url(seat.committee))
     if stale := stale_message(form):
         # The seat as it is now, with the explanation: the officer makes their change again.
         seat = _seat(pk)
@@ -240,7 +223,7 @@ def seat_edit(request, pk):
         "seat": seat,
         "committee": seat.committee,
         "form": form,
-        "committee_url": committee_page(seat.committee_id),
+        "committee_url": committee_url(seat.committee),
     }
     return render_form(request, "web/edits/seat_form.html", context, form, stale)
 
@@ -248,21 +231,21 @@ def seat_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def seat_add(request, pk):
     committee = get_object_or_404(Committee.objects.select_related("body", "ics"), pk=pk)
-    if refused := officer_only(request, committee.ics_id, "committees.add_seat"):
+    if refused := officer_only(request, [committee.ics_id], "committees.add_seat"):
         return refused
     form = SeatForm(request.POST or None, ics_id=committee.ics_id)
     if form.is_bound and form.is_valid():
         try:
             seat = seat_create(committee=committee, by=request.user, **form.changes())
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(form, exc, FIELD_OF_CONSTRAINT)
         else:
             messages.success(request, f"The seat {seat.label} is added to {committee.name}.")
-            return redirect(committee_page(committee.pk))
+            return redirect(committee_url(committee))
     context = {
         "committee": committee,
         "form": form,
-        "committee_url": committee_page(committee.pk),
+        "committee_url": committee_url(committee),
     }
     return render_form(request, "web/edits/seat_form.html", context, form)
 
@@ -270,7 +253,7 @@ def seat_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def seat_abolish_page(request, pk):
     seat = _seat(pk)
-    if refused := officer_only(request, seat.ics_id, "committees.change_seat"):
+    if refused := officer_only(request, [seat.ics_id], "committees.change_seat"):
         return refused
     form = SeatAbolishForm(request.POST or None, versioned=seat)
     if (
@@ -281,7 +264,7 @@ def seat_abolish_page(request, pk):
         messages.success(
             request, f"The seat {seat.label} is abolished from {en_gb(seat.abolished)}."
         )
-        return redirect(committee_page(seat.committee_id))
+        return redirect(committee_url(seat.committee))
     if stale := stale_message(form):
         seat = _seat(pk)
         form = SeatAbolishForm(initial=kept(form), versioned=seat)
@@ -290,7 +273,7 @@ def seat_abolish_page(request, pk):
         "seat": seat,
         "form": form,
         "holder": holder,
-        "committee_url": committee_page(seat.committee_id),
+        "committee_url": committee_url(seat.committee),
     }
     return render_form(request, "web/edits/seat_abolish.html", context, form, stale)
 

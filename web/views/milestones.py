@@ -28,7 +28,7 @@ from reminders.selectors import READINESS_STATES, readiness_state, system_milest
 from reminders.selectors import system_readiness as readiness_of
 from reminders.services import milestone_complete, milestone_reopen
 from web.access import access_for
-from web.concurrency import STALE, VersionedForm, version_of
+from web.concurrency import STALE, VersionedForm
 from web.forms import Form, UKDateField
 from web.lists import Column, ListPage
 
@@ -245,7 +245,7 @@ def _refresh_after_stale(form_class, request, milestone):
     with the stale refusal at the top."""
     current = Milestone.objects.select_related("ics", "owner").get(pk=milestone.pk)
     data = request.POST.copy()
-    data["version"] = version_of(current)
+    data["version"] = form_class.current_version(current)
     form = form_class(data, versioned=current)
     form.is_valid()
     form.add_error(None, STALE)

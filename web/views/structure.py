@@ -5,20 +5,14 @@ Public: the structure of a system is public information.
 """
 
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
 from bodies.models import IntegratedCareSystem
 from decisions.selectors import system_structure
 from web.diagram import delegation_summary, layout, render_svg
 from web.forms import AsOfForm
-
-
-def committee_url(committee) -> str:
-    try:
-        return reverse("web:committee", args=[committee.pk])
-    except NoReverseMatch:  # the committee pages are not wired yet
-        return f"/committees/{committee.pk}/"
+from web.links import committee_url
 
 
 def _tree(committee) -> dict:
