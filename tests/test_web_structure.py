@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from bodies.models import Body, BodyKind, IntegratedCareSystem
 from committees.models import Committee, CommitteeKind
 from decisions.selectors import system_structure
+from decisions.selectors.structure import Node
 from memberships.services import committee_abolish
 from tests import demo_data as data
 from tests.decisions_factories import DelegationFactory
@@ -34,9 +35,18 @@ def links(svg: str) -> set[str]:
     return {a.get("href") for a in ET.fromstring(svg).iter(f"{SVG}a")}
 
 
+def box_names(structure) -> dict[Node, str]:
+    """The name of each box of ``structure``'s diagram, by its node."""
+    return (
+        {b.node: b.name for b in structure.bodies}
+        | {c.node: c.name for b in structure.bodies for c in b.all_committees()}
+        | {Node("organisation", pk): name for pk, name in structure.organisations.items()}
+    )
+
+
 def overlapping(boxes):
     return [
-        (a.label, b.label)
+        (a.node, b.node)
         for i, a in enumerate(boxes)
         for b in boxes[i + 1 :]
         if a.x < b.right and b.x < a.right and a.y < b.bottom and b.y < a.bottom
@@ -175,7 +185,8 @@ class TestDemoSystems:
         ics = IntegratedCareSystem.objects.get(code=data.SOMERSET)
         structure = system_structure(ics=ics, as_of=AS_OF)
         plan, _ = draw(structure)
-        drawn = {(s.label.split(" (")[0], t.label.split(" (")[0]) for _, _, s, t in plan.arrows}
+        name = box_names(structure)
+        drawn = {(name[s.node], name[t.node]) for _, _, s, t in plan.arrows}
         assert drawn == {
             ("NHS England", data.SOMERSET_ICB),
             (data.SOMERSET_ICB, data.PRIMARY_CARE_COMMITTEE),

@@ -86,9 +86,8 @@ class Box:
     h: float
     lines: list[str]
     href: str
-    label: str  # what the link says to a screen reader
-    style: str  # board, committee, sub, body, organisation
-    note: str = ""  # a smaller second line: the kind of body or committee
+    style: str  # body, board, committee, sub, organisation
+    note: str = ""  # a smaller last line: the kind of body or committee
 
     @property
     def bottom(self) -> float:
@@ -129,12 +128,16 @@ class Layout:
     key_top: float
     key_lines: list[tuple[int, list[str]]]
 
-    def box_of(self, node: Node) -> Box | None:
-        return next((b for b in self.boxes if b.node == node), None)
 
-
-def _box_height(lines: list[str], note: str) -> float:
-    return 2 * BOX_PAD + len(lines) * LINE + (LINE if note else 0) - 2
+def _box(
+    node: Node, x: float, y: float, w: float, text: str, *, href: str, style: str, note: str = ""
+) -> Box:
+    """A box ``w`` wide at (x, y), as tall as ``text`` wrapped in it and its note; a body's
+    heading is in 15 px bold, every other box in 13 px."""
+    size, line = (15, HEAD_LINE) if style == "body" else (13, LINE)
+    lines = wrap(text, w - 2 * BOX_PAD, size)
+    h = 2 * BOX_PAD + len(lines) * line + (LINE if note else 0) - 2
+    return Box(node=node, x=x, y=y, w=w, h=h, lines=lines, href=href, style=style, note=note)
 
 
 def _committee_column(
@@ -142,20 +145,16 @@ def _committee_column(
 ) -> list[Box]:
     """A committee and, indented beneath it, its sub-committees."""
     indent = min(depth, 3) * INDENT
-    style = "board" if committee.kind == "board" else ("sub" if depth else "committee")
-    note = "" if committee.kind == "board" else committee.kind_label
-    lines = wrap(committee.name, w - indent - 2 * BOX_PAD)
-    box = Box(
-        node=committee.node,
-        x=x + indent,
-        y=y,
-        w=w - indent,
-        h=_box_height(lines, note),
-        lines=lines,
+    board = committee.kind == "board"
+    box = _box(
+        committee.node,
+        x + indent,
+        y,
+        w - indent,
+        committee.name,
         href=url(committee),
-        label=f"{committee.name} ({committee.kind_label.lower()})",
-        style=style,
-        note=note,
+        style="board" if board else ("sub" if depth else "committee"),
+        note="" if board else committee.kind_label,
     )
     boxes = [box]
     below = box.bottom + INNER_GAP / 2
@@ -171,16 +170,13 @@ def _panel(body: StructureBody, x: float, y: float, w: float, urls) -> Panel:
     columns as fit."""
     body_url, committee_url = urls
     inner = w - 2 * PAD
-    lines = wrap(body.name, inner - 2 * BOX_PAD, 15)
-    heading = Box(
-        node=body.node,
-        x=x + PAD,
-        y=y + PAD,
-        w=inner,
-        h=2 * BOX_PAD + len(lines) * HEAD_LINE + LINE - 2,
-        lines=lines,
+    heading = _box(
+        body.node,
+        x + PAD,
+        y + PAD,
+        inner,
+        body.name,
         href=body_url(body),
-        label=f"{body.name} ({body.kind_label.lower()})",
         style="body",
         note=body.kind_label,
     )
@@ -189,20 +185,16 @@ def _panel(body: StructureBody, x: float, y: float, w: float, urls) -> Panel:
     tops = list(body.committees)
     if body.board is not None:
         board = body.board
-        board_lines = wrap(board.name, inner - 2 * BOX_PAD)
-        # A board named like its body is still its own page: say which it is.
-        note = "Board" if board.name == body.name else ""
-        box = Box(
-            node=board.node,
-            x=x + PAD,
-            y=cursor,
-            w=inner,
-            h=_box_height(board_lines, note),
-            lines=board_lines,
+        box = _box(
+            board.node,
+            x + PAD,
+            cursor,
+            inner,
+            board.name,
             href=committee_url(board),
-            label=f"{board.name} (board)",
             style="board",
-            note=note,
+            # A board named like its body is still its own page: say which it is.
+            note="Board" if board.name == body.name else "",
         )
         panel.boxes.append(box)
         cursor = box.bottom + INNER_GAP
@@ -289,16 +281,13 @@ def layout(
             col, row = i % columns, i // columns
             if col == 0 and i:
                 y = row_bottom + INNER_GAP
-            lines = wrap(name, w - 2 * BOX_PAD)
-            box = Box(
-                node=Node("organisation", pk),
-                x=MARGIN + col * (w + GAP),
-                y=y,
-                w=w,
-                h=_box_height(lines, ""),
-                lines=lines,
+            box = _box(
+                Node("organisation", pk),
+                MARGIN + col * (w + GAP),
+                y,
+                w,
+                name,
                 href=organisation_url(pk),
-                label=name,
                 style="organisation",
             )
             boxes.append(box)
@@ -454,10 +443,9 @@ def _draw_box(box: Box) -> str:
         )
     ]
     head = box.style == "body"
-    size, line = (15, HEAD_LINE) if head else (13, LINE)
+    size, line, weight = (15, HEAD_LINE, "bold") if head else (13, LINE, "normal")
     y = box.y + BOX_PAD + size - 2
     for text in box.lines:
-        weight = "bold" if head else "normal"
         parts.append(_text(box.x + BOX_PAD, y, text, size=size, weight=weight, fill=ink))
         y += line
     if box.note:
