@@ -12,7 +12,7 @@ from bodies.models import Body, BodyKind, IntegratedCareSystem
 from committees.models import Committee, CommitteeKind
 from decisions.selectors import system_structure
 from decisions.selectors.structure import Node
-from memberships.services import committee_abolish
+from memberships.services import body_abolish, committee_abolish
 from tests import demo_data as data
 from tests.decisions_factories import DelegationFactory
 from tests.factories import BodyFactory, CommitteeFactory, IntegratedCareSystemFactory
@@ -160,6 +160,20 @@ def test_many_places_wrap_into_rows_within_the_width_without_overlapping():
     assert all(panel.x + panel.w <= MAX_WIDTH for panel in plan.panels)
     assert overlapping(plan.boxes) == []
     assert len({p.y for p in plan.panels}) > 2  # the places wrapped
+
+
+@pytest.mark.django_db
+def test_an_icb_and_its_successor_in_force_on_the_same_day_do_not_overlap():
+    """On the day one ICB is abolished and its successor established, both are drawn, one
+    below the other."""
+    ics = build_system(places=1)
+    day = datetime.date(2026, 4, 1)
+    body_abolish(body=Body.objects.get(ics=ics, kind=BodyKind.ICB), on=day)
+    successor = BodyFactory(ics=ics, kind=BodyKind.ICB, name="Successor ICB", established=day)
+    CommitteeFactory(body=successor, kind=CommitteeKind.BOARD)
+    plan, _ = draw(system_structure(ics=ics, as_of=day))
+    assert len(plan.panels) == 4  # both ICBs, the ICP and the place
+    assert overlapping(plan.boxes) == []
 
 
 # --- With the demo loaded -------------------------------------------------------------

@@ -216,26 +216,29 @@ def _panel(body: StructureBody, x: float, y: float, w: float, urls) -> Panel:
     return panel
 
 
-def _row_of_panels(bodies, y: float, width: float, urls) -> tuple[list[Panel], float]:
-    """Panels of equal width, as many to a row as fit, wrapping; the y below them."""
+def _rows_of_panels(bodies, y: float, widths: list[float], urls) -> tuple[list[Panel], float]:
+    """The bodies' panels from the left margin, ``len(widths)`` to a row with those widths,
+    wrapping; the panels of a row as tall as its tallest. Returns them and the y below."""
     panels: list[Panel] = []
-    if not bodies:
-        return panels, y
-    fit = max(1, int((width + GAP) // (MIN_PANEL + GAP)))
-    # A lone body takes a third of the width, not all of it.
-    columns = max(min(len(bodies), fit), min(fit, 3))
-    w = (width - (columns - 1) * GAP) / columns
-    for start in range(0, len(bodies), columns):
-        row = [
-            _panel(body, MARGIN + i * (w + GAP), y, w, urls)
-            for i, body in enumerate(bodies[start : start + columns])
-        ]
+    for start in range(0, len(bodies), len(widths)):
+        row, x = [], float(MARGIN)
+        for body, w in zip(bodies[start : start + len(widths)], widths, strict=False):
+            row.append(_panel(body, x, y, w, urls))
+            x += w + GAP
         tallest = max(p.h for p in row)
         for p in row:
             p.h = tallest
         panels.extend(row)
         y += tallest + GAP
     return panels, y
+
+
+def _equal_widths(count: int, width: float) -> list[float]:
+    """Equal panel widths for ``count`` bodies, as many to a row as fit."""
+    fit = max(1, int((width + GAP) // (MIN_PANEL + GAP)))
+    # A lone body takes a third of the width, not all of it.
+    columns = max(min(count, fit), min(fit, 3))
+    return [(width - (columns - 1) * GAP) / columns] * columns
 
 
 def delegation_summary(delegation: StructureDelegation) -> str:
@@ -297,25 +300,17 @@ def layout(
 
     icb = structure.bodies_of(BodyKind.ICB)
     icp = structure.bodies_of(BodyKind.ICP)
-    top = icb + icp
-    if top:
+    if icb or icp:
         if icb and icp:
             icp_w = max(MIN_PANEL, usable // 4)
             widths = [usable - GAP - icp_w, icp_w]
         else:
             widths = [usable]
-        row = []
-        x = MARGIN
-        for body, w in zip(top, widths, strict=False):
-            row.append(_panel(body, x, y, w, urls))
-            x += w + GAP
-        for extra in top[len(widths) :]:  # more than one ICB or ICP on a date: a new row
-            row.append(_panel(extra, MARGIN, y, usable, urls))
-        tallest = max(p.h for p in row)
-        for p in row:
-            p.h = tallest
+        # More than one ICB or ICP in force on a date (one abolished that day, its
+        # successor established): the next row.
+        row, y = _rows_of_panels(icb + icp, y, widths, urls)
         panels.extend(row)
-        y += tallest + 2 * GAP
+        y += GAP
 
     for title, kinds in (
         ("Place-based partnerships", (BodyKind.PLACE_PARTNERSHIP,)),
@@ -330,7 +325,7 @@ def layout(
             continue
         headings.append(Heading(MARGIN, y + 13, title))
         y += 22
-        row, y = _row_of_panels(bodies, y, usable, urls)
+        row, y = _rows_of_panels(bodies, y, _equal_widths(len(bodies), usable), urls)
         panels.extend(row)
         y += GAP
 
