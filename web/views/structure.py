@@ -5,7 +5,7 @@ Public: the structure of a system is public information.
 """
 
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
 from bodies.models import IntegratedCareSystem
@@ -15,10 +15,7 @@ from web.forms import AsOfForm
 
 
 def committee_url(committee) -> str:
-    try:
-        return reverse("web:committee", args=[committee.pk])
-    except NoReverseMatch:  # the committee pages are not wired yet
-        return f"/committees/{committee.pk}/"
+    return reverse("web:committee", args=[committee.pk])
 
 
 def _tree(committee) -> dict:
