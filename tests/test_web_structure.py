@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from bodies.models import Body, BodyKind, IntegratedCareSystem
 from committees.models import Committee, CommitteeKind
 from decisions.selectors import system_structure
-from memberships.services import committee_abolish
+from decisions.selectors.structure import Node
+from memberships.services import body_abolish, committee_abolish
 from tests import demo_data as data
 from tests.decisions_factories import DelegationFactory
 from tests.factories import BodyFactory, CommitteeFactory, IntegratedCareSystemFactory
@@ -34,9 +35,18 @@ def links(svg: str) -> set[str]:
     return {a.get("href") for a in ET.fromstring(svg).iter(f"{SVG}a")}
 
 
+def box_names(structure) -> dict[Node, str]:
+    """The name of each box of ``structure``'s diagram, by its node."""
+    return (
+        {b.node: b.name for b in structure.bodies}
+        | {c.node: c.name for b in structure.bodies for c in b.all_committees()}
+        | {Node("organisation", pk): name for pk, name in structure.organisations.items()}
+    )
+
+
 def overlapping(boxes):
     return [
-        (a.label, b.label)
+        (a.node, b.node)
         for i, a in enumerate(boxes)
         for b in boxes[i + 1 :]
         if a.x < b.right and b.x < a.right and a.y < b.bottom and b.y < a.bottom
@@ -152,6 +162,20 @@ def test_many_places_wrap_into_rows_within_the_width_without_overlapping():
     assert len({p.y for p in plan.panels}) > 2  # the places wrapped
 
 
+@pytest.mark.django_db
+def test_an_icb_and_its_successor_in_force_on_the_same_day_do_not_overlap():
+    """On the day one ICB is abolished and its successor established, both are drawn, one
+    below the other."""
+    ics = build_system(places=1)
+    day = datetime.date(2026, 4, 1)
+    body_abolish(body=Body.objects.get(ics=ics, kind=BodyKind.ICB), on=day)
+    successor = BodyFactory(ics=ics, kind=BodyKind.ICB, name="Successor ICB", established=day)
+    CommitteeFactory(body=successor, kind=CommitteeKind.BOARD)
+    plan, _ = draw(system_structure(ics=ics, as_of=day))
+    assert len(plan.panels) == 4  # both ICBs, the ICP and the place
+    assert overlapping(plan.boxes) == []
+
+
 # --- With the demo loaded -------------------------------------------------------------
 
 
@@ -175,7 +199,8 @@ class TestDemoSystems:
         ics = IntegratedCareSystem.objects.get(code=data.SOMERSET)
         structure = system_structure(ics=ics, as_of=AS_OF)
         plan, _ = draw(structure)
-        drawn = {(s.label.split(" (")[0], t.label.split(" (")[0]) for _, _, s, t in plan.arrows}
+        name = box_names(structure)
+        drawn = {(name[s.node], name[t.node]) for _, _, s, t in plan.arrows}
         assert drawn == {
             ("NHS England", data.SOMERSET_ICB),
             (data.SOMERSET_ICB, data.PRIMARY_CARE_COMMITTEE),

@@ -86,9 +86,8 @@ class Box:
     h: float
     lines: list[str]
     href: str
-    label: str  # what the link says to a screen reader
-    style: str  # board, committee, sub, body, organisation
-    note: str = ""  # a smaller second line: the kind of body or committee
+    style: str  # body, board, committee, sub, organisation
+    note: str = ""  # a smaller last line: the kind of body or committee
 
     @property
     def bottom(self) -> float:
@@ -129,12 +128,16 @@ class Layout:
     key_top: float
     key_lines: list[tuple[int, list[str]]]
 
-    def box_of(self, node: Node) -> Box | None:
-        return next((b for b in self.boxes if b.node == node), None)
 
-
-def _box_height(lines: list[str], note: str) -> float:
-    return 2 * BOX_PAD + len(lines) * LINE + (LINE if note else 0) - 2
+def _box(
+    node: Node, x: float, y: float, w: float, text: str, *, href: str, style: str, note: str = ""
+) -> Box:
+    """A box ``w`` wide at (x, y), as tall as ``text`` wrapped in it and its note; a body's
+    heading is in 15 px bold, every other box in 13 px."""
+    size, line = (15, HEAD_LINE) if style == "body" else (13, LINE)
+    lines = wrap(text, w - 2 * BOX_PAD, size)
+    h = 2 * BOX_PAD + len(lines) * line + (LINE if note else 0) - 2
+    return Box(node=node, x=x, y=y, w=w, h=h, lines=lines, href=href, style=style, note=note)
 
 
 def _committee_column(
@@ -142,20 +145,16 @@ def _committee_column(
 ) -> list[Box]:
     """A committee and, indented beneath it, its sub-committees."""
     indent = min(depth, 3) * INDENT
-    style = "board" if committee.kind == "board" else ("sub" if depth else "committee")
-    note = "" if committee.kind == "board" else committee.kind_label
-    lines = wrap(committee.name, w - indent - 2 * BOX_PAD)
-    box = Box(
-        node=committee.node,
-        x=x + indent,
-        y=y,
-        w=w - indent,
-        h=_box_height(lines, note),
-        lines=lines,
+    board = committee.kind == "board"
+    box = _box(
+        committee.node,
+        x + indent,
+        y,
+        w - indent,
+        committee.name,
         href=url(committee),
-        label=f"{committee.name} ({committee.kind_label.lower()})",
-        style=style,
-        note=note,
+        style="board" if board else ("sub" if depth else "committee"),
+        note="" if board else committee.kind_label,
     )
     boxes = [box]
     below = box.bottom + INNER_GAP / 2
@@ -171,16 +170,13 @@ def _panel(body: StructureBody, x: float, y: float, w: float, urls) -> Panel:
     columns as fit."""
     body_url, committee_url = urls
     inner = w - 2 * PAD
-    lines = wrap(body.name, inner - 2 * BOX_PAD, 15)
-    heading = Box(
-        node=body.node,
-        x=x + PAD,
-        y=y + PAD,
-        w=inner,
-        h=2 * BOX_PAD + len(lines) * HEAD_LINE + LINE - 2,
-        lines=lines,
+    heading = _box(
+        body.node,
+        x + PAD,
+        y + PAD,
+        inner,
+        body.name,
         href=body_url(body),
-        label=f"{body.name} ({body.kind_label.lower()})",
         style="body",
         note=body.kind_label,
     )
@@ -189,20 +185,16 @@ def _panel(body: StructureBody, x: float, y: float, w: float, urls) -> Panel:
     tops = list(body.committees)
     if body.board is not None:
         board = body.board
-        board_lines = wrap(board.name, inner - 2 * BOX_PAD)
-        # A board named like its body is still its own page: say which it is.
-        note = "Board" if board.name == body.name else ""
-        box = Box(
-            node=board.node,
-            x=x + PAD,
-            y=cursor,
-            w=inner,
-            h=_box_height(board_lines, note),
-            lines=board_lines,
+        box = _box(
+            board.node,
+            x + PAD,
+            cursor,
+            inner,
+            board.name,
             href=committee_url(board),
-            label=f"{board.name} (board)",
             style="board",
-            note=note,
+            # A board named like its body is still its own page: say which it is.
+            note="Board" if board.name == body.name else "",
         )
         panel.boxes.append(box)
         cursor = box.bottom + INNER_GAP
@@ -224,26 +216,29 @@ def _panel(body: StructureBody, x: float, y: float, w: float, urls) -> Panel:
     return panel
 
 
-def _row_of_panels(bodies, y: float, width: float, urls) -> tuple[list[Panel], float]:
-    """Panels of equal width, as many to a row as fit, wrapping; the y below them."""
+def _rows_of_panels(bodies, y: float, widths: list[float], urls) -> tuple[list[Panel], float]:
+    """The bodies' panels from the left margin, ``len(widths)`` to a row with those widths,
+    wrapping; the panels of a row as tall as its tallest. Returns them and the y below."""
     panels: list[Panel] = []
-    if not bodies:
-        return panels, y
-    fit = max(1, int((width + GAP) // (MIN_PANEL + GAP)))
-    # A lone body takes a third of the width, not all of it.
-    columns = max(min(len(bodies), fit), min(fit, 3))
-    w = (width - (columns - 1) * GAP) / columns
-    for start in range(0, len(bodies), columns):
-        row = [
-            _panel(body, MARGIN + i * (w + GAP), y, w, urls)
-            for i, body in enumerate(bodies[start : start + columns])
-        ]
+    for start in range(0, len(bodies), len(widths)):
+        row, x = [], float(MARGIN)
+        for body, w in zip(bodies[start : start + len(widths)], widths, strict=False):
+            row.append(_panel(body, x, y, w, urls))
+            x += w + GAP
         tallest = max(p.h for p in row)
         for p in row:
             p.h = tallest
         panels.extend(row)
         y += tallest + GAP
     return panels, y
+
+
+def _equal_widths(count: int, width: float) -> list[float]:
+    """Equal panel widths for ``count`` bodies, as many to a row as fit."""
+    fit = max(1, int((width + GAP) // (MIN_PANEL + GAP)))
+    # A lone body takes a third of the width, not all of it.
+    columns = max(min(count, fit), min(fit, 3))
+    return [(width - (columns - 1) * GAP) / columns] * columns
 
 
 def delegation_summary(delegation: StructureDelegation) -> str:
@@ -289,16 +284,13 @@ def layout(
             col, row = i % columns, i // columns
             if col == 0 and i:
                 y = row_bottom + INNER_GAP
-            lines = wrap(name, w - 2 * BOX_PAD)
-            box = Box(
-                node=Node("organisation", pk),
-                x=MARGIN + col * (w + GAP),
-                y=y,
-                w=w,
-                h=_box_height(lines, ""),
-                lines=lines,
+            box = _box(
+                Node("organisation", pk),
+                MARGIN + col * (w + GAP),
+                y,
+                w,
+                name,
                 href=organisation_url(pk),
-                label=name,
                 style="organisation",
             )
             boxes.append(box)
@@ -308,25 +300,17 @@ def layout(
 
     icb = structure.bodies_of(BodyKind.ICB)
     icp = structure.bodies_of(BodyKind.ICP)
-    top = icb + icp
-    if top:
+    if icb or icp:
         if icb and icp:
             icp_w = max(MIN_PANEL, usable // 4)
             widths = [usable - GAP - icp_w, icp_w]
         else:
             widths = [usable]
-        row = []
-        x = MARGIN
-        for body, w in zip(top, widths, strict=False):
-            row.append(_panel(body, x, y, w, urls))
-            x += w + GAP
-        for extra in top[len(widths) :]:  # more than one ICB or ICP on a date: a new row
-            row.append(_panel(extra, MARGIN, y, usable, urls))
-        tallest = max(p.h for p in row)
-        for p in row:
-            p.h = tallest
+        # More than one ICB or ICP in force on a date (one abolished that day, its
+        # successor established): the next row.
+        row, y = _rows_of_panels(icb + icp, y, widths, urls)
         panels.extend(row)
-        y += tallest + 2 * GAP
+        y += GAP
 
     for title, kinds in (
         ("Place-based partnerships", (BodyKind.PLACE_PARTNERSHIP,)),
@@ -341,7 +325,7 @@ def layout(
             continue
         headings.append(Heading(MARGIN, y + 13, title))
         y += 22
-        row, y = _row_of_panels(bodies, y, usable, urls)
+        row, y = _rows_of_panels(bodies, y, _equal_widths(len(bodies), usable), urls)
         panels.extend(row)
         y += GAP
 
@@ -454,10 +438,9 @@ def _draw_box(box: Box) -> str:
         )
     ]
     head = box.style == "body"
-    size, line = (15, HEAD_LINE) if head else (13, LINE)
+    size, line, weight = (15, HEAD_LINE, "bold") if head else (13, LINE, "normal")
     y = box.y + BOX_PAD + size - 2
     for text in box.lines:
-        weight = "bold" if head else "normal"
         parts.append(_text(box.x + BOX_PAD, y, text, size=size, weight=weight, fill=ink))
         y += line
     if box.note:

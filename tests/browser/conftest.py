@@ -8,10 +8,13 @@ Fixtures for every browser test module in this package:
 - ``page``: a fresh browser tab (1366 x 900) whose relative URLs go to ``demo_server``:
   ``page.goto("/systems/QSL/")``.
 - ``phone_page``: the same at 390 x 844.
-- ``signed_in_page``: a tab signed in as the demo officer through the sign-in page.
+- ``signed_in_page``, ``signed_in_phone_page``: those tabs signed in as the demo officer
+  through the sign-in page.
+- ``page_without_javascript``: a desktop tab with JavaScript off.
 
-``tests.browser.helpers`` has ``assert_accessible(page)`` (axe-core, WCAG 2.2 AA) and
-``sign_in(page, username, password)``.
+``tests.browser.helpers`` has ``assert_accessible(page, screenshot=name)`` (axe-core, WCAG
+2.2 AA, then a picture), ``sign_in(page, username, password)``, ``fill_date`` and
+``assert_no_sideways_scrolling``.
 
 Chromium is never downloaded: the tests use /usr/bin/chromium (``apt-get install
 chromium``) and fail, not skip, without it.
@@ -104,28 +107,39 @@ def demo_server(django_db_setup, django_db_blocker):
             restore(migrated)
 
 
-def new_page(browser, demo_server, viewport):
-    context = browser.new_context(base_url=demo_server.url, viewport=viewport, locale="en-GB")
+def new_page(browser, demo_server, viewport, **options):
+    """A tab in a context of its own, closed after the test."""
+    context = browser.new_context(
+        base_url=demo_server.url, viewport=viewport, locale="en-GB", **options
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
-    return context, page
+    yield page
+    context.close()
 
 
 @pytest.fixture
 def page(browser, demo_server):
-    context, page = new_page(browser, demo_server, DESKTOP)
-    yield page
-    context.close()
+    yield from new_page(browser, demo_server, DESKTOP)
 
 
 @pytest.fixture
 def phone_page(browser, demo_server):
-    context, page = new_page(browser, demo_server, PHONE)
-    yield page
-    context.close()
+    yield from new_page(browser, demo_server, PHONE)
+
+
+@pytest.fixture
+def page_without_javascript(browser, demo_server):
+    yield from new_page(browser, demo_server, DESKTOP, java_script_enabled=False)
 
 
 @pytest.fixture
 def signed_in_page(page):
     sign_in(page, *DEMO_OFFICER)
     return page
+
+
+@pytest.fixture
+def signed_in_phone_page(phone_page):
+    sign_in(phone_page, *DEMO_OFFICER)
+    return phone_page

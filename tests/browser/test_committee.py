@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_accessible, screenshot
+from tests.browser.helpers import assert_accessible, fill_date
 from tests.demo_data import SOMERSET, SOMERSET_ICB
 
 INTERIM, SUBSTANTIVE = "Maureen Hatherley", "Shona Kerr"
@@ -23,9 +23,7 @@ def chief_nurse_row(page):
 
 
 def choose_date(page, day, month, year):
-    page.get_by_label("Day").fill(day)
-    page.get_by_label("Month").fill(month)
-    page.get_by_label("Year").fill(year)
+    fill_date(page, day, month, year)
     page.get_by_role("button", name="Show").click()
 
 
@@ -33,8 +31,7 @@ def test_the_board_redraws_for_a_past_date(page):
     open_the_board(page)
     expect(chief_nurse_row(page)).to_contain_text(SUBSTANTIVE)
     expect(page.locator("#seats caption")).to_contain_text("13 voting")
-    assert_accessible(page)
-    screenshot(page, "committee-today")
+    assert_accessible(page, screenshot="committee-today")
 
     page.evaluate("window.notReloaded = true")
     choose_date(page, "13", "10", "2022")
@@ -44,8 +41,7 @@ def test_the_board_redraws_for_a_past_date(page):
     assert page.evaluate("window.notReloaded === true")
     expect(chief_nurse_row(page)).to_contain_text("Interim")
     expect(page).to_have_url(re.compile(r"as_of_day=13"))
-    assert_accessible(page)
-    screenshot(page, "committee-2022-10-13")
+    assert_accessible(page, screenshot="committee-2022-10-13")
 
     history = page.locator("details").filter(has_text="Chief Nurse")
     history.locator("summary").click()
@@ -54,27 +50,21 @@ def test_the_board_redraws_for_a_past_date(page):
     assert_accessible(page)
 
 
-def test_the_page_works_without_javascript_and_on_a_phone(browser, demo_server, phone_page):
-    context = browser.new_context(base_url=demo_server.url, java_script_enabled=False)
-    page = context.new_page()
-    try:
-        open_the_board(page)
-        choose_date(page, "13", "10", "2022")
-        expect(chief_nurse_row(page)).to_contain_text(INTERIM)
-        choose_date(page, "31", "2", "2022")
-        expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter a real date")
-        visited = page.url
-    finally:
-        context.close()
+def test_the_page_works_without_javascript_and_on_a_phone(page_without_javascript, phone_page):
+    page = page_without_javascript
+    open_the_board(page)
+    choose_date(page, "13", "10", "2022")
+    expect(chief_nurse_row(page)).to_contain_text(INTERIM)
+    choose_date(page, "31", "2", "2022")
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter a real date")
+    visited = page.url
     # axe-core needs JavaScript: check the same pages on a phone with it.
     phone_page.goto(visited)
     expect(phone_page.locator(".nhsuk-error-summary")).to_contain_text("Enter a real date")
-    assert_accessible(phone_page)
-    screenshot(phone_page, "committee-phone-error")
+    assert_accessible(phone_page, screenshot="committee-phone-error")
     phone_page.goto(visited.split("?")[0] + "?as_of=2022-10-13")
     expect(chief_nurse_row(phone_page)).to_contain_text(INTERIM)
-    assert_accessible(phone_page)
-    screenshot(phone_page, "committee-phone")
+    assert_accessible(phone_page, screenshot="committee-phone")
 
 
 def test_a_vacant_seat_and_the_unmet_rule_are_shown_signed_out(page):

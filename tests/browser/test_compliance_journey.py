@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from memberships.models import Membership
-from tests.browser.helpers import assert_accessible
+from tests.browser.helpers import assert_accessible, fill_date
 
 
 def board_tag(page):
@@ -38,9 +38,7 @@ def test_a_board_without_its_local_authority_member_is_a_statutory_breach(signed
 
     # The member left yesterday: from today the ICB has no local authority partner member.
     page.goto(f"/memberships/{held.pk}/end/")
-    page.get_by_label("Day").fill(str(yesterday.day))
-    page.get_by_label("Month").fill(str(yesterday.month))
-    page.get_by_label("Year").fill(str(yesterday.year))
+    fill_date(page, yesterday.day, yesterday.month, yesterday.year)
     page.get_by_label("Resigned").check()
     page.get_by_role("button", name="End the membership").click()
     expect(page).to_have_url(re.compile(f"{board}$"))
@@ -55,9 +53,7 @@ def test_a_board_without_its_local_authority_member_is_a_statutory_breach(signed
     # Re-appointed from today, the board is as it was.
     page.goto(f"/seats/{held.seat_id}/appoint/?q={held.person.family_name}")
     page.get_by_label(held.person.name).check()
-    page.get_by_label("Day").fill(str(today.day))
-    page.get_by_label("Month").fill(str(today.month))
-    page.get_by_label("Year").fill(str(today.year))
+    fill_date(page, today.day, today.month, today.year)
     page.get_by_label("Substantive").check()
     on_behalf = held.on_behalf_of
     if on_behalf is not None:

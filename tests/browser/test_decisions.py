@@ -7,10 +7,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_accessible, screenshot
+from tests.browser.helpers import E_MAIL, assert_accessible
 from tests.demo_data import SOMERSET
-
-E_MAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
 def open_meeting(page, day: str, committee: str):
@@ -22,8 +20,7 @@ def open_meeting(page, day: str, committee: str):
 def test_the_public_reads_a_board_meeting_with_its_votes_and_outcome(page, phone_page):
     page.goto(f"/systems/{SOMERSET}/meetings/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Meetings")
-    assert_accessible(page)
-    screenshot(page, "decisions-meetings")
+    assert_accessible(page, screenshot="decisions-meetings")
 
     open_meeting(page, "8 September 2022", "NHS Somerset Integrated Care Board")
     main = page.locator("main")
@@ -35,21 +32,18 @@ def test_the_public_reads_a_board_meeting_with_its_votes_and_outcome(page, phone
     expect(main).not_to_contain_text("winter discharge funding")
     expect(main).not_to_contain_text("Record attendance")
     assert not E_MAIL.search(main.inner_text())
-    assert_accessible(page)
-    screenshot(page, "decisions-meeting")
+    assert_accessible(page, screenshot="decisions-meeting")
 
     phone_page.goto(page.url)
     expect(phone_page.locator("main")).to_contain_text("Board assurance framework")
-    assert_accessible(phone_page)
-    screenshot(phone_page, "decisions-meeting-phone")
+    assert_accessible(phone_page, screenshot="decisions-meeting-phone")
 
 
 def test_the_register_of_interests_and_the_functions_map_are_public(page):
     page.goto(f"/systems/{SOMERSET}/functions/?as_of=2023-03-01")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Functions and decisions map")
     expect(page.locator("main")).to_contain_text("Primary medical services")
-    assert_accessible(page)
-    screenshot(page, "decisions-functions")
+    assert_accessible(page, screenshot="decisions-functions")
 
     page.goto(f"/systems/{SOMERSET}/meetings/")
     open_meeting(page, "10 November 2022", "NHS Somerset Integrated Care Board")
@@ -58,8 +52,7 @@ def test_the_register_of_interests_and_the_functions_map_are_public(page):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Register of interests")
     expect(page.locator("main")).not_to_contain_text("Private notes")
     assert not E_MAIL.search(page.locator("main").inner_text())
-    assert_accessible(page)
-    screenshot(page, "decisions-register")
+    assert_accessible(page, screenshot="decisions-register")
 
 
 def record_attendance(page, status: str):
@@ -83,19 +76,19 @@ def test_the_officer_records_apologies_and_sees_the_quorum_change(signed_in_page
     expect(main).to_contain_text("Attendance at")
     expect(main).to_contain_text("Not quorate: 0 voting members counted")
     expect(main).to_contain_text("Not validly made")
-    assert_accessible(page)
-    screenshot(page, "decisions-meeting-not-quorate")
+    assert_accessible(page, screenshot="decisions-meeting-not-quorate")
 
     page.get_by_role("link", name="Record attendance").click()
-    assert_accessible(page)
-    screenshot(page, "decisions-attendance-form")
+    assert_accessible(page, screenshot="decisions-attendance-form")
     page.go_back()
     record_attendance(page, "present")
     expect(main).not_to_contain_text("Not quorate")
     expect(main).to_contain_text("Quorate:")
 
 
-def test_the_officers_votes_and_declaration_forms_are_accessible(signed_in_page, phone_page):
+def test_the_officers_votes_and_declaration_forms_are_accessible(
+    signed_in_page, signed_in_phone_page
+):
     """The forms an officer fills after a meeting and when a member declares an interest,
     on a desktop and a phone (opened, not saved: other tests read the same demo)."""
     from decisions.models import Decision
@@ -104,10 +97,7 @@ def test_the_officers_votes_and_declaration_forms_are_accessible(signed_in_page,
     decision = Decision.objects.filter(meeting__committee__ics__code=SOMERSET).first()
     member = Membership.objects.filter(ics__code=SOMERSET, end__isnull=True).first()
     pages = (f"/decisions/{decision.pk}/votes/", f"/people/{member.person_id}/declarations/add/")
-    from tests.browser.helpers import DEMO_OFFICER, sign_in
-
-    sign_in(phone_page, *DEMO_OFFICER)
-    for tab in (signed_in_page, phone_page):
+    for tab in (signed_in_page, signed_in_phone_page):
         for url in pages:
             tab.goto(url)
             expect(tab.locator("main form")).to_be_visible()

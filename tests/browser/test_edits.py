@@ -13,21 +13,14 @@ from playwright.sync_api import expect
 
 from committees.models import Seat
 from memberships.models import EndReason, Membership
-from tests.browser.helpers import DEMO_OFFICER, assert_accessible, screenshot, sign_in
+from tests.browser.helpers import assert_accessible, fill_date
 
 SOUTHAMPTON = "Southampton Partnership Board"
 
 
-def success_message(page, fallback_url: str):
-    """The success banner: on the committee page the form went back to, or (while that
-    page is not in this branch) on the next page that shows messages."""
-    banner = page.locator(".nhsuk-notification-banner--success")
-    if banner.count() == 0:
-        page.goto(fallback_url)
-    return banner
-
-
-def test_the_officer_ends_a_membership_and_appoints_a_new_member(signed_in_page, phone_page):
+def test_the_officer_ends_a_membership_and_appoints_a_new_member(
+    signed_in_page, signed_in_phone_page
+):
     page = signed_in_page
     held = Membership.objects.select_related("seat").get(
         person_name="Bernard Quayle", seat__committee__name=SOUTHAMPTON, end__isnull=True
@@ -37,20 +30,16 @@ def test_the_officer_ends_a_membership_and_appoints_a_new_member(signed_in_page,
     # Journey 3: the VCSE representative resigns.
     page.goto(f"/memberships/{held.pk}/end/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("End Bernard Quayle's membership")
-    assert_accessible(page)
-    screenshot(page, "edits-membership-end-desktop")
+    assert_accessible(page, screenshot="edits-membership-end-desktop")
     page.get_by_role("button", name="End the membership").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter the last day in the seat")
     expect(page.locator("#id_end_reason-error")).to_contain_text("Choose why the membership ends")
-    assert_accessible(page)
-    screenshot(page, "edits-membership-end-errors-desktop")
-    page.get_by_label("Day").fill("30")
-    page.get_by_label("Month").fill("9")
-    page.get_by_label("Year").fill("2026")
+    assert_accessible(page, screenshot="edits-membership-end-errors-desktop")
+    fill_date(page, "30", "9", "2026")
     page.get_by_label("Resigned").check()
     page.get_by_role("button", name="End the membership").click()
     expect(page).to_have_url(re.compile(f"/committees/{committee_id}/$"))
-    banner = success_message(page, f"/seats/{seat.pk}/appoint/")
+    banner = page.locator(".nhsuk-notification-banner--success")
     expect(banner).to_contain_text(
         "Bernard Quayle's membership ends on 30 September 2026: VCSE representative is "
         "vacant from the next day."
@@ -70,15 +59,11 @@ def test_the_officer_ends_a_membership_and_appoints_a_new_member(signed_in_page,
     page.get_by_label("Given name").fill("Olusegun")
     page.get_by_label("Family name").fill("Adeyemi-Hart")
     page.get_by_label("Southampton VCSE Alliance").check()
-    page.get_by_label("Day").fill("1")
-    page.get_by_label("Month").fill("10")
-    page.get_by_label("Year").fill("2026")
+    fill_date(page, "1", "10", "2026")
     page.get_by_label("Designate").check()
-    assert_accessible(page)
-    screenshot(page, "edits-appoint-desktop")
+    assert_accessible(page, screenshot="edits-appoint-desktop")
     page.get_by_role("button", name="Appoint").click()
     expect(page).to_have_url(re.compile(f"/committees/{committee_id}/$"))
-    banner = success_message(page, f"/seats/{seat.pk}/edit/")
     expect(banner).to_contain_text(
         "Olusegun Adeyemi-Hart is appointed to VCSE representative from 1 October 2026."
     )
@@ -87,20 +72,16 @@ def test_the_officer_ends_a_membership_and_appoints_a_new_member(signed_in_page,
     assert appointed.on_behalf_of.name == "Southampton VCSE Alliance"
 
     # An overlapping appointment is refused beside the start date, and nobody is added.
-    sign_in(phone_page, *DEMO_OFFICER)
-    for tab, viewport in ((page, "desktop"), (phone_page, "phone")):
+    for tab, viewport in ((page, "desktop"), (signed_in_phone_page, "phone")):
         tab.goto(f"/seats/{seat.pk}/appoint/?q=Gwen+Tallis")
         tab.get_by_label("Gwen Tallis").check()
-        tab.get_by_label("Day").fill("1")
-        tab.get_by_label("Month").fill("11")
-        tab.get_by_label("Year").fill("2026")
+        fill_date(tab, "1", "11", "2026")
         tab.get_by_role("button", name="Appoint").click()
         expect(tab.locator("#id_start-error")).to_contain_text(
             "This seat already has a holder during these dates"
         )
         expect(tab.locator(".nhsuk-error-summary")).to_contain_text("already has a holder")
-        assert_accessible(tab)
-        screenshot(tab, f"edits-appoint-overlap-{viewport}")
+        assert_accessible(tab, screenshot=f"edits-appoint-overlap-{viewport}")
     assert seat.memberships.count() == 2
 
 
@@ -124,8 +105,7 @@ def test_a_stale_seat_edit_is_refused_with_the_explanation(signed_in_page):
     second = first.context.new_page()
     for tab in (first, second):
         tab.goto(f"/seats/{seat.pk}/edit/")
-    assert_accessible(first)
-    screenshot(first, "edits-seat-edit-desktop")
+    assert_accessible(first, screenshot="edits-seat-edit-desktop")
 
     first.get_by_label("Title (optional)").fill("Director of adult social care")
     first.get_by_role("button", name="Save the seat").click()
@@ -137,8 +117,7 @@ def test_a_stale_seat_edit_is_refused_with_the_explanation(signed_in_page):
         "Someone else changed this record after you opened this page"
     )
     expect(second.get_by_label("Title (optional)")).to_have_value("Director of adult social care")
-    assert_accessible(second)
-    screenshot(second, "edits-seat-edit-stale-desktop")
+    assert_accessible(second, screenshot="edits-seat-edit-stale-desktop")
     seat.refresh_from_db()
     assert seat.title == "Director of adult social care"
 
@@ -150,9 +129,9 @@ def test_a_stale_seat_edit_is_refused_with_the_explanation(signed_in_page):
     assert seat.title == original
 
 
-def test_screenshots_of_the_seat_pages(signed_in_page, phone_page):
+def test_screenshots_of_the_seat_pages(signed_in_page, signed_in_phone_page):
     """Not an assertion beyond accessibility: pictures of the forms, desktop and phone."""
-    sign_in(phone_page, *DEMO_OFFICER)
+    phone_page = signed_in_phone_page
     seat = Seat.objects.get(committee__name=SOUTHAMPTON, role="director_of_childrens_services")
     pages = {
         "seat-edit": f"/seats/{seat.pk}/edit/",
@@ -163,12 +142,10 @@ def test_screenshots_of_the_seat_pages(signed_in_page, phone_page):
     for name, url in pages.items():
         for viewport, tab in (("desktop", signed_in_page), ("phone", phone_page)):
             tab.goto(url)
-            assert_accessible(tab)
-            screenshot(tab, f"edits-{name}-{viewport}")
+            assert_accessible(tab, screenshot=f"edits-{name}-{viewport}")
     for viewport, tab in (("desktop", signed_in_page), ("phone", phone_page)):
         tab.goto(pages["seat-add"])
         tab.get_by_label("Observer").check()
         tab.get_by_role("button", name="Add the seat").click()
         expect(tab.locator(".nhsuk-error-summary")).to_be_visible()
-        assert_accessible(tab)
-        screenshot(tab, f"edits-seat-add-errors-{viewport}")
+        assert_accessible(tab, screenshot=f"edits-seat-add-errors-{viewport}")

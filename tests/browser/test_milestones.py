@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import DEMO_OFFICER, assert_accessible, screenshot, sign_in
+from tests.browser.helpers import assert_accessible, fill_date
 from tests.demo_data import SOMERSET
 
 MILESTONES = f"/systems/{SOMERSET}/milestones/"
@@ -25,21 +25,17 @@ def test_the_officer_completes_an_open_milestone_with_its_evidence(signed_in_pag
     expect(page.get_by_role("heading", level=1)).to_contain_text("Milestones and readiness")
     expect(page.locator("main")).to_contain_text("% done")
     expect(row_of(page, TITLE)).to_contain_text(re.compile("in progress", re.IGNORECASE))
-    assert_accessible(page)
-    screenshot(page, "milestones-desktop")
+    assert_accessible(page, screenshot="milestones-desktop")
 
     row_of(page, TITLE).get_by_role("link", name=re.compile("Mark done")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(TITLE)
     assert_accessible(page)
     date = page.get_by_role("group", name="Completed date")
-    date.get_by_label("Day").fill("2")
-    date.get_by_label("Month").fill("3")
-    date.get_by_label("Year").fill("2026")
+    fill_date(date, "2", "3", "2026")
     page.get_by_role("button", name="Mark done").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Record the evidence")
     expect(page.locator(".nhsuk-form-group--error")).to_contain_text("Evidence note")
-    assert_accessible(page)
-    screenshot(page, "milestone-complete-error-desktop")
+    assert_accessible(page, screenshot="milestone-complete-error-desktop")
 
     page.get_by_label("Evidence note").fill("Collaborative agreement signed, board 2 March 2026.")
     page.get_by_role("button", name="Mark done").click()
@@ -60,17 +56,15 @@ def test_the_officer_completes_an_open_milestone_with_its_evidence(signed_in_pag
     expect(row_of(page, TITLE)).to_contain_text(re.compile("in progress", re.IGNORECASE))
 
 
-def test_the_milestones_on_a_phone_and_filtered_are_accessible(page, phone_page):
-    sign_in(phone_page, *DEMO_OFFICER)
+def test_the_milestones_on_a_phone_and_filtered_are_accessible(page, signed_in_phone_page):
+    phone_page = signed_in_phone_page
     phone_page.goto(MILESTONES)
-    assert_accessible(phone_page)
-    screenshot(phone_page, "milestones-phone")
+    assert_accessible(phone_page, screenshot="milestones-phone")
     phone_page.goto(MILESTONES + "?status=nonsense")
     expect(phone_page.locator(".nhsuk-error-summary")).to_contain_text("Choose a status")
     assert_accessible(phone_page)
     phone_page.goto(MILESTONES + "?open=true")
-    assert_accessible(phone_page)
-    screenshot(phone_page, "milestones-filtered-phone")
+    assert_accessible(phone_page, screenshot="milestones-filtered-phone")
 
     # Signed out, the milestones are not found: they are the system's officers' own.
     assert page.goto(MILESTONES).status == 404

@@ -6,10 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import DEMO_OFFICER, assert_accessible, screenshot, sign_in
+from tests.browser.helpers import DEMO_OFFICER, E_MAIL, assert_accessible, save_screenshot, sign_in
 from tests.demo_data import SOMERSET
 
-E_MAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 PUBLIC_PAGES = {"overview": "/", "system": f"/systems/{SOMERSET}/"}
 
 
@@ -65,9 +64,9 @@ def test_screenshots_of_every_page(page, phone_page):
     for name, url in {**PUBLIC_PAGES, "sign-in": "/sign-in/"}.items():
         for viewport, tab in (("desktop", page), ("phone", phone_page)):
             tab.goto(url)
-            screenshot(tab, f"{name}-{viewport}")
+            save_screenshot(tab, f"{name}-{viewport}")
     page.goto("/?region=ZZZ&as_of_day=31&as_of_month=2&as_of_year=2025")
-    screenshot(page, "overview-errors-desktop")
+    save_screenshot(page, "overview-errors-desktop")
     sign_in(page, *DEMO_OFFICER)
     page.goto(PUBLIC_PAGES["system"])
-    screenshot(page, "system-officer-desktop")
+    save_screenshot(page, "system-officer-desktop")

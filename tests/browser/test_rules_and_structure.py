@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_accessible, screenshot
+from tests.browser.helpers import assert_accessible, assert_no_sideways_scrolling, save_screenshot
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
@@ -18,8 +18,7 @@ def test_the_rules_catalogue_and_a_rule_are_accessible(page, phone_page, viewpor
     tab.locator('a[href="/rules/R20/"]').first.click()
     expect(tab).to_have_url(re.compile(r"/rules/R20/$"))
     expect(tab.locator("main")).to_contain_text("R20")
-    assert_accessible(tab)
-    screenshot(tab, f"rule-{viewport}")
+    assert_accessible(tab, screenshot=f"rule-{viewport}")
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
@@ -29,9 +28,8 @@ def test_the_structure_diagram_is_accessible_with_its_text_version(page, phone_p
     expect(tab.locator("svg").first).to_be_visible()
     expect(tab.locator("main")).to_contain_text("NHS Somerset Integrated Care Board")
     assert_accessible(tab)
-    width = tab.evaluate("document.documentElement.scrollWidth")
-    assert width <= tab.viewport_size["width"], "the page scrolls sideways"
-    screenshot(tab, f"structure-{viewport}")
+    assert_no_sideways_scrolling(tab)
+    save_screenshot(tab, f"structure-{viewport}")
 
 
 def test_a_rule_code_on_the_board_page_leads_to_the_rule(page):

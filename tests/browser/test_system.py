@@ -6,10 +6,14 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import DEMO_OFFICER, assert_accessible, screenshot, sign_in
+from tests.browser.helpers import (
+    DEMO_OFFICER,
+    E_MAIL,
+    assert_accessible,
+    assert_no_sideways_scrolling,
+    sign_in,
+)
 from tests.demo_data import SOMERSET, SOMERSET_ICB
-
-E_MAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
 def assert_public(page) -> None:
@@ -17,12 +21,6 @@ def assert_public(page) -> None:
     assert not E_MAIL.search(page.locator("body").inner_text())
     assert page.locator("a[href^='/admin/']").count() == 0
     assert page.get_by_role("button", name=re.compile("Change|Edit|Save|End|Delete")).count() == 0
-
-
-def assert_no_sideways_scrolling(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    viewport = page.viewport_size["width"]
-    assert width <= viewport, f"{page.url} is {width} px wide on a {viewport} px screen"
 
 
 def test_the_public_finds_somersets_board_members_and_a_person(page):
@@ -40,8 +38,7 @@ def test_the_public_finds_somersets_board_members_and_a_person(page):
     expect(page.get_by_role("heading", name="Recent changes")).to_be_visible()
     expect(page.get_by_role("heading", name="Milestones due or overdue")).to_have_count(0)
     assert_public(page)
-    assert_accessible(page)
-    screenshot(page, "system-public-desktop")
+    assert_accessible(page, screenshot="system-public-desktop")
 
     holder = board.get_by_role("link").first
     name = holder.inner_text()
@@ -50,8 +47,7 @@ def test_the_public_finds_somersets_board_members_and_a_person(page):
     expect(page.get_by_role("heading", name="Roles")).to_be_visible()
     expect(page.get_by_role("heading", name="Register of interests")).to_be_visible()
     assert_public(page)
-    assert_accessible(page)
-    screenshot(page, "person-public-desktop")
+    assert_accessible(page, screenshot="person-public-desktop")
 
 
 def test_the_overview_table_redraws_for_a_region_without_reloading(page):
@@ -69,13 +65,11 @@ def test_on_a_phone_the_overview_and_a_system_need_no_sideways_scrolling(phone_p
         phone_page.goto(url)
         expect(phone_page.locator("main")).to_be_visible()
         assert_no_sideways_scrolling(phone_page)
-        assert_accessible(phone_page)
-        screenshot(phone_page, name)
+        assert_accessible(phone_page, screenshot=name)
     phone_page.locator("#board ~ table a").first.click()
     expect(phone_page.get_by_role("heading", name="Roles")).to_be_visible()
     assert_no_sideways_scrolling(phone_page)
-    assert_accessible(phone_page)
-    screenshot(phone_page, "person-phone")
+    assert_accessible(phone_page, screenshot="person-phone")
 
 
 def test_the_officer_sees_somersets_milestones_and_who_changed_what(page):
@@ -83,9 +77,7 @@ def test_the_officer_sees_somersets_milestones_and_who_changed_what(page):
     page.goto(f"/systems/{SOMERSET}/")
     expect(page.get_by_role("heading", name="Milestones due or overdue")).to_be_visible()
     expect(page.get_by_role("columnheader", name="Who")).to_be_visible()
-    assert_accessible(page)
-    screenshot(page, "system-officer-desktop")
+    assert_accessible(page, screenshot="system-officer-desktop")
     page.goto("/")
     expect(page.get_by_role("columnheader", name="Milestones due or overdue").first).to_be_visible()
-    assert_accessible(page)
-    screenshot(page, "overview-officer-desktop")
+    assert_accessible(page, screenshot="overview-officer-desktop")

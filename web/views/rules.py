@@ -8,7 +8,6 @@ national policy and good practice, not anyone's data. The text comes from
 
 import functools
 
-from django.apps import apps
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
@@ -21,17 +20,16 @@ import memberships.rules  # noqa: F401
 import reminders.selectors  # noqa: F401
 from committees.models import Requirement
 from core.rules_catalogue import catalogue, checks_of, cited_codes
+from core.services import constraint_messages
 
 
 @functools.cache
 def _constraint_messages() -> dict[str, tuple[str, ...]]:
     """The message of every database constraint, by the rule codes it cites."""
     found: dict[str, list[str]] = {}
-    for model in apps.get_models():
-        for constraint in model._meta.constraints:
-            message = str(getattr(constraint, "violation_error_message", "") or "")
-            for code in dict.fromkeys(cited_codes(message)):
-                found.setdefault(code, []).append(message)
+    for message in constraint_messages().values():
+        for code in dict.fromkeys(cited_codes(message)):
+            found.setdefault(code, []).append(message)
     return {code: tuple(dict.fromkeys(messages)) for code, messages in found.items()}
 
 
