@@ -42,6 +42,7 @@ from decisions.selectors.interests import (
     published_register,
 )
 from decisions.selectors.meetings import (
+    DECISION_RELATIONS,
     ConflictSuggestion,
     MeetingRecord,
     attendances_of,
@@ -53,6 +54,7 @@ from decisions.selectors.meetings import (
     decision_outcome,
     decision_outcomes,
     decisions_under_delegations,
+    facts_of,
     meeting_members,
     meeting_record,
     public_people,
@@ -73,6 +75,7 @@ from decisions.selectors.structure import (
 
 __all__ = [
     "BODY_ORDER",
+    "DECISION_RELATIONS",
     "DELEGATION_RELATIONS",
     "ConflictSuggestion",
     "MeetingRecord",
@@ -102,6 +105,7 @@ __all__ = [
     "delegation_systems",
     "delegations_touching",
     "delegator_of",
+    "facts_of",
     "functions_and_decisions_map",
     "in_force_on",
     "meeting_members",
