@@ -57,10 +57,10 @@ from decisions.selectors.meetings import (
     facts_of,
     meeting_members,
     meeting_record,
-    public_people,
     standing_rules,
     suggested_conflicts,
     visible_decisions,
+    visible_people,
 )
 from decisions.selectors.structure import (
     BODY_ORDER,
@@ -112,11 +112,11 @@ __all__ = [
     "meeting_record",
     "person_register",
     "private_register_notes",
-    "public_people",
     "published_register",
     "standing_rules",
     "step_of",
     "suggested_conflicts",
     "system_structure",
     "visible_decisions",
+    "visible_people",
 ]

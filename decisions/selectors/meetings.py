@@ -46,9 +46,12 @@ from memberships.selectors import held_on
 # -- who is public ------------------------------------------------------------------------
 
 
-def public_people() -> Q:
-    """People anyone may read (a filter on ``Person``): those who hold or held a seat or
-    attended a meeting. Others are known to officers only."""
+def visible_people(access) -> Q:
+    """The people ``access`` (``core.api.access``) may read, as a filter on ``Person``:
+    officers read everyone; anyone else those who hold or held a seat or attended a
+    meeting."""
+    if access.is_officer:
+        return Q()
     seats = Membership.objects.filter(person=OuterRef("pk"))
     meetings = Attendance.objects.filter(person=OuterRef("pk"))
     return Q(Exists(seats)) | Q(Exists(meetings))
