@@ -23,9 +23,7 @@ from decisions.services import (
     attendance_record,
     decision_record,
     delegation_create,
-    interest_declare,
     meeting_schedule,
-    nil_return_record,
     vote_cast,
 )
 
@@ -256,18 +254,6 @@ class InterestDeclarationSerializer(RegistrySerializer):
         if "notes" in attrs and attrs["notes"] is None:
             del attrs["notes"]
         return attrs
-
-    def create_object(self, validated_data, *, by):
-        if validated_data.pop("nil_return", False):
-            return nil_return_record(
-                person=validated_data["person"],
-                declared_on=validated_data["declared_on"],
-                start=validated_data.get("start"),
-                by=by,
-            )
-        validated_data.setdefault("interest_type", "")
-        validated_data.setdefault("description", "")
-        return interest_declare(by=by, **validated_data)
 
 
 # -- computed: the functions and decisions map, the published register ---------------------
