@@ -16,6 +16,7 @@ from decisions.models import (
     Delegation,
     Function,
     Instrument,
+    InterestDeclaration,
     Vote,
     VoteValue,
 )
@@ -217,3 +218,22 @@ def test_conflict_form_refuses_another_persons_register_entry(officer, rows):
     )
     assert not form.is_valid()
     assert "That register entry is another person&#x27;s." in str(form.errors)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"interest_type": "financial", "description": "Shareholder, Acme Ltd"},
+        {"nil_return": "on", "interest_type": "", "description": ""},
+    ],
+    ids=["interest", "nil return"],
+)
+def test_an_interest_or_a_nil_return_is_added_in_the_admin_through_its_service_R28(
+    officer_client, entry
+):
+    person = PersonFactory()
+    data = {"person": person.pk, "declared_on": "2024-04-01", "start": "2024-04-01"}
+    response = officer_client.post(url(InterestDeclaration, "add"), data | entry)
+    assert response.status_code == 302
+    declaration = InterestDeclaration.objects.get(person=person)
+    assert declaration.nil_return == ("nil_return" in entry)

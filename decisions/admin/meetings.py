@@ -30,7 +30,7 @@ from decisions.services.meetings import (
     validate_attendance,
     validate_conflict,
     validate_decision,
-    validate_vote,
+    validate_vote_record,
 )
 
 
@@ -158,13 +158,7 @@ class VoteForm(ServiceCheckedForm):
     def service_check(self, vote):
         if vote.decision_id is None or vote.attendance_id is None:
             return
-        validate_vote(
-            decision=vote.decision,
-            attendance=vote.attendance,
-            value=vote.value,
-            is_casting_vote=vote.is_casting_vote,
-            replacing=vote if vote.pk else None,
-        )
+        validate_vote_record(vote)
 
 
 class VoteInline(RegistryTabularInline):

@@ -19,15 +19,6 @@ from decisions.models import (
 )
 from decisions.rules import Result
 from decisions.selectors import decision_outcome
-from decisions.services import (
-    attendance_record,
-    decision_record,
-    delegation_create,
-    interest_declare,
-    meeting_schedule,
-    nil_return_record,
-    vote_cast,
-)
 
 
 class MeetingSerializer(RegistrySerializer):
@@ -42,9 +33,6 @@ class MeetingSerializer(RegistrySerializer):
         model = Meeting
         fields = ["id", "committee", "ics", "date", "status", "title", "location"]
         create_only = ["committee"]
-
-    def create_object(self, validated_data, *, by):
-        return meeting_schedule(by=by, **validated_data)
 
 
 class AttendanceSerializer(RegistrySerializer):
@@ -67,9 +55,6 @@ class AttendanceSerializer(RegistrySerializer):
             "membership",
             "deputising_for",
         ]
-
-    def create_object(self, validated_data, *, by):
-        return attendance_record(by=by, **validated_data)
 
 
 class ConflictSerializer(RegistrySerializer):
@@ -161,9 +146,6 @@ class DecisionSerializer(RegistrySerializer):
         outcome = outcomes.get(decision.pk) or decision_outcome(decision)
         return OutcomeSerializer(outcome, context=self.context).data
 
-    def create_object(self, validated_data, *, by):
-        return decision_record(by=by, **validated_data)
-
 
 class VoteSerializer(RegistrySerializer):
     """How one voter voted on an item (a Popolo vote)."""
@@ -173,9 +155,6 @@ class VoteSerializer(RegistrySerializer):
     class Meta:
         model = Vote
         fields = ["id", "decision", "attendance", "person", "value", "is_casting_vote"]
-
-    def create_object(self, validated_data, *, by):
-        return vote_cast(by=by, **validated_data)
 
 
 class DelegationSerializer(RegistrySerializer):
@@ -209,9 +188,6 @@ class DelegationSerializer(RegistrySerializer):
             "onward_delegation_allowed",
             "parent",
         ]
-
-    def create_object(self, validated_data, *, by):
-        return delegation_create(by=by, **validated_data)
 
 
 class DelegationEndSerializer(StrictSerializer):
@@ -256,18 +232,6 @@ class InterestDeclarationSerializer(RegistrySerializer):
         if "notes" in attrs and attrs["notes"] is None:
             del attrs["notes"]
         return attrs
-
-    def create_object(self, validated_data, *, by):
-        if validated_data.pop("nil_return", False):
-            return nil_return_record(
-                person=validated_data["person"],
-                declared_on=validated_data["declared_on"],
-                start=validated_data.get("start"),
-                by=by,
-            )
-        validated_data.setdefault("interest_type", "")
-        validated_data.setdefault("description", "")
-        return interest_declare(by=by, **validated_data)
 
 
 # -- computed: the functions and decisions map, the published register ---------------------

@@ -12,7 +12,7 @@ concerns (see ``core.api.access``); to anyone else they do not exist (404).
 from types import SimpleNamespace
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -52,9 +52,9 @@ from decisions.selectors import (
     decision_outcomes,
     delegation_systems,
     functions_and_decisions_map,
-    public_people,
     published_register,
     visible_decisions,
+    visible_people,
 )
 from decisions.services import delegation_end
 from memberships.api.serializers import PersonSerializer
@@ -85,13 +85,7 @@ class PersonViewSet(RegistryViewSet):
         return super().get_queryset().annotate(system_ids=ArraySubquery(systems))
 
     def visible(self, queryset, access):
-        if access.is_officer:
-            return queryset
-        return queryset.filter(self.public_people())
-
-    @staticmethod
-    def public_people() -> Q:
-        return public_people()
+        return queryset.filter(visible_people(access))
 
     def may_change(self, access, person) -> bool:
         return access.administers_any(person.system_ids, officer_if_none=True)

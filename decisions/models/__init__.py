@@ -25,6 +25,7 @@ from decisions.models.common import (
     exactly_one,
 )
 from decisions.models.delegations import (
+    DELEGATION_ENDS_BEFORE_START,
     FUNCTION_HELD_ENDS_BEFORE_START,
     Delegation,
     Function,
@@ -54,6 +55,7 @@ from decisions.models.meetings import (
 )
 
 __all__ = [
+    "DELEGATION_ENDS_BEFORE_START",
     "FUNCTION_HELD_ENDS_BEFORE_START",
     "MONEY",
     "Attendance",

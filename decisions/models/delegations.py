@@ -56,6 +56,7 @@ class Instrument(models.TextChoices):
 
 
 FUNCTION_HELD_ENDS_BEFORE_START = "A function cannot stop being held before it starts."
+DELEGATION_ENDS_BEFORE_START = "A delegation cannot end before it starts."
 
 
 @pghistory.track()
@@ -196,7 +197,7 @@ class Delegation(RegistryUrlMixin, models.Model):
                 "start",
                 "end",
                 name="decisions_delegation_end_after_start",
-                message="A delegation cannot end before it starts.",
+                message=DELEGATION_ENDS_BEFORE_START,
             ),
             models.CheckConstraint(
                 condition=~Q(functions=[]),

@@ -36,12 +36,14 @@ from decisions.selectors.interests import (
     PublishedInterest,
     PublishedRegister,
     RegisterEntry,
+    gifts_in_year_to,
     in_force_on,
     person_register,
     private_register_notes,
     published_register,
 )
 from decisions.selectors.meetings import (
+    DECISION_RELATIONS,
     ConflictSuggestion,
     MeetingRecord,
     attendances_of,
@@ -53,12 +55,13 @@ from decisions.selectors.meetings import (
     decision_outcome,
     decision_outcomes,
     decisions_under_delegations,
+    facts_of,
     meeting_members,
     meeting_record,
-    public_people,
     standing_rules,
     suggested_conflicts,
     visible_decisions,
+    visible_people,
 )
 from decisions.selectors.structure import (
     BODY_ORDER,
@@ -73,6 +76,7 @@ from decisions.selectors.structure import (
 
 __all__ = [
     "BODY_ORDER",
+    "DECISION_RELATIONS",
     "DELEGATION_RELATIONS",
     "ConflictSuggestion",
     "MeetingRecord",
@@ -102,17 +106,19 @@ __all__ = [
     "delegation_systems",
     "delegations_touching",
     "delegator_of",
+    "facts_of",
     "functions_and_decisions_map",
+    "gifts_in_year_to",
     "in_force_on",
     "meeting_members",
     "meeting_record",
     "person_register",
     "private_register_notes",
-    "public_people",
     "published_register",
     "standing_rules",
     "step_of",
     "suggested_conflicts",
     "system_structure",
     "visible_decisions",
+    "visible_people",
 ]

@@ -72,6 +72,16 @@ class PersonRegister:
     gifts: tuple[GiftOrHospitality, ...]
 
 
+def gifts_in_year_to(as_of: datetime.date):
+    """Gifts and hospitality offered in the twelve months to ``as_of``, the period the
+    register shows (R28), newest first."""
+    return (
+        GiftOrHospitality.objects.filter(date__gt=add_months(as_of, -12), date__lte=as_of)
+        .select_related("offered_by")
+        .order_by("-date", "pk")
+    )
+
+
 def person_register(*, person, as_of: datetime.date) -> PersonRegister:
     """A person's register of interests (R28), in two queries."""
     declarations = (
@@ -79,13 +89,7 @@ def person_register(*, person, as_of: datetime.date) -> PersonRegister:
         .select_related("organisation")
         .order_by("-start", "-declared_on", "-pk")
     )
-    gifts = (
-        GiftOrHospitality.objects.filter(
-            person=person, date__gt=add_months(as_of, -12), date__lte=as_of
-        )
-        .select_related("offered_by")
-        .order_by("-date", "pk")
-    )
+    gifts = gifts_in_year_to(as_of).filter(person=person)
     return PersonRegister(declarations=tuple(declarations), gifts=tuple(gifts))
 
 
@@ -129,13 +133,7 @@ def published_register(*, body: Body, as_of: datetime.date) -> PublishedRegister
         )
 
     gifts = defaultdict(list)
-    for gift in (
-        GiftOrHospitality.objects.filter(
-            person_id__in=people, date__gt=add_months(as_of, -12), date__lte=as_of
-        )
-        .select_related("offered_by")
-        .order_by("-date", "pk")
-    ):
+    for gift in gifts_in_year_to(as_of).filter(person_id__in=people):
         gifts[gift.person_id].append(
             PublishedGift(
                 kind=gift.get_kind_display(),

@@ -46,9 +46,12 @@ from memberships.selectors import held_on
 # -- who is public ------------------------------------------------------------------------
 
 
-def public_people() -> Q:
-    """People anyone may read (a filter on ``Person``): those who hold or held a seat or
-    attended a meeting. Others are known to officers only."""
+def visible_people(access) -> Q:
+    """The people ``access`` (``core.api.access``) may read, as a filter on ``Person``:
+    officers read everyone; anyone else those who hold or held a seat or attended a
+    meeting."""
+    if access.is_officer:
+        return Q()
     seats = Membership.objects.filter(person=OuterRef("pk"))
     meetings = Attendance.objects.filter(person=OuterRef("pk"))
     return Q(Exists(seats)) | Q(Exists(meetings))
@@ -117,20 +120,36 @@ def attendances_of(meeting_ids: Iterable[int]):
     )
 
 
+# The relations the rules read from a decision: its meeting's committee and body, and the
+# parties of the delegation it was made under.
+DECISION_RELATIONS = (
+    "meeting__committee__body",
+    *(f"delegation__{relation}" for relation in DELEGATION_RELATIONS),
+)
+
+
 def decision_facts_many(decisions: Iterable[Decision]) -> dict[int, DecisionFacts]:
     """Everything the rules need about each decision, in about ten queries in all."""
     ids = [d.pk for d in decisions]
-    decisions = list(
-        Decision.objects.filter(pk__in=ids).select_related(
-            "meeting__committee__body",
-            "delegation__from_organisation",
-            "delegation__from_body",
-            "delegation__from_committee__body",
-            "delegation__to_body",
-            "delegation__to_committee__body",
-            "delegation__to_seat__committee",
-        )
+    decisions = list(Decision.objects.filter(pk__in=ids).select_related(*DECISION_RELATIONS))
+    return facts_of(
+        decisions,
+        attendances=attendances_of({d.meeting_id for d in decisions}),
+        votes=Vote.objects.filter(decision_id__in=ids),
+        conflicts=ConflictDeclaration.objects.filter(decision_id__in=ids).select_related("person"),
     )
+
+
+def facts_of(
+    decisions: Iterable[Decision],
+    *,
+    attendances: Iterable[Attendance],
+    votes: Iterable[Vote],
+    conflicts: Iterable[ConflictDeclaration],
+) -> dict[int, DecisionFacts]:
+    """The facts of ``decisions`` (loaded with ``DECISION_RELATIONS``) from the attendance
+    at their meetings (``attendances_of``) and the votes and conflicts (with their person)
+    on them, already read: the standing orders and any delegation graph are read here."""
     meetings = {d.meeting_id: d.meeting for d in decisions}
     committees = {m.committee_id: m.committee for m in meetings.values()}
     rules = {
@@ -140,21 +159,19 @@ def decision_facts_many(decisions: Iterable[Decision]) -> dict[int, DecisionFact
         )
     }
     attendees = defaultdict(list)
-    for attendance in attendances_of(meetings):
+    for attendance in attendances:
         meeting = meetings[attendance.meeting_id]
         attendees[meeting.pk].append(
             attendee(attendance, committee_id=meeting.committee_id, day=meeting.date)
         )
-    votes = defaultdict(list)
-    for pk, decision_id, attendance_id, value, casting in Vote.objects.filter(
-        decision_id__in=ids
-    ).values_list("pk", "decision_id", "attendance_id", "value", "is_casting_vote"):
-        votes[decision_id].append(VoteFact(attendance_id, value, casting, pk))
-    conflicts = defaultdict(list)
-    for declaration in ConflictDeclaration.objects.filter(decision_id__in=ids).select_related(
-        "person"
-    ):
-        conflicts[declaration.decision_id].append(conflict(declaration))
+    votes_on = defaultdict(list)
+    for vote in sorted(votes, key=lambda v: (v.is_casting_vote, v.pk)):
+        votes_on[vote.decision_id].append(
+            VoteFact(vote.attendance_id, vote.value, vote.is_casting_vote, vote.pk)
+        )
+    conflicts_on = defaultdict(list)
+    for declaration in conflicts:
+        conflicts_on[declaration.decision_id].append(conflict(declaration))
 
     graph = None
     if any(d.delegation_id for d in decisions):
@@ -186,8 +203,8 @@ def decision_facts_many(decisions: Iterable[Decision]) -> dict[int, DecisionFact
             decision_type=decision.decision_type,
             rules=rules.get(committee.pk),
             attendees=tuple(attendees[meeting.pk]),
-            votes=tuple(votes[decision.pk]),
-            conflicts=tuple(conflicts[decision.pk]),
+            votes=tuple(votes_on[decision.pk]),
+            conflicts=tuple(conflicts_on[decision.pk]),
             by_consensus=decision.by_consensus,
             delegation_problems=problems,
             decision_of=decision_of,
@@ -293,36 +310,38 @@ class MeetingRecord:
 def meeting_record(*, meeting: Meeting, visible: Q | None = None) -> MeetingRecord:
     """``meeting`` with its attendance and the decisions ``visible`` selects (to a reader
     who may not see the others, they do not exist), in a fixed number of queries however
-    many items, votes and attendees."""
+    many items, votes and attendees. The outcomes are computed from the same rows."""
     attendances = tuple(
         attendances_of([meeting.pk]).order_by("capacity", "person__family_name", "pk")
     )
     decisions = tuple(
         Decision.objects.filter(visible or Q(), meeting=meeting)
-        .select_related(*(f"delegation__{r}" for r in DELEGATION_RELATIONS))
+        .select_related(*DECISION_RELATIONS)
         .prefetch_related("concerned_organisations")
         .order_by("item_number", "pk")
     )
     ids = [d.pk for d in decisions]
-    votes = defaultdict(list)
-    for vote in (
+    all_votes = list(
         Vote.objects.filter(decision_id__in=ids)
         .select_related("attendance__person")
         .order_by("is_casting_vote", "attendance__person__family_name", "pk")
-    ):
+    )
+    all_conflicts = list(
+        ConflictDeclaration.objects.filter(decision_id__in=ids).select_related("person")
+    )
+    votes, conflicts = defaultdict(list), defaultdict(list)
+    for vote in all_votes:
         votes[vote.decision_id].append(vote)
-    conflicts = defaultdict(list)
-    for declaration in ConflictDeclaration.objects.filter(decision_id__in=ids).select_related(
-        "person"
-    ):
+    for declaration in all_conflicts:
         conflicts[declaration.decision_id].append(declaration)
+    facts = facts_of(decisions, attendances=attendances, votes=all_votes, conflicts=all_conflicts)
     return MeetingRecord(
         meeting=meeting,
         attendances=attendances,
         decisions=decisions,
         votes={pk: tuple(votes[pk]) for pk in ids},
         conflicts={pk: tuple(conflicts[pk]) for pk in ids},
-        outcomes=decision_outcomes(decisions) if decisions else {},
+        outcomes={pk: evaluate_decision(f) for pk, f in facts.items()},
     )
 
 

@@ -10,13 +10,11 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from bodies.models import Body, BodyKind, IntegratedCareSystem
 from committees.models import Committee, CommitteeKind
 from core.db import in_force_on
-from decisions.models.delegations import Delegation, Function, Instrument, holder_name
-from decisions.selectors.delegations import DELEGATION_RELATIONS
+from decisions.models.delegations import Function, Instrument, holder_name
+from decisions.selectors.delegations import delegations_touching
 
 # The order the structure reads in: the ICB and the ICP, then places and collaboratives,
 # then the other bodies of the system.
@@ -146,21 +144,6 @@ def _committee_tree(committees: list[Committee]) -> tuple:
     return (build(board) if board else None), tuple(build(c) for c in roots)
 
 
-def _delegations_in_force(ics: IntegratedCareSystem, as_of: datetime.date):
-    return (
-        Delegation.objects.filter(
-            Q(to_body__ics=ics)
-            | Q(to_committee__ics=ics)
-            | Q(to_seat__ics=ics)
-            | Q(from_body__ics=ics)
-            | Q(from_committee__ics=ics)
-        )
-        .filter(in_force_on(as_of, "start", "end"))
-        .select_related(*DELEGATION_RELATIONS)
-        .order_by("start", "pk")
-    )
-
-
 def system_structure(*, ics: IntegratedCareSystem, as_of: datetime.date) -> SystemStructure:
     """``ics``'s bodies, boards, committees and delegations in force on ``as_of``, in three
     queries. Abolished bodies and committees are left out after their last day, and those
@@ -189,11 +172,11 @@ def system_structure(*, ics: IntegratedCareSystem, as_of: datetime.date) -> Syst
         )
 
     organisations: dict[int, str] = {}
+    icb = next((b for b in bodies if b.kind == BodyKind.ICB), None)
 
     def party(organisation, body, committee, seat) -> Party:
         if organisation is not None:
             # The ICB as a legal entity is drawn as its body.
-            icb = next((b for b in bodies if b.kind == BodyKind.ICB), None)
             if icb is not None and organisation.pk == ics.icb_id:
                 return Party(Node("body", icb.pk), organisation.name)
             organisations[organisation.pk] = organisation.name
@@ -216,7 +199,7 @@ def system_structure(*, ics: IntegratedCareSystem, as_of: datetime.date) -> Syst
             end=d.end,
             reference=d.reference,
         )
-        for d in _delegations_in_force(ics, as_of)
+        for d in delegations_touching([ics.pk]).filter(in_force_on(as_of, "start", "end"))
     )
     return SystemStructure(
         ics=ics,

@@ -16,7 +16,11 @@ from bodies.models import Body, Organisation
 from committees.models import Committee, Seat
 from core.services import audit_context, record_delete, record_update, save_validated
 from core.writes import writes
-from decisions.models.delegations import Delegation, FunctionHolding
+from decisions.models.delegations import (
+    DELEGATION_ENDS_BEFORE_START,
+    Delegation,
+    FunctionHolding,
+)
 from decisions.selectors.delegations import delegation_graph, delegation_systems, step_of
 
 
@@ -110,14 +114,8 @@ def delegation_create(
 def delegation_end(*, delegation: Delegation, end: datetime.date, by=None) -> Delegation:
     """Bring a delegation to an end; ``end`` is its last day in force."""
     if end < delegation.start:
-        raise ValidationError({"end": "A delegation cannot end before it starts."})
-    previous = delegation.end
-    delegation.end = end
-    try:
-        return save_validated(delegation, by=by)
-    except ValidationError:
-        delegation.end = previous
-        raise
+        raise ValidationError({"end": DELEGATION_ENDS_BEFORE_START})
+    return record_update(delegation, by=by, end=end)
 
 
 def function_holding_update(

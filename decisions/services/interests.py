@@ -47,6 +47,37 @@ def nil_return_record(
     return save_validated(declaration, by=by)
 
 
+def interest_declaration_create(
+    *,
+    person: Person,
+    declared_on: datetime.date,
+    nil_return: bool = False,
+    start: datetime.date | None = None,
+    interest_type: str = "",
+    description: str = "",
+    organisation: Organisation | None = None,
+    end: datetime.date | None = None,
+    notes: str = "",
+    by=None,
+) -> InterestDeclaration:
+    """A register entry as the admin, the API and the officers' page send it (R28): a nil
+    return (:func:`nil_return_record`: who, when declared and from when; the rest is not
+    read) or an interest (:func:`interest_declare`)."""
+    if nil_return:
+        return nil_return_record(person=person, declared_on=declared_on, start=start, by=by)
+    return interest_declare(
+        person=person,
+        interest_type=interest_type,
+        description=description,
+        organisation=organisation,
+        start=start,
+        end=end,
+        declared_on=declared_on,
+        notes=notes,
+        by=by,
+    )
+
+
 def gift_or_hospitality_record(
     *,
     person: Person,
@@ -93,7 +124,7 @@ def gift_or_hospitality_delete(*, gift_or_hospitality: GiftOrHospitality, by=Non
 
 writes(
     InterestDeclaration,
-    create=interest_declare,
+    create=interest_declaration_create,
     update=interest_declaration_update,
     delete=interest_declaration_delete,
 )

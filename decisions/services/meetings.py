@@ -431,10 +431,12 @@ def decision_delete(*, decision: Decision, by=None) -> None:
 
 def vote_update(*, vote: Vote, by=None, **changes) -> Vote:
     """Correct a vote (its value, a casting vote), checked as a new vote would be."""
-    return record_update(vote, by=by, check=_validate_corrected_vote, **changes)
+    return record_update(vote, by=by, check=validate_vote_record, **changes)
 
 
-def _validate_corrected_vote(vote: Vote) -> None:
+def validate_vote_record(vote: Vote) -> None:
+    """:func:`validate_vote` on a vote being recorded or corrected (the recorded one is
+    left out of the checks), for the update service and the admin's form."""
     validate_vote(
         decision=vote.decision,
         attendance=vote.attendance,

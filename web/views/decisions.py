@@ -543,25 +543,18 @@ def declaration_add(request, pk):
         try:
             with transaction.atomic():
                 form.check_version()
-                if data["nil_return"]:
-                    services.nil_return_record(
-                        person=person,
-                        declared_on=data["declared_on"],
-                        start=data["start"],
-                        by=request.user,
-                    )
-                else:
-                    services.interest_declare(
-                        person=person,
-                        interest_type=data["interest_type"],
-                        description=data["description"],
-                        organisation=data["organisation"],
-                        start=data["start"],
-                        end=data["end"],
-                        declared_on=data["declared_on"],
-                        notes=data["notes"],
-                        by=request.user,
-                    )
+                services.interest_declaration_create(
+                    person=person,
+                    nil_return=data["nil_return"],
+                    interest_type=data["interest_type"],
+                    description=data["description"],
+                    organisation=data["organisation"],
+                    start=data["start"],
+                    end=data["end"],
+                    declared_on=data["declared_on"],
+                    notes=data["notes"],
+                    by=request.user,
+                )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from decisions.selectors import person_register, public_people
+from decisions.selectors import person_register, visible_people
 from memberships.models import Person
 from memberships.selectors import person_memberships
 from web.access import access_for
@@ -23,9 +23,7 @@ from web.links import committee_url
 def person(request, pk):
     access = access_for(request)
     people = Person.objects.select_related("employing_organisation")
-    if not access.is_officer:
-        people = people.filter(public_people())
-    person = get_object_or_404(people, pk=pk)
+    person = get_object_or_404(people.filter(visible_people(access)), pk=pk)
     form = AsOfForm(request.GET or None)
     as_of = form.chosen_date()
     roles = person_memberships(person=person, as_of=as_of)
