@@ -12,7 +12,6 @@ from committees.models import (
     StandingOrders,
 )
 from committees.rules import Severity
-from committees.services import body_create, committee_create
 from core.api.serializers import LabelledSerializer, RegistrySerializer
 
 
@@ -56,10 +55,6 @@ class BodySerializer(RegistrySerializer):
         ]
         create_only = ["ics"]
 
-    def create_object(self, validated_data, *, by):
-        # body_create also creates the body's board.
-        return body_create(by=by, **validated_data)
-
 
 class CommitteeSerializer(RegistrySerializer):
     """A board or committee of a body."""
@@ -84,9 +79,6 @@ class CommitteeSerializer(RegistrySerializer):
             "abolished",
         ]
         create_only = ["body"]
-
-    def create_object(self, validated_data, *, by):
-        return committee_create(by=by, **validated_data)
 
 
 class RequirementSerializer(RegistrySerializer):

@@ -10,11 +10,9 @@ from rest_framework import serializers
 
 from bodies.models import BodyKind, Organisation
 from committees.models import Committee, CommitteeKind, Participation, Role, Seat
-from committees.services import seat_create
 from core.api.serializers import LabelledSerializer, RegistrySerializer, StrictSerializer
 from memberships.models import EndReason, Membership, MembershipStatus, Person
 from memberships.selectors import held_on, membership_term_end
-from memberships.services import membership_start, person_create
 
 
 class PersonSerializer(RegistrySerializer):
@@ -62,9 +60,6 @@ class PersonSerializer(RegistrySerializer):
         if "work_email" in attrs and attrs["work_email"] is None:
             del attrs["work_email"]
         return attrs
-
-    def create_object(self, validated_data, *, by):
-        return person_create(by=by, **validated_data)
 
 
 class HolderSerializer(LabelledSerializer):
@@ -124,9 +119,6 @@ class MembershipSerializer(RegistrySerializer):
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_term_end(self, membership):
         return membership_term_end(membership)
-
-    def create_object(self, validated_data, *, by):
-        return membership_start(by=by, **validated_data)
 
 
 class MembershipEndSerializer(StrictSerializer):
@@ -214,9 +206,6 @@ class SeatSerializer(RegistrySerializer):
         membership = holdings[0]
         membership.seat = seat
         return HolderSerializer(membership, context=self.context).data
-
-    def create_object(self, validated_data, *, by):
-        return seat_create(by=by, **validated_data)
 
 
 class AbolishSerializer(StrictSerializer):
