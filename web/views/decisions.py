@@ -515,13 +515,21 @@ class DeclarationForm(VersionedForm, Form):
         required=False,
         empty_label="None",
     )
-    start = UKDateField(label="When the interest arose", help_text="For example, 1 4 2026")
+    start = UKDateField(
+        label="When the interest arose",
+        help_text="For example, 1 4 2026",
+        error_messages={"required": "Enter the date the interest arose"},
+    )
     end = UKDateField(
         label="Last day of the interest (optional)",
         required=False,
         help_text="Leave empty while it continues.",
     )
-    declared_on = UKDateField(label="Declared on", help_text="For example, 1 4 2026")
+    declared_on = UKDateField(
+        label="Declared on",
+        help_text="For example, 1 4 2026",
+        error_messages={"required": "Enter the date the interest was declared"},
+    )
     notes = forms.CharField(
         label="Private notes (optional)",
         widget=forms.Textarea,
