@@ -90,8 +90,19 @@ class SystemMeetingFilterSet(MeetingFilterSet):
         body.extra["empty_label"] = "Any body"
         committee.extra["empty_label"] = "Any board or committee"
         self.filters["status"].extra["empty_label"] = "Any status"
-        for name in ("date_from", "date_to"):
-            self.filters[name].extra["help_text"] = "As YYYY-MM-DD, for example 2023-02-15"
+
+    def get_form_class(self):
+        """Dates typed day, month and year, as on the other pages (``?date_from=2023-02-15``
+        still works)."""
+        dates = {
+            "date_from": UKDateField(
+                label="On or after", required=False, help_text="For example, 1 4 2022"
+            ),
+            "date_to": UKDateField(
+                label="On or before", required=False, help_text="For example, 31 3 2023"
+            ),
+        }
+        return type("MeetingFiltersForm", (super().get_form_class(),), dates)
 
 
 class MeetingList(ListPage):
