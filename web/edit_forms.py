@@ -199,6 +199,7 @@ class SeatForm(ModelForm):
         }
         error_messages = {
             "role": {"required": "Choose the seat's role"},
+            "participation": {"required": "Choose whether the holder takes part or observes"},
             "term_length_months": {"invalid": "Enter the term length as a whole number of months"},
         }
 

@@ -81,8 +81,19 @@ class SystemMeetingFilterSet(MeetingFilterSet):
         body.extra["empty_label"] = "Any body"
         committee.extra["empty_label"] = "Any board or committee"
         self.filters["status"].extra["empty_label"] = "Any status"
-        for name in ("date_from", "date_to"):
-            self.filters[name].extra["help_text"] = "As YYYY-MM-DD, for example 2023-02-15"
+
+    def get_form_class(self):
+        """Dates typed day, month and year, as on the other pages (``?date_from=2023-02-15``
+        still works)."""
+        dates = {
+            "date_from": UKDateField(
+                label="On or after", required=False, help_text="For example, 1 4 2022"
+            ),
+            "date_to": UKDateField(
+                label="On or before", required=False, help_text="For example, 31 3 2023"
+            ),
+        }
+        return type("MeetingFiltersForm", (super().get_form_class(),), dates)
 
 
 class MeetingList(ListPage):
@@ -501,13 +512,21 @@ class DeclarationForm(VersionedForm, Form):
         required=False,
         empty_label="None",
     )
-    start = UKDateField(label="When the interest arose", help_text="For example, 1 4 2026")
+    start = UKDateField(
+        label="When the interest arose",
+        help_text="For example, 1 4 2026",
+        error_messages={"required": "Enter the date the interest arose"},
+    )
     end = UKDateField(
         label="Last day of the interest (optional)",
         required=False,
         help_text="Leave empty while it continues.",
     )
-    declared_on = UKDateField(label="Declared on", help_text="For example, 1 4 2026")
+    declared_on = UKDateField(
+        label="Declared on",
+        help_text="For example, 1 4 2026",
+        error_messages={"required": "Enter the date the interest was declared"},
+    )
     notes = forms.CharField(
         label="Private notes (optional)",
         widget=forms.Textarea,

@@ -214,7 +214,11 @@ class MilestoneList(ListPage):
 
 
 class CompleteForm(VersionedForm, Form):
-    completed_on = UKDateField(label="Completed date", help_text="For example, 24 9 2021")
+    completed_on = UKDateField(
+        label="Completed date",
+        help_text="For example, 24 9 2021",
+        error_messages={"required": "Enter the date the milestone was completed"},
+    )
     evidence_url = forms.URLField(
         label="Evidence link",
         required=False,
