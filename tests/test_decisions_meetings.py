@@ -466,3 +466,10 @@ def test_decision_outcomes_run_a_fixed_number_of_queries(django_assert_max_num_q
     assert len(small_outcomes) == 2 and len(large_outcomes) == 22
     assert all(o.carried and o.valid for o in large_outcomes.values())
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_agenda_items_are_in_the_agendas_order_not_alphabetical():
+    from decisions.selectors.meetings import _agenda_order
+
+    items = ["12", "6", "7.2", "7.10", "6a", "7.1"]
+    assert sorted(items, key=_agenda_order) == ["6", "6a", "7.1", "7.2", "7.10", "12"]

@@ -9,6 +9,7 @@ made under a delegation is checked against the delegation graph
 """
 
 import datetime
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -307,6 +308,15 @@ class MeetingRecord:
     outcomes: dict[int, DecisionOutcome]
 
 
+def _agenda_order(item_number: str) -> tuple:
+    """Agenda items in the order of the agenda: "6", "7.2", "12", not "12", "6", "7.2"
+    (item numbers are text, e.g. "6a")."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.findall(r"\d+|[^\d.\s]+", item_number)
+    )
+
+
 def meeting_record(*, meeting: Meeting, visible: Q | None = None) -> MeetingRecord:
     """``meeting`` with its attendance and the decisions ``visible`` selects (to a reader
     who may not see the others, they do not exist), in a fixed number of queries however
@@ -315,10 +325,12 @@ def meeting_record(*, meeting: Meeting, visible: Q | None = None) -> MeetingReco
         attendances_of([meeting.pk]).order_by("capacity", "person__family_name", "pk")
     )
     decisions = tuple(
-        Decision.objects.filter(visible or Q(), meeting=meeting)
-        .select_related(*DECISION_RELATIONS)
-        .prefetch_related("concerned_organisations")
-        .order_by("item_number", "pk")
+        sorted(
+            Decision.objects.filter(visible or Q(), meeting=meeting)
+            .select_related(*DECISION_RELATIONS)
+            .prefetch_related("concerned_organisations"),
+            key=lambda d: (_agenda_order(d.item_number), d.pk),
+        )
     )
     ids = [d.pk for d in decisions]
     all_votes = list(
