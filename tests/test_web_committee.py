@@ -168,6 +168,11 @@ def test_edit_links_only_for_an_officer_of_the_system(client):
     assert f"/memberships/{icb.chair[1].pk}/end/" in text
     assert f"/committees/{icb.board.pk}/seats/add/" in text
 
+    # On a date before it ended, a membership that has since ended offers no "End".
+    earlier = client.get(url(icb.board, "2024-01-01")).content.decode()
+    assert f"/memberships/{membership.pk}/end/" not in earlier
+    assert f"/memberships/{icb.chair[1].pk}/end/" in earlier
+
     client.force_login(make_officer(other_system, username="theirs"))
     theirs = client.get(url(icb.board, "2024-06-01")).content.decode()
     assert f"/seats/{seat.pk}/" not in theirs and "/end/" not in theirs
