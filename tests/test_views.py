@@ -129,3 +129,25 @@ def test_glance_page_queries_do_not_grow_with_systems(
     with django_assert_max_num_queries(len(counted.captured_queries)):
         response = officer_client.get(url, {"as_of": AS_OF})
     assert len(response.context["summaries"]) == 4
+
+
+@pytest.mark.django_db
+def test_a_missing_page_is_an_nhs_page_that_says_what_to_do(client, settings):
+    settings.DEBUG = False
+    response = client.get("/systems/NOPE/milestones/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page and "nhsuk-header" in page
+    assert "/sign-in/?next=/systems/NOPE/milestones/" in page
+
+
+@pytest.mark.django_db
+def test_an_edit_page_refused_to_an_officer_of_another_system_says_why(client):
+    from tests.api_support import make_officer
+
+    icb = compliant_icb()
+    client.force_login(make_officer(compliant_icb().ics, username="elsewhere"))
+    response = client.get(reverse("web:seat_edit", args=[icb.chair[0].pk]))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "You cannot do this" in page and "nhsuk-header" in page
