@@ -3,7 +3,16 @@ registered in ``memberships.admin``: a body's page shows its boards and their ho
 
 from django.contrib import admin
 
-from bodies.models import IntegratedCareSystem, Organisation, Region
+from bodies.models import (
+    BodySuccession,
+    Cluster,
+    ClusterMember,
+    IntegratedCareSystem,
+    Organisation,
+    OrganisationSuccession,
+    Region,
+    SystemSuccession,
+)
 from core.admin import RegistryModelAdmin, current_or_ended_filter, date_column
 
 
@@ -56,10 +65,55 @@ class OrganisationAdmin(RegistryModelAdmin):
 
 @admin.register(IntegratedCareSystem)
 class IntegratedCareSystemAdmin(RegistryModelAdmin):
-    list_display = ["name", "code", "ons_code", "region", "icb", "status", "go_live_on"]
+    list_display = [
+        "name",
+        "code",
+        "ons_code",
+        "region",
+        "icb",
+        "status",
+        "go_live_on",
+        "abolished_on",
+    ]
     list_select_related = ["region", "icb"]
     list_filter = ["region", "status"]
     search_fields = ["name", "code", "ons_code", "icb__name"]
     autocomplete_fields = ["icb"]
 
     go_live_on = date_column("go_live", "go-live date")
+    abolished_on = date_column("abolished")
+
+
+class SuccessionAdmin(RegistryModelAdmin):
+    list_display = ["predecessor", "successor", "kind", "effective_on"]
+    list_filter = ["kind"]
+    autocomplete_fields = ["predecessor", "successor"]
+    search_fields = ["predecessor__name", "successor__name"]
+    list_select_related = ["predecessor", "successor"]
+
+    effective_on = date_column("effective", "effective from")
+
+
+admin.site.register(SystemSuccession, SuccessionAdmin)
+admin.site.register(OrganisationSuccession, SuccessionAdmin)
+
+
+@admin.register(BodySuccession)
+class BodySuccessionAdmin(SuccessionAdmin):
+    list_select_related = ["predecessor__ics", "successor__ics"]
+
+
+class ClusterMemberInline(admin.TabularInline):
+    model = ClusterMember
+    extra = 1
+    autocomplete_fields = ["system"]
+
+
+@admin.register(Cluster)
+class ClusterAdmin(RegistryModelAdmin):
+    list_display = ["name", "start_on", "end_on", "shares_chair", "shares_chief_executive"]
+    search_fields = ["name"]
+    inlines = [ClusterMemberInline]
+
+    start_on = date_column("start")
+    end_on = date_column("end")

@@ -1,11 +1,13 @@
 """Who exists (regions, organisations, systems) and where decisions are made (bodies)."""
 
 import pghistory
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from core.db import end_not_before_start
+from core.db import end_not_before_start, period_of, reject_reversed_period
 
 
 @pghistory.track()
@@ -165,6 +167,12 @@ class IntegratedCareSystem(models.Model):
     go_live = models.DateField(
         "go-live date", null=True, blank=True, help_text="When the ICB was established."
     )
+    abolished = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The ICB's last day, when it was abolished (e.g. 31 March 2026 for an ICB "
+        "merged into a successor on 1 April 2026).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -174,6 +182,19 @@ class IntegratedCareSystem(models.Model):
                 condition=~Q(status=SystemStatus.ESTABLISHED) | Q(go_live__isnull=False),
                 name="bodies_ics_established_has_go_live",
                 violation_error_message="An established system needs its go-live date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=SystemStatus.ABOLISHED, abolished__isnull=False)
+                | (~Q(status=SystemStatus.ABOLISHED) & Q(abolished__isnull=True)),
+                name="bodies_ics_abolished_has_date",
+                violation_error_message="An abolished system needs the date it was abolished, "
+                "and only an abolished system has one.",
+            ),
+            end_not_before_start(
+                "go_live",
+                "abolished",
+                name="bodies_ics_abolished_after_go_live",
+                message="A system cannot be abolished before its go-live date.",
             ),
         ]
 
@@ -298,6 +319,168 @@ class Body(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:bodies_body_change", args=[self.pk])
+
+
+class SuccessionKind(models.TextChoices):
+    """How one system, body or organisation followed another (R30)."""
+
+    MERGER = "merger", "Merger"
+    SPLIT = "split", "Split"
+    BOUNDARY_TRANSFER = "boundary_transfer", "Boundary transfer"
+    RENAME = "rename", "Rename"
+    TRANSFER_OF_FUNCTIONS = "transfer_of_functions", "Transfer of functions"
+
+
+def succession_constraints(prefix: str, noun: str) -> list:
+    """A succession links two different records, once."""
+    return [
+        models.UniqueConstraint(
+            fields=["predecessor", "successor"],
+            name=f"{prefix}_unique_pair",
+            violation_error_message=f"This {noun} is already recorded as that one's predecessor.",
+        ),
+        models.CheckConstraint(
+            condition=~Q(predecessor=F("successor")),
+            name=f"{prefix}_not_own_successor",
+            violation_error_message=f"A {noun} cannot be its own successor.",
+        ),
+    ]
+
+
+class Succession(models.Model):
+    """A predecessor followed by a successor from an effective date (R30).
+
+    A merger is several rows with one successor; a split, several with one predecessor; a
+    boundary transfer links the body that lost an area to the one that gained it.
+    """
+
+    kind = models.CharField(max_length=30, choices=SuccessionKind.choices)
+    effective = models.DateField(
+        help_text="The successor's first day in the predecessor's place (e.g. 1 April 2026)."
+    )
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Where this is published: an order, a statement."
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["effective", "pk"]
+
+    def __str__(self):
+        return (
+            f"{self.predecessor} → {self.successor} ({self.get_kind_display()}, {self.effective})"
+        )
+
+
+@pghistory.track()
+class SystemSuccession(Succession):
+    predecessor = models.ForeignKey(
+        IntegratedCareSystem, on_delete=models.PROTECT, related_name="successions_from"
+    )
+    successor = models.ForeignKey(
+        IntegratedCareSystem, on_delete=models.PROTECT, related_name="successions_to"
+    )
+
+    class Meta(Succession.Meta):
+        verbose_name = "system succession"
+        constraints = succession_constraints("bodies_systemsuccession", "system")
+
+
+@pghistory.track()
+class BodySuccession(Succession):
+    predecessor = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="successions_from")
+    successor = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="successions_to")
+
+    class Meta(Succession.Meta):
+        verbose_name = "body succession"
+        constraints = succession_constraints("bodies_bodysuccession", "body")
+
+
+@pghistory.track()
+class OrganisationSuccession(Succession):
+    predecessor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="successions_from"
+    )
+    successor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="successions_to"
+    )
+
+    class Meta(Succession.Meta):
+        verbose_name = "organisation succession"
+        constraints = succession_constraints("bodies_organisationsuccession", "organisation")
+
+
+@pghistory.track()
+class Cluster(models.Model):
+    """ICBs that stay separate legal bodies but share a chair and/or a chief executive.
+
+    Holding the shared post on every board of the cluster at once is not a conflict
+    (R2, R22).
+    """
+
+    name = models.CharField(max_length=150, unique=True)
+    agreement = models.CharField(
+        max_length=300, blank=True, help_text="The clustering agreement: its title or address."
+    )
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True, help_text="Last day of the cluster.")
+    shares_chair = models.BooleanField(default=True)
+    shares_chief_executive = models.BooleanField(default=True)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            end_not_before_start(
+                "start",
+                "end",
+                name="bodies_cluster_end_after_start",
+                message="A cluster cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+@pghistory.track()
+class ClusterMember(models.Model):
+    """A system in a cluster for a period; a system is in at most one cluster at a time."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="members")
+    system = models.ForeignKey(
+        IntegratedCareSystem, on_delete=models.PROTECT, related_name="cluster_memberships"
+    )
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True, help_text="Last day in the cluster.")
+
+    class Meta:
+        ordering = ["cluster", "system__name"]
+        constraints = [
+            end_not_before_start(
+                "start",
+                "end",
+                name="bodies_clustermember_end_after_start",
+                message="A system cannot leave a cluster before it joins.",
+            ),
+            ExclusionConstraint(
+                name="bodies_clustermember_one_cluster_at_a_time",
+                expressions=[
+                    ("system", RangeOperators.EQUAL),
+                    (period_of(), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message="This system is already in a cluster during these dates.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.system} in {self.cluster}"
+
+    def clean(self):
+        reject_reversed_period(
+            self, "start", "end", "A system cannot leave a cluster before it joins."
+        )
 
 
 # Changes to the many-to-many links are governance data too: audit them. pghistory

@@ -6,10 +6,20 @@ board, a committee.
 
 from django.db import transaction
 
-from bodies.models import IntegratedCareSystem, Organisation, Region
+from bodies.models import (
+    BodySuccession,
+    Cluster,
+    ClusterMember,
+    IntegratedCareSystem,
+    Organisation,
+    OrganisationSuccession,
+    Region,
+    SystemSuccession,
+)
 from core.services import (
     audit_context,
     database_errors_as_validation_errors,
+    record_create,
     record_delete,
     record_update,
     save_validated,
@@ -38,3 +48,6 @@ writes(Organisation, create=organisation_create, update=organisation_update, del
 # added or removed by hand.
 writes(Region, update=record_update)
 writes(IntegratedCareSystem, update=record_update)
+# Reorganisation (R30): who followed whom, and which ICBs share posts in a cluster.
+for model in (SystemSuccession, BodySuccession, OrganisationSuccession, Cluster, ClusterMember):
+    writes(model, create=record_create, update=record_update, delete=record_delete)

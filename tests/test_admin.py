@@ -19,7 +19,19 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
-from bodies.models import Body, IntegratedCareSystem, Organisation, OrganisationKind, Region
+from bodies.models import (
+    Body,
+    BodySuccession,
+    Cluster,
+    ClusterMember,
+    IntegratedCareSystem,
+    Organisation,
+    OrganisationKind,
+    OrganisationSuccession,
+    Region,
+    SuccessionKind,
+    SystemSuccession,
+)
 from committees.models import (
     Committee,
     CommitteeKind,
@@ -47,6 +59,8 @@ from tests.reminders_factories import reminders_rows
 pytestmark = pytest.mark.django_db
 
 GO_LIVE = datetime.date(2022, 7, 1)
+CLUSTERED = datetime.date(2025, 10, 1)
+MERGED = datetime.date(2026, 4, 1)
 REGISTRY_MODELS = [
     Region,
     Organisation,
@@ -103,6 +117,8 @@ def registry_rows():
         standing_orders=orders, description="partner member", roles=[Role.CHAIR]
     )
 
+    reorganisation_rows(ics, board_body)
+
     Group.objects.create(name="Governance officers")
     every_day = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
     CrontabSchedule.objects.create(minute="0", hour="7")
@@ -116,6 +132,25 @@ def registry_rows():
     AccessAttempt.objects.create(**attempt, failures_since_start=5, get_data="", post_data="")
     AccessLog.objects.create(**attempt)
     AccessFailureLog.objects.create(**attempt, path_info="/sign-in/", locked_out=True)
+
+
+def reorganisation_rows(ics, body):
+    """A merger into a successor system, body and ICB, and a cluster of the two systems."""
+    successor = IntegratedCareSystemFactory(name="Somerset and Dorset", code="QZZ")
+    SystemSuccession.objects.create(
+        predecessor=ics, successor=successor, kind=SuccessionKind.MERGER, effective=MERGED
+    )
+    OrganisationSuccession.objects.create(
+        predecessor=ics.icb, successor=successor.icb, kind=SuccessionKind.MERGER, effective=MERGED
+    )
+    BodySuccession.objects.create(
+        predecessor=body,
+        successor=BodyFactory(ics=successor, kind="icb", lead_provider=None),
+        kind=SuccessionKind.MERGER,
+        effective=MERGED,
+    )
+    cluster = Cluster.objects.create(name="Somerset and Dorset cluster", start=CLUSTERED)
+    ClusterMember.objects.create(cluster=cluster, system=ics, start=CLUSTERED)
 
 
 def form_data(response) -> dict:
