@@ -1,4 +1,5 @@
-"""Import of the public NHS reference data: regions, ICSs and their ICBs, trusts, councils, CCGs.
+"""Import of the public NHS reference data: regions, ICSs and their ICBs, trusts, councils, CCGs,
+and the ICB mergers and boundary changes since (reorganisations.yaml, R30).
 
 The CSV files in ``bodies/data/ods/`` (see SOURCE.md there) are read and checked in full
 before anything is written, so bad input is reported with its file and line and leaves the
@@ -16,17 +17,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
 
 from bodies.models import (
     IntegratedCareSystem,
     Organisation,
     OrganisationKind,
+    OrganisationSuccession,
     Region,
+    SuccessionKind,
     SystemStatus,
+    SystemSuccession,
     TrustType,
 )
-from core.services import audit_context, integrity_error_message
+from bodies.services import organisation_create, organisation_update
+from core.dates import en_gb
+from core.services import audit_context, integrity_error_message, record_create, record_update
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "ods"
 
@@ -34,6 +42,8 @@ REGIONS_FILE = "nhs_england_regions.csv"
 ICBS_FILE = "icbs.csv"
 TRUSTS_FILE = "trusts.csv"
 MAP_FILE = "icb_local_authorities_trusts.csv"
+# Optional: the ICB mergers and boundary changes since 2022, each fact with its source.
+REORGANISATIONS_FILE = "reorganisations.yaml"
 
 # All 42 ICBs were established under the Health and Care Act 2022 on 1 July 2022, the day
 # the CCGs they replaced were abolished (R30).
@@ -146,6 +156,8 @@ class ReferenceData:
     sub_icb_locations: dict[str, str] = field(default_factory=dict)
     # (trust or local authority ODS code, ICB code)
     footprint: set[tuple[str, str]] = field(default_factory=set)
+    # ICB mergers and boundary changes (reorganisations.yaml), in file order
+    changes: list["Change"] = field(default_factory=list)
 
 
 def _rows(file: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -286,6 +298,7 @@ def read_reference_data(path: Path | str = DEFAULT_PATH) -> ReferenceData:
         data.trusts[code] = trust
 
     _read_map(path / MAP_FILE, data, codes)
+    data.changes = read_changes(path / REORGANISATIONS_FILE, data, codes)
     return data
 
 
@@ -378,6 +391,362 @@ def _read_map(file: Path, data: ReferenceData, codes: _Codes) -> None:
             data.footprint.add((trust_code, icb_code))
 
 
+# --- Reorganisations (reorganisations.yaml) --------------------------------------------
+
+# What each predecessor row may say happened to it. Renames and transfers of functions
+# exist in the model but no published change of an ICB uses them yet.
+CHANGE_KINDS = (SuccessionKind.MERGER, SuccessionKind.SPLIT, SuccessionKind.BOUNDARY_TRANSFER)
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Predecessor:
+    code: str
+    kind: str
+    sources: tuple[Source, ...]
+
+
+@dataclass
+class Change:
+    """One successor ICB and the ICBs it follows from ``effective`` (R30)."""
+
+    line: int
+    effective: datetime.date
+    successor_code: str
+    # Only for a successor that is not in icbs.csv: its legal name and ONS code (None
+    # when no public source gives it).
+    legal_name: str | None
+    ons_code: str | None
+    region_code: str
+    predecessors: list[Predecessor]
+
+    @property
+    def is_new(self) -> bool:
+        return self.legal_name is not None
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The predecessors' last day: the day before the successor's first."""
+        return self.effective - datetime.timedelta(days=1)
+
+    def describe(self, data: "ReferenceData") -> str:
+        name = (
+            readable_name(self.legal_name)
+            if self.is_new
+            else icb_organisation_name(data.systems[self.successor_code]["name"])
+        )
+        return f"{name} ({self.successor_code}) from {en_gb(self.effective)}"
+
+
+class _Mapping(dict):
+    """A YAML mapping that knows the line it starts on."""
+
+    line = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Mapping:
+    mapping = _Mapping(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class _ChangeReader:
+    """Reads and checks reorganisations.yaml against the ICBs of icbs.csv."""
+
+    def __init__(self, file: Path, data: ReferenceData, codes: _Codes):
+        self.file, self.data, self.codes = file, data, codes
+        self.sources: dict[str, Source] = {}
+        self.used: set[str] = set()
+
+    def fail(self, message: str, line: int | None = None):
+        raise ReferenceDataError(message, file=self.file, line=line)
+
+    def mapping(self, value, what: str, keys: set[str], line: int, required=()) -> _Mapping:
+        if not isinstance(value, _Mapping):
+            self.fail(f"{what} must be a mapping", line)
+        unknown = sorted(set(value) - keys)
+        if unknown:
+            self.fail(f"{what}: unknown key(s) {', '.join(map(str, unknown))}", value.line)
+        missing = [key for key in required if key not in value]
+        if missing:
+            self.fail(f"{what}: missing {', '.join(missing)}", value.line)
+        return value
+
+    def cited(self, value, what: str, line: int) -> tuple[Source, ...]:
+        """The sources a fact names: a non-empty list of keys of ``sources``."""
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            self.fail(f"{what} needs a source (a key of sources)", line)
+        cited = []
+        for key in value:
+            if key not in self.sources:
+                self.fail(f"{what} cites {key!r}, which is not in sources", line)
+            self.used.add(key)
+            cited.append(self.sources[key])
+        return tuple(cited)
+
+    def fact(self, parent: _Mapping, name: str, what: str, kind: type):
+        """``{value: ..., source: [...]}``: the value, checked to be a ``kind``."""
+        fact = self.mapping(
+            parent[name], f"{what} {name}", {"value", "source"}, parent.line, ("value", "source")
+        )
+        value = fact["value"]
+        if kind is str:
+            value = " ".join(str(value).split()) if isinstance(value, str | int) else None
+        if not isinstance(value, kind) or value in ("", None):
+            self.fail(f"{what} {name} must be a {kind.__name__}", fact.line)
+        self.cited(fact["source"], f"{what} {name}", fact.line)
+        return value
+
+    def read(self) -> list[Change]:
+        try:
+            text = self.file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return []  # no reorganisation recorded: the 2022 configuration
+        except (OSError, UnicodeDecodeError) as exc:
+            self.fail(f"cannot be read ({exc})")
+        try:
+            document = yaml.load(text, Loader=_LineLoader)  # _LineLoader is a SafeLoader
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            self.fail(f"not valid YAML ({getattr(exc, 'problem', exc)})", mark and mark.line + 1)
+        document = self.mapping(document, "the file", {"sources", "changes"}, 1, ("sources",))
+
+        sources = document["sources"]
+        if not isinstance(sources, _Mapping):
+            self.fail("sources must be a mapping of key: {title, url, states}", 1)
+        for key, entry in sources.items():
+            entry = self.mapping(
+                entry,
+                f"source {key}",
+                {"title", "url", "states"},
+                sources.line,
+                ("title", "url", "states"),
+            )
+            title, url = (" ".join(str(entry[name]).split()) for name in ("title", "url"))
+            if not url.startswith("https://"):
+                self.fail(f"source {key}: url must be an https:// address", entry.line)
+            self.sources[str(key)] = Source(str(key), title, url)
+
+        changes = document.get("changes") or []
+        if not isinstance(changes, list):
+            self.fail("changes must be a list", document.line)
+        result = [self.change(entry) for entry in changes]
+        unused = sorted(set(self.sources) - self.used)
+        if unused:
+            self.fail(f"source(s) {', '.join(unused)} back no fact: cite them or remove them")
+        self.check_successors(result)
+        return result
+
+    def change(self, entry) -> Change:
+        entry = self.mapping(
+            entry,
+            "a change",
+            {"effective", "successor", "predecessors"},
+            0,
+            ("effective", "successor", "predecessors"),
+        )
+        effective = self.fact(entry, "effective", "change", datetime.date)
+        successor = self.mapping(
+            entry["successor"],
+            "successor",
+            {"ods_code", "name", "ons_code"},
+            entry.line,
+            ("ods_code",),
+        )
+        code = self.fact(successor, "ods_code", "successor", str)
+        existing = code in self.data.systems
+        if existing and {"name", "ons_code"} & set(successor):
+            self.fail(
+                f"successor {code} is already in {ICBS_FILE}: its name and ONS code come "
+                "from there",
+                successor.line,
+            )
+        if not existing and "name" not in successor:
+            self.fail(f"new successor {code} needs its name", successor.line)
+        legal_name = (
+            self.fact(successor, "name", f"successor {code}", str) if not existing else None
+        )
+        ons_code = (
+            self.fact(successor, "ons_code", f"successor {code}", str)
+            if "ons_code" in successor
+            else None
+        )
+
+        predecessors_list = entry["predecessors"]
+        if not isinstance(predecessors_list, list) or not predecessors_list:
+            self.fail(f"successor {code} needs its predecessors", entry.line)
+        predecessors = []
+        for item in predecessors_list:
+            item = self.mapping(
+                item,
+                f"a predecessor of {code}",
+                {"ods_code", "kind", "source"},
+                entry.line,
+                ("ods_code", "kind", "source"),
+            )
+            predecessor = " ".join(str(item["ods_code"]).split())
+            if predecessor not in self.data.systems:
+                self.fail(f"predecessor {predecessor} is not an ICB of {ICBS_FILE}", item.line)
+            if predecessor == code:
+                self.fail(f"{code} cannot be its own predecessor", item.line)
+            if predecessor in {p.code for p in predecessors}:
+                self.fail(f"predecessor {predecessor} is listed twice for {code}", item.line)
+            if item["kind"] not in CHANGE_KINDS:
+                allowed = ", ".join(CHANGE_KINDS)
+                self.fail(f"kind {item['kind']!r} is not one of {allowed}", item.line)
+            if existing and item["kind"] != SuccessionKind.BOUNDARY_TRANSFER:
+                self.fail(
+                    f"{code} already exists, so it can only take over part of an area "
+                    "(boundary_transfer)",
+                    item.line,
+                )
+            sources = self.cited(item["source"], f"predecessor {predecessor}", item.line)
+            predecessors.append(Predecessor(predecessor, str(item["kind"]), sources))
+            for field_name, value in succession_source(sources).items():
+                _check_length(SystemSuccession, field_name, value, self.file, item.line)
+
+        regions = {self.data.systems[p.code]["region_code"] for p in predecessors}
+        if existing:
+            region_code = self.data.systems[code]["region_code"]
+        elif len(regions) == 1:
+            region_code = regions.pop()
+        else:
+            self.fail(
+                f"the predecessors of {code} are in regions {', '.join(sorted(regions))}: a new "
+                "successor takes its region from its predecessors, which must share one",
+                entry.line,
+            )
+        if not existing:
+            self.codes.claim(code, "successor ICB", self.file, successor.line)
+            _check_length(
+                Organisation, "name", readable_name(legal_name), self.file, successor.line
+            )
+            short = system_name(legal_name)
+            _check_length(IntegratedCareSystem, "name", short, self.file, successor.line)
+            if short in {system["name"] for system in self.data.systems.values()}:
+                self.fail(f"successor name {short!r} is already a system's", successor.line)
+            if ons_code is not None:
+                _check_length(IntegratedCareSystem, "ons_code", ons_code, self.file, successor.line)
+                if ons_code in {system["ons_code"] for system in self.data.systems.values()}:
+                    self.fail(f"ONS code {ons_code} is already a system's", successor.line)
+        return Change(
+            line=entry.line,
+            effective=effective,
+            successor_code=code,
+            legal_name=legal_name,
+            ons_code=ons_code,
+            region_code=region_code,
+            predecessors=predecessors,
+        )
+
+    def check_successors(self, changes: list[Change]) -> None:
+        """One entry per successor, and every predecessor ends on one day."""
+        seen: dict[str, int] = {}
+        ends: dict[str, datetime.date] = {}
+        for change in changes:
+            if change.successor_code in seen:
+                self.fail(
+                    f"successor {change.successor_code} is listed twice (first at line "
+                    f"{seen[change.successor_code]})",
+                    change.line,
+                )
+            seen[change.successor_code] = change.line
+            for predecessor in change.predecessors:
+                if ends.setdefault(predecessor.code, change.last_day) != change.last_day:
+                    self.fail(
+                        f"predecessor {predecessor.code} would end on two different days",
+                        change.line,
+                    )
+        for change in changes:
+            if change.successor_code in ends:
+                self.fail(
+                    f"{change.successor_code} gains an area but is also abolished", change.line
+                )
+
+
+def succession_source(sources: tuple[Source, ...]) -> dict[str, str]:
+    """The ``source`` (addresses) and ``note`` (titles) a succession row records."""
+    return {
+        "source": " ; ".join(source.url for source in sources),
+        "note": "Sources: " + " ; ".join(source.title for source in sources),
+    }
+
+
+def read_changes(file: Path, data: ReferenceData, codes: _Codes) -> list[Change]:
+    return _ChangeReader(file, data, codes).read()
+
+
+@dataclass
+class ChangePlan:
+    """Which changes import_ods applies, and why it leaves the others."""
+
+    applied: list[Change]
+    # change -> why it is not applied
+    skipped: dict[str, str]
+
+    @property
+    def abolished(self) -> dict[str, datetime.date]:
+        """Predecessor code -> its last day, for the changes applied."""
+        return {p.code: c.last_day for c in self.applied for p in c.predecessors}
+
+
+def plan_changes(changes: list[Change]) -> ChangePlan:
+    """The changes that can be applied whole.
+
+    A new successor needs every code the register requires: its ODS code (always there)
+    and its ONS code (``IntegratedCareSystem.ons_code`` is required and unique). A
+    predecessor is abolished only when every successor of it is applied, so that no area
+    is left without an ICB or with two: a change waits for the other successors of its
+    predecessors.
+    """
+    skipped: dict[str, str] = {}
+    for change in changes:
+        if change.is_new and change.ons_code is None:
+            skipped[change.successor_code] = (
+                f"no verified ONS code for it in {REORGANISATIONS_FILE}"
+            )
+    successors_of: dict[str, list[Change]] = defaultdict(list)
+    for change in changes:
+        for predecessor in change.predecessors:
+            successors_of[predecessor.code].append(change)
+    waiting = True
+    while waiting:
+        waiting = False
+        for change in changes:
+            if change.successor_code in skipped:
+                continue
+            for predecessor in change.predecessors:
+                blocker = next(
+                    (c for c in successors_of[predecessor.code] if c.successor_code in skipped),
+                    None,
+                )
+                if blocker is not None:
+                    skipped[change.successor_code] = (
+                        f"waits for {blocker.successor_code}, another successor of "
+                        f"{predecessor.code}"
+                    )
+                    waiting = True
+                    break
+    return ChangePlan(
+        applied=[c for c in changes if c.successor_code not in skipped], skipped=skipped
+    )
+
+
 # --- Writing ---------------------------------------------------------------------------
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -421,6 +790,8 @@ class Tally:
 class ImportResult:
     path: Path
     tallies: list[Tally]
+    # What the officer should know beyond the counts: changes left unapplied and why.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -433,10 +804,11 @@ class ImportResult:
         if not self.changed:
             counts = [f"{tally.total} {tally.label}" for tally in self.tallies]
             listed = ", ".join(counts[:-1]) + f" and {counts[-1]}"
-            return f"Nothing to change: {listed} already up to date."
-        lines = [f"Imported NHS ODS reference data from {self.path}:"]
-        lines += [f"  {tally.describe()}" for tally in self.tallies]
-        return "\n".join(lines)
+            lines = [f"Nothing to change: {listed} already up to date."]
+        else:
+            lines = [f"Imported NHS ODS reference data from {self.path}:"]
+            lines += [f"  {tally.describe()}" for tally in self.tallies]
+        return "\n".join(lines + self.notes)
 
 
 def _sync(
@@ -536,6 +908,8 @@ def write_reference_data(data: ReferenceData, *, path: Path) -> ImportResult:
                 tallies["ICBs"].count(outcome)
 
             step = "systems"
+            plan = plan_changes(data.changes)
+            abolished = plan.abolished
             systems, outcomes = _sync(
                 IntegratedCareSystem,
                 "code",
@@ -545,8 +919,14 @@ def write_reference_data(data: ReferenceData, *, path: Path) -> ImportResult:
                         "name": system["name"],
                         "region_id": regions[system["region_code"]].pk,
                         "icb_id": icbs[code].pk,
-                        "status": SystemStatus.ESTABLISHED,
                         "go_live": ICBS_ESTABLISHED,
+                        # A system a change abolishes is abolished below, through the
+                        # services; every other one is in force.
+                        **(
+                            {}
+                            if code in abolished
+                            else {"status": SystemStatus.ESTABLISHED, "abolished": None}
+                        ),
                     }
                     for code, system in data.systems.items()
                 },
@@ -604,13 +984,138 @@ def write_reference_data(data: ReferenceData, *, path: Path) -> ImportResult:
                 system_ids=[row.pk for row in systems.values()],
                 tally=links,
             )
+
+            step = "reorganisations"
+            reorganised = _apply_changes(data, plan, regions=regions, icbs=icbs, systems=systems)
+    except ValidationError as exc:
+        raise ReferenceDataError(f"could not save the {step}: {' '.join(exc.messages)}") from exc
     except IntegrityError as exc:
         raise ReferenceDataError(
             f"could not save the {step}: {integrity_error_message(exc)}"
         ) from exc
     except DatabaseError as exc:
         raise ReferenceDataError(f"could not save the {step}: {exc}") from exc
-    return ImportResult(path=path, tallies=[*tallies.values(), links])
+    notes = [
+        f"Not applied, predecessors kept in force: "
+        f"{change.describe(data)}: {plan.skipped[change.successor_code]}."
+        for change in data.changes
+        if change.successor_code in plan.skipped
+    ]
+    return ImportResult(path=path, tallies=[*tallies.values(), links, *reorganised], notes=notes)
+
+
+def _apply_changes(
+    data: ReferenceData,
+    plan: ChangePlan,
+    *,
+    regions: dict[str, Region],
+    icbs: dict[str, Organisation],
+    systems: dict[str, IntegratedCareSystem],
+) -> list[Tally]:
+    """Establish the successors, abolish the predecessors and link them (R30).
+
+    Written through the services, one row at a time (a handful of rows), and only where
+    the database differs from the data, so that a second run writes nothing and records
+    no audit event.
+    """
+    successor_icbs = Tally("successor ICBs")
+    successor_systems = Tally("successor systems")
+    abolished_systems = Tally("abolished systems")
+    system_links = Tally("system successions")
+    organisation_links = Tally("ICB successions")
+
+    new = [change for change in plan.applied if change.is_new]
+    existing_icbs = {
+        row.ods_code: row
+        for row in Organisation.objects.filter(ods_code__in=[c.successor_code for c in new])
+    }
+    existing_systems = {
+        row.code: row
+        for row in IntegratedCareSystem.objects.filter(code__in=[c.successor_code for c in new])
+    }
+    for change in new:
+        code, region = change.successor_code, regions[change.region_code]
+        name = system_name(change.legal_name)
+        icb_fields = {
+            "name": icb_organisation_name(name),
+            "kind": OrganisationKind.ICB,
+            "region": region,
+            "opened": change.effective,
+            "is_demo": False,
+        }
+        icb = existing_icbs.get(code)
+        if icb is None:
+            icb = organisation_create(ods_code=code, **icb_fields)
+            successor_icbs.count(CREATED)
+        else:
+            successor_icbs.count(_update(organisation_update, "organisation", icb, icb_fields))
+        icbs[code] = icb
+        system_fields = {
+            "ons_code": change.ons_code,
+            "name": name,
+            "region": region,
+            "icb": icb,
+            "status": SystemStatus.ESTABLISHED,
+            "go_live": change.effective,
+            "abolished": None,
+        }
+        system = existing_systems.get(code)
+        if system is None:
+            system = record_create(IntegratedCareSystem, code=code, **system_fields)
+            successor_systems.count(CREATED)
+        else:
+            successor_systems.count(_update(record_update, "instance", system, system_fields))
+        systems[code] = system
+        if not icb.systems.filter(pk=system.pk).exists():
+            organisation_update(organisation=icb, systems=[*icb.systems.all(), system])
+
+    for code, last_day in sorted(plan.abolished.items()):
+        system = systems[code]
+        abolished_systems.count(
+            _update(
+                record_update,
+                "instance",
+                system,
+                {"status": SystemStatus.ABOLISHED, "abolished": last_day},
+            )
+        )
+        _update(organisation_update, "organisation", icbs[code], {"closed": last_day})
+
+    pairs = [(c, p) for c in plan.applied for p in c.predecessors]
+    for model, rows, tally in (
+        (SystemSuccession, systems, system_links),
+        (OrganisationSuccession, icbs, organisation_links),
+    ):
+        recorded = {
+            (row.predecessor_id, row.successor_id): row
+            for row in model.objects.filter(
+                predecessor__in=[rows[p.code] for _, p in pairs],
+                successor__in=[rows[c.successor_code] for c, _ in pairs],
+            )
+        }
+        for change, predecessor in pairs:
+            before, after = rows[predecessor.code], rows[change.successor_code]
+            fields = {
+                "kind": predecessor.kind,
+                "effective": change.effective,
+                **succession_source(predecessor.sources),
+            }
+            row = recorded.get((before.pk, after.pk))
+            if row is None:
+                record_create(model, predecessor=before, successor=after, **fields)
+                tally.count(CREATED)
+            else:
+                tally.count(_update(record_update, "instance", row, fields))
+    return [successor_icbs, successor_systems, abolished_systems, system_links, organisation_links]
+
+
+def _update(service, argument: str, row: models.Model, fields: dict) -> str:
+    """Call ``service`` with only the fields that differ; none differing, do not call it."""
+    changed = {name: value for name, value in fields.items() if getattr(row, name) != value}
+    if not changed:
+        return UNCHANGED
+    service(**{argument: row}, **changed)
+    return UPDATED
 
 
 def _sync_footprint(
