@@ -909,7 +909,6 @@ def write_reference_data(data: ReferenceData, *, path: Path) -> ImportResult:
 
             step = "systems"
             plan = plan_changes(data.changes)
-            abolished = plan.abolished
             systems, outcomes = _sync(
                 IntegratedCareSystem,
                 "code",
@@ -920,13 +919,10 @@ def write_reference_data(data: ReferenceData, *, path: Path) -> ImportResult:
                         "region_id": regions[system["region_code"]].pk,
                         "icb_id": icbs[code].pk,
                         "go_live": ICBS_ESTABLISHED,
-                        # A system a change abolishes is abolished below, through the
-                        # services; every other one is in force.
-                        **(
-                            {}
-                            if code in abolished
-                            else {"status": SystemStatus.ESTABLISHED, "abolished": None}
-                        ),
+                        # Created established (the field's default). A system's abolition
+                        # is written below through the services, for the changes applied,
+                        # and never undone here: data that no longer abolishes a system
+                        # leaves it as it is rather than reviving it beside its successor.
                     }
                     for code, system in data.systems.items()
                 },
@@ -996,7 +992,7 @@ def write_reference_data(data: ReferenceData, *, path: Path) -> ImportResult:
     except DatabaseError as exc:
         raise ReferenceDataError(f"could not save the {step}: {exc}") from exc
     notes = [
-        f"Not applied, predecessors kept in force: "
+        f"Not applied, predecessors left as they are: "
         f"{change.describe(data)}: {plan.skipped[change.successor_code]}."
         for change in data.changes
         if change.successor_code in plan.skipped
