@@ -1021,13 +1021,18 @@ def _apply_changes(
     organisation_links = Tally("ICB successions")
 
     new = [change for change in plan.applied if change.is_new]
+    codes = [change.successor_code for change in new]
     existing_icbs = {
         row.ods_code: row
-        for row in Organisation.objects.filter(ods_code__in=[c.successor_code for c in new])
+        for row in Organisation.objects.filter(ods_code__in=codes)
+        .select_related("region")
+        .prefetch_related("systems")
     }
     existing_systems = {
         row.code: row
-        for row in IntegratedCareSystem.objects.filter(code__in=[c.successor_code for c in new])
+        for row in IntegratedCareSystem.objects.filter(code__in=codes).select_related(
+            "region", "icb"
+        )
     }
     for change in new:
         code, region = change.successor_code, regions[change.region_code]
@@ -1062,8 +1067,9 @@ def _apply_changes(
         else:
             successor_systems.count(_update(record_update, "instance", system, system_fields))
         systems[code] = system
-        if not icb.systems.filter(pk=system.pk).exists():
-            organisation_update(organisation=icb, systems=[*icb.systems.all(), system])
+        linked = list(icb.systems.all())
+        if system not in linked:
+            organisation_update(organisation=icb, systems=[*linked, system])
 
     for code, last_day in sorted(plan.abolished.items()):
         system = systems[code]

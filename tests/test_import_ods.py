@@ -25,6 +25,7 @@ from pghistory.models import Context
 from bodies.models import IntegratedCareSystem, Organisation, OrganisationKind, Region, TrustType
 from bodies.reference import (
     DEFAULT_PATH,
+    ICBS_ESTABLISHED,
     ICBS_FILE,
     MAP_FILE,
     REGIONS_FILE,
@@ -36,8 +37,13 @@ from bodies.reference import (
     trust_kind,
     trust_type,
 )
+from bodies.selectors import systems_as_at
 from tests.conftest import shared_data
 from tests.factories import IntegratedCareSystemFactory
+
+# The last day of the configuration established on 1 July 2022 (the first mergers took
+# effect on 1 April 2026).
+LAST_DAY_OF_2022_CONFIGURATION = datetime.date(2026, 3, 31)
 
 AUDIT_EVENT_MODELS = (
     "bodies.RegionEvent",
@@ -222,12 +228,16 @@ def test_full_import_loads_every_region_system_trust_council_and_former_ccg(impo
     former_ccgs = {row["sub_icb_ods_code"] for row in map_rows} - {""}
 
     assert Region.objects.count() == 7
-    assert IntegratedCareSystem.objects.count() == 42
+    # The 2022 configuration, whatever reorganisations.yaml applies from 1 April 2026.
+    assert systems_as_at(LAST_DAY_OF_2022_CONFIGURATION).count() == 42
     trusts = Organisation.objects.filter(
         kind__in=[OrganisationKind.NHS_TRUST, OrganisationKind.NHS_FOUNDATION_TRUST]
     )
     assert trusts.count() == 242
-    assert Organisation.objects.filter(kind=OrganisationKind.ICB).count() == 42
+    assert (
+        Organisation.objects.filter(kind=OrganisationKind.ICB, opened=ICBS_ESTABLISHED).count()
+        == 42
+    )
     assert (
         set(
             Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY).values_list(
@@ -259,9 +269,11 @@ def test_first_run_reports_what_it_created_for_each_kind(imported):
 @pytest.mark.django_db
 def test_every_system_is_established_on_1_july_2022_with_its_own_icb(imported):
     """R30: each ICS's statutory ICB is the legal entity, established on 1 July 2022."""
-    for system in IntegratedCareSystem.objects.select_related("icb"):
-        assert system.status == "established"
-        assert system.go_live == datetime.date(2022, 7, 1)
+    systems = systems_as_at(LAST_DAY_OF_2022_CONFIGURATION).select_related("icb")
+    assert len(systems) == 42
+    for system in systems:
+        assert system.status in ("established", "abolished")
+        assert system.go_live == ICBS_ESTABLISHED
         assert system.icb.kind == OrganisationKind.ICB
         assert system.icb.ods_code == system.code
         assert system.icb.name == f"NHS {system.name} Integrated Care Board"
