@@ -148,7 +148,13 @@ class IntegratedCareSystem(models.Model):
     code = models.CharField(
         max_length=10, unique=True, help_text="The ICB's ODS code, e.g. QSL for Somerset."
     )
-    ons_code = models.CharField("ONS code", max_length=9, unique=True, help_text="e.g. E54000038")
+    ons_code = models.CharField(
+        "ONS code",
+        max_length=9,
+        blank=True,
+        help_text="e.g. E54000038; unique when present. Left blank for a new ICB until the "
+        "Office for National Statistics publishes its code.",
+    )
     name = models.CharField(max_length=150, unique=True, help_text="e.g. Somerset")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="systems")
     icb = models.OneToOneField(
@@ -178,6 +184,12 @@ class IntegratedCareSystem(models.Model):
         ordering = ["name"]
         verbose_name = "integrated care system"
         constraints = [
+            models.UniqueConstraint(
+                fields=["ons_code"],
+                condition=~Q(ons_code=""),
+                name="bodies_ics_unique_ons_code",
+                violation_error_message="Another system already has this ONS code.",
+            ),
             models.CheckConstraint(
                 condition=~Q(status=SystemStatus.ESTABLISHED) | Q(go_live__isnull=False),
                 name="bodies_ics_established_has_go_live",

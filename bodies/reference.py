@@ -691,60 +691,9 @@ def read_changes(file: Path, data: ReferenceData, codes: _Codes) -> list[Change]
     return _ChangeReader(file, data, codes).read()
 
 
-@dataclass
-class ChangePlan:
-    """Which changes import_ods applies, and why it leaves the others."""
-
-    applied: list[Change]
-    # change -> why it is not applied
-    skipped: dict[str, str]
-
-    @property
-    def abolished(self) -> dict[str, datetime.date]:
-        """Predecessor code -> its last day, for the changes applied."""
-        return {p.code: c.last_day for c in self.applied for p in c.predecessors}
-
-
-def plan_changes(changes: list[Change]) -> ChangePlan:
-    """The changes that can be applied whole.
-
-    A new successor needs every code the register requires: its ODS code (always there)
-    and its ONS code (``IntegratedCareSystem.ons_code`` is required and unique). A
-    predecessor is abolished only when every successor of it is applied, so that no area
-    is left without an ICB or with two: a change waits for the other successors of its
-    predecessors.
-    """
-    skipped: dict[str, str] = {}
-    for change in changes:
-        if change.is_new and change.ons_code is None:
-            skipped[change.successor_code] = (
-                f"no verified ONS code for it in {REORGANISATIONS_FILE}"
-            )
-    successors_of: dict[str, list[Change]] = defaultdict(list)
-    for change in changes:
-        for predecessor in change.predecessors:
-            successors_of[predecessor.code].append(change)
-    waiting = True
-    while waiting:
-        waiting = False
-        for change in changes:
-            if change.successor_code in skipped:
-                continue
-            for predecessor in change.predecessors:
-                blocker = next(
-                    (c for c in successors_of[predecessor.code] if c.successor_code in skipped),
-                    None,
-                )
-                if blocker is not None:
-                    skipped[change.successor_code] = (
-                        f"waits for {blocker.successor_code}, another successor of "
-                        f"{predecessor.code}"
-                    )
-                    waiting = True
-                    break
-    return ChangePlan(
-        applied=[c for c in changes if c.successor_code not in skipped], skipped=skipped
-    )
+def last_days(changes: list[Change]) -> dict[str, datetime.date]:
+    """Predecessor code -> its last day."""
+    return {p.code: c.last_day for c in changes for p in c.predecessors}
 
 
 # --- Writing ---------------------------------------------------------------------------
@@ -790,8 +739,6 @@ class Tally:
 class ImportResult:
     path: Path
     tallies: list[Tally]
-    # What the officer should know beyond the counts: changes left unapplied and why.
-    notes: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -808,7 +755,7 @@ class ImportResult:
         else:
             lines = [f"Imported NHS ODS reference data from {self.path}:"]
             lines += [f"  {tally.describe()}" for tally in self.tallies]
-        return "\n".join(lines + self.notes)
+        return "\n".join(lines)
 
 
 def _sync(
@@ -908,7 +855,6 @@ def write_reference_data(data: ReferenceData, *, path: Path) -> ImportResult:
                 tallies["ICBs"].count(outcome)
 
             step = "systems"
-            plan = plan_changes(data.changes)
             systems, outcomes = _sync(
                 IntegratedCareSystem,
                 "code",
@@ -982,7 +928,7 @@ def write_reference_data(data: ReferenceData, *, path: Path) -> ImportResult:
             )
 
             step = "reorganisations"
-            reorganised = _apply_changes(data, plan, regions=regions, icbs=icbs, systems=systems)
+            reorganised = _apply_changes(data, regions=regions, icbs=icbs, systems=systems)
     except ValidationError as exc:
         raise ReferenceDataError(f"could not save the {step}: {' '.join(exc.messages)}") from exc
     except IntegrityError as exc:
@@ -991,18 +937,11 @@ def write_reference_data(data: ReferenceData, *, path: Path) -> ImportResult:
         ) from exc
     except DatabaseError as exc:
         raise ReferenceDataError(f"could not save the {step}: {exc}") from exc
-    notes = [
-        f"Not applied, predecessors left as they are: "
-        f"{change.describe(data)}: {plan.skipped[change.successor_code]}."
-        for change in data.changes
-        if change.successor_code in plan.skipped
-    ]
-    return ImportResult(path=path, tallies=[*tallies.values(), links, *reorganised], notes=notes)
+    return ImportResult(path=path, tallies=[*tallies.values(), links, *reorganised])
 
 
 def _apply_changes(
     data: ReferenceData,
-    plan: ChangePlan,
     *,
     regions: dict[str, Region],
     icbs: dict[str, Organisation],
@@ -1020,7 +959,7 @@ def _apply_changes(
     system_links = Tally("system successions")
     organisation_links = Tally("ICB successions")
 
-    new = [change for change in plan.applied if change.is_new]
+    new = [change for change in data.changes if change.is_new]
     codes = [change.successor_code for change in new]
     existing_icbs = {
         row.ods_code: row
@@ -1052,7 +991,7 @@ def _apply_changes(
             successor_icbs.count(_update(organisation_update, "organisation", icb, icb_fields))
         icbs[code] = icb
         system_fields = {
-            "ons_code": change.ons_code,
+            "ons_code": change.ons_code or "",
             "name": name,
             "region": region,
             "icb": icb,
@@ -1071,7 +1010,7 @@ def _apply_changes(
         if system not in linked:
             organisation_update(organisation=icb, systems=[*linked, system])
 
-    for code, last_day in sorted(plan.abolished.items()):
+    for code, last_day in sorted(last_days(data.changes).items()):
         system = systems[code]
         abolished_systems.count(
             _update(
@@ -1083,7 +1022,7 @@ def _apply_changes(
         )
         _update(organisation_update, "organisation", icbs[code], {"closed": last_day})
 
-    pairs = [(c, p) for c in plan.applied for p in c.predecessors]
+    pairs = [(c, p) for c in data.changes for p in c.predecessors]
     for model, rows, tally in (
         (SystemSuccession, systems, system_links),
         (OrganisationSuccession, icbs, organisation_links),

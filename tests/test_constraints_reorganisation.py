@@ -67,6 +67,22 @@ def test_a_system_abolished_before_it_went_live_is_refused_with_a_clear_message(
         system.full_clean()
 
 
+@proves("bodies_ics_unique_ons_code")
+def test_database_refuses_two_systems_with_one_ons_code_but_not_two_without():
+    first, second = IntegratedCareSystemFactory(), IntegratedCareSystemFactory()
+    with refused_by("bodies_ics_unique_ons_code"):
+        IntegratedCareSystem.objects.filter(pk=second.pk).update(ons_code=first.ons_code)
+    IntegratedCareSystem.objects.filter(pk__in=[first.pk, second.pk]).update(ons_code="")
+
+
+@explains("bodies_ics_unique_ons_code")
+def test_a_second_system_with_an_ons_code_is_refused_with_a_clear_message():
+    first, second = IntegratedCareSystemFactory(), IntegratedCareSystemFactory()
+    second.ons_code = first.ons_code
+    with refused_with_message_of("bodies_ics_unique_ons_code"):
+        second.full_clean()
+
+
 # Successions ----------------------------------------------------------------------------
 
 SUCCESSIONS = [

@@ -30,7 +30,7 @@ from bodies.models import (
     SystemStatus,
     SystemSuccession,
 )
-from bodies.reference import DEFAULT_PATH, REORGANISATIONS_FILE, plan_changes, read_reference_data
+from bodies.reference import DEFAULT_PATH, REORGANISATIONS_FILE, read_reference_data
 from bodies.selectors import systems_as_at
 from tests.conftest import shared_data
 from tests.factories import IntegratedCareSystemFactory
@@ -132,7 +132,6 @@ class TestReorganised:
         assert "abolished systems: 0 created, 12 updated, 0 unchanged" in reorganised.second
         assert "system successions: 16 created" in reorganised.second
         assert "ICB successions: 16 created" in reorganised.second
-        assert "Not applied" not in reorganised.second
 
     def test_configuration_is_42_systems_until_31_march_2026_and_36_from_1_april(self, reorganised):
         assert systems_as_at(IN_2025).count() == 42
@@ -216,9 +215,9 @@ class TestReorganised:
         assert len(queries) <= 45
 
     def test_data_that_no_longer_applies_a_change_does_not_undo_it(self, reorganised):
-        output = run_import()  # the shipped file: no ONS codes, so no change applies
+        output = run_import(copy_reference_data(reorganised.path))  # CSV files only: 2022
 
-        assert output.count("Not applied, predecessors left as they are") == 7
+        assert output.startswith("Nothing to change")
         assert systems_as_at(FIRST_DAY).count() == 36
         assert system("QNQ").abolished == LAST_DAY
 
@@ -237,44 +236,18 @@ class TestReorganised:
 
 
 @pytest.mark.django_db
-def test_shipped_data_applies_no_change_and_names_each_one_not_applied():
+def test_shipped_data_gives_the_2026_configuration_with_new_icbs_ons_codes_left_blank():
     output = run_import()
 
     assert systems_as_at(LAST_DAY).count() == 42
-    assert systems_as_at(FIRST_DAY).count() == 42
-    assert not SystemSuccession.objects.exists()
-    assert not IntegratedCareSystem.objects.filter(status=SystemStatus.ABOLISHED).exists()
-    assert (
-        "Not applied, predecessors left as they are: NHS Thames Valley Integrated Care Board "
-        "(S0E4D) from 1 April 2026: no verified ONS code for it in reorganisations.yaml."
-    ) in output
-    assert output.count("no verified ONS code") == 6
-    assert (
-        "NHS Hampshire and Isle of Wight Integrated Care Board (QRL) from 1 April 2026: "
-        "waits for S9B9J, another successor of QNQ."
-    ) in output
-
-
-@pytest.mark.django_db
-def test_a_change_with_its_codes_applies_alone_when_its_predecessors_go_only_to_it(tmp_path):
-    # West and North London takes the whole of North Central and North West London.
-    run_import(copy_reference_data(tmp_path, ons_codes={"Z9B2Z": "T54000006"}))
-
-    assert systems_as_at(FIRST_DAY).count() == 41
-    assert set(SystemSuccession.objects.values_list("predecessor__code", "successor__code")) == {
-        ("QMJ", "Z9B2Z"),
-        ("QRV", "Z9B2Z"),
-    }
-    assert system("QNQ").abolished is None
-
-
-def test_a_split_predecessor_waits_for_every_one_of_its_successors(tmp_path):
-    # Frimley goes to Thames Valley, Surrey and Sussex, and Hampshire and Isle of Wight.
-    copy_reference_data(tmp_path, ons_codes={"S0E4D": "T54000005"})
-    plan = plan_changes(read_reference_data(tmp_path).changes)
-
-    assert [change.successor_code for change in plan.applied] == []
-    assert plan.skipped["S0E4D"] == "waits for S9B9J, another successor of QNQ"
+    assert systems_as_at(FIRST_DAY).count() == 36
+    assert "successor systems: 6 created" in output
+    new = IntegratedCareSystem.objects.filter(go_live=FIRST_DAY)
+    assert set(new.values_list("ons_code", flat=True)) == {""}
+    assert system("QRL").ons_code == "E54000042"  # an existing ICB keeps its own
+    assert ("QNQ", "QRL") in set(
+        SystemSuccession.objects.values_list("predecessor__code", "successor__code")
+    )
 
 
 def test_changes_of_the_shipped_file_cite_a_source_for_every_fact():
