@@ -9,9 +9,14 @@ is not one of them. The mechanism is ``tests/constraint_proofs.py``.
 """
 
 import datetime
+import importlib
+import pkgutil
 
 import pytest
+from django.apps import apps
+from django.db import connection
 
+import committees.migrations
 from bodies.models import BodyKind
 from committees.models import Committee, CommitteeKind, CommitteesInCommon
 from committees.services import (
@@ -149,3 +154,44 @@ def test_a_joint_committee_made_an_assurance_committee_is_refused_with_a_clear_m
         committee_update(committee=joint, kind=CommitteeKind.ASSURANCE)
     joint.refresh_from_db()
     assert joint.kind == CommitteeKind.JOINT_COMMITTEE
+
+
+# Migrating the committees in common recorded before groups existed ------------------------
+
+
+def test_each_committee_in_common_recorded_before_groups_gets_a_group_of_its_own():
+    """The migration that brought groups in: a committee in common was one row of one body (the
+    demo's Somerset People Board); each gets a group named after it, and after its body
+    too when two share a name. The check is lifted inside this test's transaction only, to
+    write the rows as they were before the migration."""
+    # Found by name, whatever number the migration has after merges.
+    (name,) = [
+        m.name
+        for m in pkgutil.iter_modules(committees.migrations.__path__)
+        if m.name.endswith("_committees_in_common_and_joint_bodies")
+    ]
+    migration = importlib.import_module(f"committees.migrations.{name}")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER TABLE committees_committee "
+            "DROP CONSTRAINT committees_committee_in_common_iff_kind"
+        )
+    first, second = icb(), icb()
+    old = [
+        CommitteeFactory(body=body, name="People Board", purpose="Workforce")
+        for body in (first, second)
+    ]
+    other = CommitteeFactory(body=first, name="Audit")
+    Committee.objects.filter(pk__in=[c.pk for c in old]).update(
+        kind=CommitteeKind.COMMITTEE_IN_COMMON
+    )
+
+    migration.each_committee_in_common_its_own_group(apps, None)
+
+    migrated = Committee.objects.filter(pk__in=[c.pk for c in old])
+    groups = {c.body_id: c.in_common_with for c in migrated}
+    assert groups[first.pk].name == f"People Board ({first.name})"
+    assert groups[second.pk].name == f"People Board ({second.name})"
+    assert groups[first.pk].purpose == "Workforce"
+    other.refresh_from_db()
+    assert other.in_common_with is None
