@@ -3,7 +3,14 @@ registered in ``memberships.admin``: their pages show who holds the seats."""
 
 from django.contrib import admin
 
-from committees.models import Constitution, QuorumCondition, Requirement, StandingOrders
+from committees.models import (
+    Committee,
+    CommitteesInCommon,
+    Constitution,
+    QuorumCondition,
+    Requirement,
+    StandingOrders,
+)
 from core.admin import (
     RegistryModelAdmin,
     RegistryTabularInline,
@@ -83,3 +90,36 @@ class StandingOrdersAdmin(RegistryModelAdmin):
     search_fields = ["committee__name", "committee__body__name"]
     autocomplete_fields = ["committee"]
     inlines = [QuorumConditionInline]
+
+
+class CommitteeInCommonInline(RegistryTabularInline):
+    """Each body's committee in the group: added on the committee's own page (kind
+    'committee in common', with this group), where its seats are."""
+
+    model = Committee
+    fk_name = "in_common_with"
+    fields = ["name", "body", "established", "abolished"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name = "committee of a participating body"
+    verbose_name_plural = "committees of the participating bodies"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("body__ics")
+
+
+@admin.register(CommitteesInCommon)
+class CommitteesInCommonAdmin(RegistryModelAdmin):
+    """Committees of several bodies meeting together, one committee per body."""
+
+    list_display = ["name", "established_on", "abolished_on"]
+    list_filter = [current_or_ended_filter("abolished", ended_label="Abolished")]
+    search_fields = ["name", "purpose", "committees__name", "committees__body__name"]
+    fields = ["name", "purpose", "terms_of_reference_url", "established", "abolished"]
+    inlines = [CommitteeInCommonInline]
+
+    established_on = date_column("established")
+    abolished_on = date_column("abolished")

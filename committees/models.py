@@ -32,8 +32,45 @@ class CommitteeKind(models.TextChoices):
 
 
 @pghistory.track()
+class CommitteesInCommon(RegistryUrlMixin, models.Model):
+    """Committees of several bodies that meet together, each deciding for its own body.
+
+    A committee in common is one committee per participating body (an ICB's, a trust's,
+    a council's); they meet at the same time with the same papers, but each is a committee
+    of its own body, with its own seats and its own decisions. This is the group.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    purpose = models.TextField(blank=True)
+    terms_of_reference_url = models.URLField("terms of reference", blank=True)
+    established = models.DateField(null=True, blank=True)
+    abolished = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "committees in common"
+        verbose_name_plural = "committees in common"
+        constraints = [
+            end_not_before_start(
+                "established",
+                "abolished",
+                name="committees_committeesincommon_abolished_after_established",
+                message="Committees in common cannot be abolished before they were established.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+@pghistory.track()
 class Committee(RegistryUrlMixin, models.Model):
-    """A board or committee of a body. A body's own board is its committee of kind board."""
+    """A board or committee of a body. A body's own board is its committee of kind board.
+
+    A committee in common is one body's committee in a group of committees in common
+    (``in_common_with``); a joint committee is one committee established by its body
+    jointly with others (``joint_bodies``).
+    """
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="committees")
     ics = models.ForeignKey(
@@ -59,10 +96,40 @@ class Committee(RegistryUrlMixin, models.Model):
     purpose = models.TextField(blank=True)
     established = models.DateField(null=True, blank=True)
     abolished = models.DateField(null=True, blank=True)
+    in_common_with = models.ForeignKey(
+        CommitteesInCommon,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committees",
+        verbose_name="committees in common",
+        help_text="For a committee in common: the group of committees, one per body, that "
+        "meet together.",
+    )
+    joint_bodies = models.ManyToManyField(
+        Body,
+        blank=True,
+        related_name="joint_committees",
+        help_text="For a joint committee: the other bodies that established it jointly with "
+        "its body (e.g. the other ICBs of a cluster).",
+    )
 
     class Meta:
         ordering = ["body__name", "kind", "name"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=CommitteeKind.COMMITTEE_IN_COMMON, in_common_with__isnull=False)
+                | (~Q(kind=CommitteeKind.COMMITTEE_IN_COMMON) & Q(in_common_with__isnull=True)),
+                name="committees_committee_in_common_iff_kind",
+                violation_error_message="A committee in common belongs to a group of committees "
+                "in common, and only a committee in common does.",
+            ),
+            models.UniqueConstraint(
+                fields=["in_common_with", "body"],
+                name="committees_committee_one_per_body_in_common",
+                violation_error_message="This body already has a committee in this group of "
+                "committees in common: each committee in common is of a different body.",
+            ),
             models.UniqueConstraint(
                 fields=["body", "name"],
                 name="committees_committee_unique_name_in_body",
@@ -320,6 +387,9 @@ class Seat(RegistryUrlMixin, models.Model):
         ]
 
 
+JointCommitteeBodyLink = track_links(
+    Committee.joint_bodies.through, "JointCommitteeBodyLink", module=__name__
+)
 SeatNominationLink = track_links(
     Seat.nominating_organisations.through, "SeatNominationLink", module=__name__
 )

@@ -185,6 +185,10 @@ def check_chair(requirement, facts: Facts) -> Finding:
 
 @checks("R2", what="Independent members hold no other role in the system")
 def check_independence(requirement, facts: Facts) -> Finding:
+    """Other roles are those in the footprint on the date (``memberships.selectors``): the
+    system and, for a clustered ICB, the other systems of its cluster, less the post the
+    cluster shares (its chair or chief executive on each board); roles on the body's own
+    committees do not count."""
     independent = [h for h in facts.holdings if h.seat.independence_required and not h.vacant]
     conflicts = [(h, [r for r in h.other_roles if r.body_id != facts.body_id]) for h in independent]
     conflicts = [(h, roles) for h, roles in conflicts if roles]

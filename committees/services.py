@@ -14,6 +14,7 @@ from bodies.models import Body, IntegratedCareSystem
 from committees.models import (
     Committee,
     CommitteeKind,
+    CommitteesInCommon,
     Constitution,
     Participation,
     QuorumCondition,
@@ -33,15 +34,90 @@ from core.writes import writes
 
 
 def committee_create(
-    *, body: Body, name: str, kind: str, parent: Committee | None = None, by=None, **fields
+    *,
+    body: Body,
+    name: str,
+    kind: str,
+    parent: Committee | None = None,
+    by=None,
+    joint_bodies=(),
+    **fields,
 ) -> Committee:
     """Create a board or committee of ``body``.
 
     A parent in another system is refused by the database's composite key
-    (committees_committee_parent_same_ics), whose message the caller sees.
+    (committees_committee_parent_same_ics), whose message the caller sees. A committee in
+    common given no ``in_common_with`` gets a group of its own, named after it, for the
+    other bodies' committees to join (:func:`committees_in_common_join`). A joint
+    committee records the other bodies that established it with ``body`` in
+    ``joint_bodies``.
     """
     committee = Committee(body=body, name=name, kind=kind, parent=parent, **fields)
-    return save_validated(committee, by=by)
+    with transaction.atomic(), audit_context(by):
+        if kind == CommitteeKind.COMMITTEE_IN_COMMON and committee.in_common_with is None:
+            committee.in_common_with = record_create(
+                CommitteesInCommon,
+                by=by,
+                name=_free_group_name(name, body),
+                purpose=committee.purpose,
+                terms_of_reference_url=committee.terms_of_reference_url,
+                established=committee.established,
+                abolished=committee.abolished,
+            )
+        save_validated(committee, by=by)
+        if joint_bodies:
+            with database_errors_as_validation_errors():
+                committee.joint_bodies.set(joint_bodies)
+    return committee
+
+
+def _free_group_name(name: str, body: Body) -> str:
+    taken = CommitteesInCommon.objects.filter(name=name).exists()
+    return f"{name} ({body.name})" if taken else name
+
+
+def committees_in_common_create(
+    *,
+    name: str,
+    bodies=(),
+    committee_name: str | None = None,
+    by=None,
+    **fields,
+) -> CommitteesInCommon:
+    """Record committees in common: the group, and one committee of each of ``bodies``,
+    in one transaction (all or nothing).
+
+    Each committee is named ``committee_name`` (the group's name by default) and shares
+    the group's purpose, terms of reference and dates; a body given twice is refused by
+    committees_committee_one_per_body_in_common.
+    """
+    with transaction.atomic(), audit_context(by):
+        group = record_create(CommitteesInCommon, by=by, name=name, **fields)
+        for body in bodies:
+            committees_in_common_join(group=group, body=body, name=committee_name, by=by)
+    return group
+
+
+def committees_in_common_join(
+    *, group: CommitteesInCommon, body: Body, name: str | None = None, by=None, **fields
+) -> Committee:
+    """Add ``body``'s committee to a group of committees in common."""
+    for shared in ("purpose", "terms_of_reference_url", "established", "abolished"):
+        fields.setdefault(shared, getattr(group, shared))
+    return committee_create(
+        body=body,
+        name=name or group.name,
+        kind=CommitteeKind.COMMITTEE_IN_COMMON,
+        in_common_with=group,
+        by=by,
+        **fields,
+    )
+
+
+def committees_in_common_update(
+    *, committees_in_common: CommitteesInCommon, by=None, **changes
+) -> CommitteesInCommon:
+    return record_update(committees_in_common, by=by, **changes)
 
 
 def seat_create(
@@ -194,6 +270,13 @@ writes(
     update=committee_update,
     delete=record_delete,
     lifecycle=ABOLISH,
+)
+# Committees in common are deleted only while no committee is in them (PROTECT).
+writes(
+    CommitteesInCommon,
+    create=committees_in_common_create,
+    update=committees_in_common_update,
+    delete=record_delete,
 )
 writes(Seat, create=seat_create, update=seat_update, delete=record_delete, lifecycle=ABOLISH)
 writes(Constitution, create=constitution_create, update=constitution_update, delete=record_delete)

@@ -18,9 +18,14 @@ from django.utils import timezone
 
 from core.models import ApiToken
 
-# Multi-column foreign keys added by migrations (core.db.AddCompositeForeignKey):
-# Django does not know them, so their messages live here.
+# Multi-column foreign keys added by migrations (core.db.AddCompositeForeignKey) and
+# constraint triggers: Django does not know them, so their messages live here.
 COMPOSITE_KEY_MESSAGES = {
+    "committees_committee_joint_bodies_of_joint_committee": "Only a joint committee has joint "
+    "bodies, and its own body is not one of them.",
+    "committees_committee_joint_committee_keeps_kind": "This committee has joint bodies: it "
+    "stays a joint committee, and its body cannot be one of its joint bodies. Remove the joint "
+    "bodies first.",
     "committees_committee_body_same_ics": "A committee belongs to the same system as its body.",
     "committees_committee_parent_same_ics": "A parent committee must belong to the same system.",
     "committees_seat_committee_body_same_ics": "A seat's committee and body must belong to the "

@@ -58,6 +58,7 @@ ROUTES = [
     ("systems", SystemViewSet, "system"),
     ("bodies", BodyViewSet, "body"),
     ("committees", CommitteeViewSet, "committee"),
+    ("committees-in-common", committees.CommitteesInCommonViewSet, "committeesincommon"),
     ("seats", memberships.SeatViewSet, "seat"),
     ("constitutions", committees.ConstitutionViewSet, "constitution"),
     ("requirements", committees.RequirementViewSet, "requirement"),

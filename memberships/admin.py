@@ -435,10 +435,19 @@ class CommitteeAdmin(RegistryModelAdmin):
         current_or_ended_filter("abolished", ended_label="Abolished"),
     ]
     search_fields = ["name", "body__name", "ics__name", "ics__code"]
-    autocomplete_fields = ["body", "parent"]
+    autocomplete_fields = ["body", "parent", "in_common_with", "joint_bodies"]
     readonly_fields = ["ics"]
     fieldsets = [
         (None, {"fields": ["body", "ics", "name", "kind", "parent"]}),
+        (
+            "Meeting with other bodies",
+            {
+                "fields": ["in_common_with", "joint_bodies"],
+                "description": "A committee in common is in a group of committees in common, "
+                "one committee per body; a joint committee lists the other bodies that "
+                "established it.",
+            },
+        ),
         ("Remit", {"fields": ["purpose", "terms_of_reference_url"]}),
         ("Lifecycle", {"fields": ["established", "abolished"]}),
     ]

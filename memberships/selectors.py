@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import DateField, Exists, F, Func, Max, OuterRef, Prefetch, Q, QuerySet
 
+from bodies.clusters import clusters_on
 from bodies.models import (
     COLLABORATIVE_TRUST_TYPES,
     NHS_TRUST_KINDS,
@@ -118,11 +119,14 @@ def composition(*, committee: Committee, as_of: datetime.date) -> list[SeatHoldi
 
 
 def _other_roles(memberships: Iterable[Membership], as_of) -> dict[int, list[OtherRole]]:
-    """For each membership, the holder's other seats and employment in the same ICS on ``as_of``."""
+    """For each membership, the holder's other seats and employment in the footprint on
+    ``as_of``: the membership's ICS and, when it is clustered that day, every system of
+    its cluster (R2), except the cluster's shared post held on another of its boards."""
     memberships = list(memberships)
     if not memberships:
         return {}
     person_ids = {m.person_id for m in memberships}
+    clusters = clusters_on(systems={m.ics_id for m in memberships}, as_of=as_of)
     elsewhere = defaultdict(list)
     for other in Membership.objects.filter(held_on(as_of), person_id__in=person_ids).select_related(
         "seat__committee__body"
@@ -137,6 +141,8 @@ def _other_roles(memberships: Iterable[Membership], as_of) -> dict[int, list[Oth
 
     result: dict[int, list[OtherRole]] = {}
     for membership in memberships:
+        cluster = clusters.get(membership.ics_id)
+        footprint = cluster.system_ids if cluster else {membership.ics_id}
         roles = [
             OtherRole(
                 description=f"{other.seat.label}, {other.seat.committee.name}",
@@ -145,15 +151,38 @@ def _other_roles(memberships: Iterable[Membership], as_of) -> dict[int, list[Oth
                 seat_id=other.seat_id,
             )
             for other in elsewhere[membership.person_id]
-            if other.pk != membership.pk and other.ics_id == membership.ics_id
+            if other.pk != membership.pk
+            and other.ics_id in footprint
+            and not _same_shared_post(membership, other, cluster)
         ]
         employer = membership.person.employing_organisation
-        if employer and membership.ics_id in employer_systems[employer.pk]:
+        if employer and footprint & employer_systems[employer.pk]:
             roles.append(
                 OtherRole(description=f"Employed by {employer.name}", organisation_id=employer.pk)
             )
         result[membership.pk] = roles
     return result
+
+
+def _shared_post(seat: Seat, cluster) -> str | None:
+    """Which post of a cluster's ICB boards ``seat`` is, when the cluster shares it."""
+    committee = seat.committee
+    if committee.kind != CommitteeKind.BOARD or committee.body.kind != BodyKind.ICB:
+        return None
+    if cluster.shares_chair and seat.is_chair:
+        return "chair"
+    if cluster.shares_chief_executive and seat.role == Role.CHIEF_EXECUTIVE:
+        return "chief_executive"
+    return None
+
+
+def _same_shared_post(membership: Membership, other: Membership, cluster) -> bool:
+    """Whether two seats are one post the cluster shares, held on two of its boards: the
+    shared chair (or chief executive) sits on each board at once, which is no conflict."""
+    if cluster is None or other.ics_id == membership.ics_id:
+        return False
+    post = _shared_post(membership.seat, cluster)
+    return post is not None and post == _shared_post(other.seat, cluster)
 
 
 class TermEnd(Func):

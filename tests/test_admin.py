@@ -35,6 +35,7 @@ from bodies.models import (
 from committees.models import (
     Committee,
     CommitteeKind,
+    CommitteesInCommon,
     Constitution,
     QuorumCondition,
     Role,
@@ -118,6 +119,7 @@ def registry_rows():
     )
 
     reorganisation_rows(ics, board_body)
+    committees_in_common_rows(board_body)
 
     Group.objects.create(name="Governance officers")
     every_day = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
@@ -132,6 +134,23 @@ def registry_rows():
     AccessAttempt.objects.create(**attempt, failures_since_start=5, get_data="", post_data="")
     AccessLog.objects.create(**attempt)
     AccessFailureLog.objects.create(**attempt, path_info="/sign-in/", locked_out=True)
+
+
+def committees_in_common_rows(body):
+    """Committees in common of two bodies, one committee each, and a joint committee."""
+    partner = BodyFactory(ics=body.ics, name="Somerset People Partnership", kind="system_group")
+    group = CommitteesInCommon.objects.create(name="Somerset People Committees in Common")
+    for member in (body, partner):
+        CommitteeFactory(
+            body=member,
+            name="People Committee",
+            kind=CommitteeKind.COMMITTEE_IN_COMMON,
+            in_common_with=group,
+        )
+    joint = CommitteeFactory(
+        body=body, name="Joint Commissioning Committee", kind=CommitteeKind.JOINT_COMMITTEE
+    )
+    joint.joint_bodies.add(partner)
 
 
 def reorganisation_rows(ics, body):

@@ -12,7 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from committees.models import Role
+from committees.models import CommitteesInCommon, Role
+from committees.services import committees_in_common_create
 from decisions import services
 from decisions.models import InterestType
 from tests.api_support import (  # noqa: F401
@@ -25,6 +26,7 @@ from tests.api_support import (  # noqa: F401
     session_client,
 )
 from tests.factories import (
+    BodyFactory,
     IntegratedCareSystemFactory,
     MembershipFactory,
     SeatFactory,
@@ -41,6 +43,7 @@ def list_urls(unit):
         "/bodies/",
         f"/bodies/?system={code}",
         "/committees/",
+        "/committees-in-common/",
         "/seats/",
         f"/seats/?system={code}&as_of=2023-01-01",
         "/people/",
@@ -72,9 +75,18 @@ def officer_list_urls(unit):
     return ["/milestones/", f"/milestones/?system={unit.ics.code}&open=true"]
 
 
+def committees_in_common(ics, *, bodies: int = 2):
+    """Committees in common of new bodies of ``ics``, one committee each."""
+    return committees_in_common_create(
+        name=f"Committees in common of {ics.name} {CommitteesInCommon.objects.count()}",
+        bodies=[BodyFactory(ics=ics) for _ in range(bodies)],
+    )
+
+
 def grow(unit, *, units: int = 4, systems: int = 3, seats: int = 6):
     for _ in range(units):
         governance_unit(unit.ics)
+        committees_in_common(unit.ics, bodies=3)
     for _ in range(systems):
         governance_unit(IntegratedCareSystemFactory())
     members = []
@@ -115,6 +127,7 @@ def count_queries(client, url) -> int:
 @pytest.mark.parametrize("caller", ["anonymous", "officer"])
 def test_list_endpoints_run_a_fixed_number_of_queries(caller, django_assert_max_num_queries):
     unit = governance_unit(IntegratedCareSystemFactory())
+    committees_in_common(unit.ics)
     client = (
         session_client(make_officer(unit.ics, username="officer_a"))
         if caller == "officer"
@@ -138,6 +151,7 @@ def test_list_endpoints_run_a_fixed_number_of_queries(caller, django_assert_max_
 def test_the_grown_registry_really_returns_more_rows():
     """Guards the test above: its second reads must see the added rows."""
     unit = governance_unit(IntegratedCareSystemFactory())
+    committees_in_common(unit.ics)
     anonymous = APIClient()
     officer = session_client(make_officer(unit.ics, username="officer_a"))
     clients = {url: anonymous for url in list_urls(unit)}

@@ -287,6 +287,10 @@ class TestLoadedDemo:
         people_board = Committee.objects.get(body__ics__code="QSL", name="Somerset People Board")
         assert people_board.kind == CommitteeKind.COMMITTEE_IN_COMMON
         assert people_board.parent == board_of(data.SOMERSET_ICB)
+        # The partners' own committees are not bodies of the registry: the ICB's committee
+        # is, so far, the only one of its group of committees in common.
+        assert people_board.in_common_with.name == "Somerset People Board"
+        assert list(people_board.in_common_with.committees.all()) == [people_board]
 
     def test_somerset_icp_is_convened_by_the_icb_and_the_council_after_go_live(self):
         """R7."""

@@ -9,12 +9,14 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from committees.models import Committee, Role
+from bodies.models import BodyKind
+from committees.models import Committee, CommitteeKind, Role
+from committees.services import committee_create, committees_in_common_create
 from memberships.models import EndReason
 from tests import demo_data as data
 from tests.api_support import make_officer
 from tests.builders import compliant_icb, seat_held
-from tests.factories import MembershipFactory, PersonFactory
+from tests.factories import BodyFactory, MembershipFactory, PersonFactory
 from web.links import person_url
 
 E_MAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -194,3 +196,42 @@ def test_a_seat_names_its_offices_once():
     assert deputy.unsaid_offices == []
     deputy.title = ""
     assert deputy.unsaid_offices == ["deputy chair"]
+
+
+@pytest.mark.django_db
+def test_a_committee_in_common_links_to_the_other_bodies_committees(client):
+    icb, trust_group, council_group = (
+        BodyFactory(kind=BodyKind.ICB, name="NHS Somerset ICB"),
+        BodyFactory(name="Somerset NHS FT Board"),
+        BodyFactory(name="Somerset Council Cabinet"),
+    )
+    group = committees_in_common_create(
+        name="People Committee", bodies=[icb, trust_group, council_group]
+    )
+    mine, *others = group.committees.order_by("body__name")
+    text = page_text(client.get(url(mine)))
+    assert "Meets in common with" in text
+    for other in others:
+        assert f'href="{url(other)}"' in text
+        assert f"{other.name}, {other.body.name}" in text
+    assert f'href="{url(mine)}">' not in text.split('id="in-common"')[1].split("</dd>")[0]
+
+
+@pytest.mark.django_db
+def test_a_joint_committee_names_the_bodies_that_established_it(client):
+    first = BodyFactory(kind=BodyKind.ICB, name="NHS Dorset ICB")
+    joint = committee_create(
+        body=first,
+        name="Joint Commissioning Committee",
+        kind=CommitteeKind.JOINT_COMMITTEE,
+        joint_bodies=[BodyFactory(kind=BodyKind.ICB, name="NHS Somerset ICB")],
+    )
+    text = page_text(client.get(url(joint)))
+    assert "Joint committee of NHS Dorset ICB and NHS Somerset ICB" in text
+    assert "Meets in common with" not in text
+
+
+@pytest.mark.django_db
+def test_a_committee_of_one_body_says_nothing_of_others(client):
+    text = page_text(client.get(url(compliant_icb().board)))
+    assert "Meets in common with" not in text and "Joint committee of" not in text

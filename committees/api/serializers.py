@@ -6,6 +6,7 @@ from rest_framework import serializers
 from bodies.models import Body, IntegratedCareSystem, Organisation
 from committees.models import (
     Committee,
+    CommitteesInCommon,
     Constitution,
     QuorumCondition,
     Requirement,
@@ -63,6 +64,13 @@ class CommitteeSerializer(RegistrySerializer):
         queryset=Body.objects.all(), help_text="The body it belongs to; fixed at creation."
     )
     ics = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    joint_bodies = serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        queryset=Body.objects.all(),
+        help_text="For a joint committee: the other bodies that established it jointly with "
+        "its body.",
+    )
 
     class Meta:
         model = Committee
@@ -73,12 +81,65 @@ class CommitteeSerializer(RegistrySerializer):
             "name",
             "kind",
             "parent",
+            "in_common_with",
+            "joint_bodies",
             "terms_of_reference_url",
             "purpose",
             "established",
             "abolished",
         ]
         create_only = ["body"]
+
+
+class CommitteeInCommonSerializer(serializers.ModelSerializer):
+    """One participating body's committee, within its group."""
+
+    ics = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    body_name = serializers.CharField(source="body.name", read_only=True)
+
+    class Meta:
+        model = Committee
+        fields = ["id", "name", "body", "body_name", "ics", "established", "abolished"]
+        read_only_fields = fields
+
+
+class CommitteesInCommonSerializer(RegistrySerializer):
+    """Committees of several bodies meeting together: one committee per body, each
+    deciding for its own body. Created with ``bodies``, one committee each (all or
+    nothing); a body joins later by creating its committee of kind
+    ``committee_in_common`` with ``in_common_with``."""
+
+    committees = CommitteeInCommonSerializer(
+        many=True, read_only=True, help_text="Each participating body's committee."
+    )
+    bodies = serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        write_only=True,
+        queryset=Body.objects.all(),
+        help_text="On creation only: the bodies that each get a committee in the group.",
+    )
+
+    class Meta:
+        model = CommitteesInCommon
+        fields = [
+            "id",
+            "name",
+            "purpose",
+            "terms_of_reference_url",
+            "established",
+            "abolished",
+            "committees",
+            "bodies",
+        ]
+
+    def validate_bodies(self, bodies):
+        if self.instance is not None:
+            raise serializers.ValidationError(
+                "Bodies are given on creation only: a body joins by creating its committee "
+                "(kind committee_in_common, in_common_with this group)."
+            )
+        return bodies
 
 
 class RequirementSerializer(RegistrySerializer):

@@ -4,13 +4,14 @@ Seats (with their holders) and compliance reports need who holds the seats: they
 ``memberships.api``.
 """
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from bodies.filtersets import BodyFilterSet
 from bodies.models import Body
 from committees.api.serializers import (
     BodySerializer,
     CommitteeSerializer,
+    CommitteesInCommonSerializer,
     ConstitutionSerializer,
     RequirementSerializer,
     StandingOrdersSerializer,
@@ -21,7 +22,14 @@ from committees.filtersets import (
     RequirementFilterSet,
     StandingOrdersFilterSet,
 )
-from committees.models import Committee, CommitteeKind, Constitution, Requirement, StandingOrders
+from committees.models import (
+    Committee,
+    CommitteeKind,
+    CommitteesInCommon,
+    Constitution,
+    Requirement,
+    StandingOrders,
+)
 from core.api.viewsets import RegistryViewSet
 
 
@@ -53,7 +61,7 @@ class BodyViewSet(RegistryViewSet):
 class CommitteeViewSet(RegistryViewSet):
     """Boards and committees of bodies; a body's own board has kind ``board``."""
 
-    queryset = Committee.objects.select_related("ics")
+    queryset = Committee.objects.select_related("ics").prefetch_related("joint_bodies")
     serializer_class = CommitteeSerializer
     filterset_class = CommitteeFilterSet
     search_fields = ["name", "purpose"]
@@ -62,6 +70,35 @@ class CommitteeViewSet(RegistryViewSet):
 
     def ics_id_for_new(self, validated_data):
         return validated_data["body"].ics_id
+
+
+class CommitteesInCommonViewSet(RegistryViewSet):
+    """Committees in common: one committee per participating body, meeting together.
+
+    They span bodies and systems: an officer changes a group only when they administer
+    every system of its committees (and creates one only for bodies of their systems).
+    """
+
+    queryset = CommitteesInCommon.objects.prefetch_related(
+        Prefetch("committees", queryset=Committee.objects.select_related("body", "ics"))
+    )
+    serializer_class = CommitteesInCommonSerializer
+    search_fields = ["name", "purpose"]
+    ordering_fields = ["name", "established", "id"]
+    ordering = ["name"]
+    ics_path = None
+
+    def may_create(self, access, validated_data):
+        bodies = validated_data.get("bodies") or []
+        if not bodies:
+            return access.administers(None)
+        return all(access.administers(body.ics_id) for body in bodies)
+
+    def may_change(self, access, obj):
+        systems = {committee.ics_id for committee in obj.committees.all()}
+        if not systems:
+            return access.administers(None)
+        return all(access.administers(ics_id) for ics_id in systems)
 
 
 class ConstitutionViewSet(RegistryViewSet):

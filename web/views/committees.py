@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from committees.models import Committee, Seat, StandingOrders, VotingMethod
+from committees.models import Committee, CommitteeKind, Seat, StandingOrders, VotingMethod
 from committees.rules import Severity
 from core.db import in_force_on
 from memberships.selectors import (
@@ -82,6 +82,30 @@ def quorum_and_voting(orders: StandingOrders | None) -> list[str]:
     ]
 
 
+def and_list(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def meets_with(committee: Committee) -> dict:
+    """The other bodies' committees it meets in common with, and for a joint committee
+    the sentence naming the bodies that established it ("Joint committee of A and B")."""
+    in_common = []
+    if committee.in_common_with_id:
+        in_common = list(
+            Committee.objects.filter(in_common_with_id=committee.in_common_with_id)
+            .exclude(pk=committee.pk)
+            .select_related("body")
+            .order_by("body__name", "name")
+        )
+    joint_of = ""
+    if committee.kind == CommitteeKind.JOINT_COMMITTEE:
+        others = [body.name for body in committee.joint_bodies.order_by("name")]
+        if others:
+            joint_of = f"Joint committee of {and_list([committee.body.name, *others])}"
+    return {"in_common": in_common, "joint_of": joint_of}
+
+
 @require_GET
 def committee(request, pk):
     committee = get_object_or_404(Committee.objects.select_related("body__ics", "parent"), pk=pk)
@@ -119,7 +143,7 @@ def committee(request, pk):
     orders = (
         StandingOrders.objects.filter(committee=committee).prefetch_related("conditions").first()
     )
-    context |= {
+    context |= meets_with(committee) | {
         "rules": quorum_and_voting(orders),
         "sub_committees": committee.sub_committees.filter(in_force_on(as_of)).order_by("name"),
         "history": [
