@@ -24,7 +24,7 @@ def test_compliant_system_prints_its_reports_and_exits_zero():
     output = run("--ics", icb.ics.code.lower(), "--as-of", "2024-06-01")
     assert f"Board, {icb.ics.name}, on 1 June 2024: compliant" in output
     assert "ok R20 1 local authority partner member in post" in output
-    assert "2 boards and committees checked on 1 June 2024: 0 not compliant, 0 statutory" in output
+    assert "3 boards and committees checked on 1 June 2024: 0 not compliant, 0 statutory" in output
 
 
 def test_statutory_breach_exits_with_status_3_after_printing_the_reason_R20():
