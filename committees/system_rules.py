@@ -109,7 +109,6 @@ class SystemFacts:
     abolished: datetime.date | None
     bodies: Sequence[Dated] = ()  # every body of the system, whatever its dates
     committees: Sequence[Dated] = ()  # every committee, with its body's kind
-    seat_in_force: bool = False  # any seat of the system in force on the date
 
     @property
     def in_force(self) -> bool:
@@ -122,11 +121,10 @@ class SystemFacts:
 
     @property
     def recorded(self) -> bool:
-        """Any body, board, committee or seat of the system is recorded on the date."""
-        return (
-            any(b.in_force_on(self.as_of) for b in self.bodies)
-            or any(c.in_force_on(self.as_of) for c in self.committees)
-            or self.seat_in_force
+        """Any body, board or committee of the system is recorded on the date (a seat is
+        on a board or committee, so a system with none has no seat in force either)."""
+        return any(b.in_force_on(self.as_of) for b in self.bodies) or any(
+            c.in_force_on(self.as_of) for c in self.committees
         )
 
 

@@ -1,9 +1,8 @@
 """Reads: the system-level statutory checks (R32) of many systems on a date.
 
 ``system_reports`` gathers every fact the checks in ``committees.system_rules`` need for
-any number of systems in a fixed number of queries (the systems, their bodies, their
-committees, and which of them have a seat in force), so England's 42 systems are checked
-as cheaply as one.
+any number of systems in a fixed number of queries (their bodies and their committees,
+whatever their dates), so England's 42 systems are checked as cheaply as one.
 """
 
 import datetime
@@ -13,9 +12,8 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from bodies.models import Body, IntegratedCareSystem
-from committees.models import Committee, Seat
+from committees.models import Committee
 from committees.system_rules import Dated, SystemFacts, SystemReport, evaluate_system
-from core.db import in_force_on
 
 
 def systems_in_force(as_of: datetime.date) -> Q:
@@ -69,11 +67,6 @@ def system_reports(
                 **row,
             )
         )
-    with_seats = set(
-        Seat.objects.filter(in_force_on(as_of), ics_id__in=ids)
-        .values_list("ics_id", flat=True)
-        .distinct()
-    )
     return {
         ics.pk: evaluate_system(
             SystemFacts(
@@ -84,7 +77,6 @@ def system_reports(
                 abolished=ics.abolished,
                 bodies=tuple(bodies[ics.pk]),
                 committees=tuple(committees[ics.pk]),
-                seat_in_force=ics.pk in with_seats,
             )
         )
         for ics in systems
