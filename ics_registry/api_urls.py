@@ -18,7 +18,7 @@ from committees.api import views as committees
 from decisions.api import views as decisions
 from memberships.api import views as memberships
 from memberships.services import body_abolish, committee_abolish
-from publishing.api import SystemPopoloActions
+from publishing.api import SystemComplianceActions, SystemPopoloActions
 from reminders.api import views as reminders
 
 app_name = "api"
@@ -28,6 +28,7 @@ class SystemViewSet(
     memberships.SystemCompositionActions,
     decisions.SystemFunctionsMapActions,
     SystemPopoloActions,
+    SystemComplianceActions,
     bodies.SystemViewSet,
 ):
     __doc__ = bodies.SystemViewSet.__doc__

@@ -8,7 +8,7 @@ and events there are: they call the batch selectors of the other apps once.
 import datetime
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
 from pghistory.models import MiddlewareEvents
@@ -17,6 +17,8 @@ from bodies.models import Body, BodyEvent, BodyKind, IntegratedCareSystem
 from committees.models import Committee, CommitteeEvent, CommitteeKind, Seat, SeatEvent
 from committees.rules import Report
 from committees.selectors import committees_in_scope
+from committees.system_rules import SystemReport
+from committees.system_selectors import system_reports
 from core.audit import AuditEntry, word_events
 from core.db import in_force_on
 from decisions.models import (
@@ -55,18 +57,43 @@ class SystemSummary:
     terms_ending: int = 0
     # Private to the system's officers: None for anyone else.
     milestones: MilestoneCounts | None = None
+    # The system-level statutory checks (R32): its ICB's board, audit and remuneration
+    # committees, and its partnership.
+    system_report: SystemReport | None = None
+
+    @property
+    def in_force(self) -> bool:
+        """Whether the system exists on the date (from its go-live to its last day)."""
+        return self.system_report is None or self.system_report.in_force
 
     @property
     def recorded(self) -> bool:
-        """Whether any board or committee of the system is recorded on the date."""
+        """Whether any body, board, committee or seat of the system is recorded on the date."""
+        if self.system_report is not None:
+            return self.system_report.recorded
         return self.committees > 0
+
+    @property
+    def missing(self) -> tuple:
+        """The system-level statutory breaches (R32): what the system lacks on the date."""
+        return self.system_report.statutory_breaches if self.system_report else ()
+
+    @property
+    def total_statutory_breaches(self) -> int:
+        """Statutory breaches of its boards and committees, and of the system (R32)."""
+        return self.statutory_breaches + len(self.missing)
 
     @property
     def verdict(self) -> str:
         """The compliance tag's words; never "Compliant" when nothing is recorded."""
+        if not self.in_force:
+            abolished = self.ics.abolished
+            if abolished is not None and abolished < self.system_report.as_of:
+                return "Abolished"
+            return "Not yet established"
         if not self.recorded:
             return "Not recorded"
-        if self.statutory_breaches:
+        if self.total_statutory_breaches:
             return "Statutory breach"
         if self.not_compliant:
             return "Not compliant"
@@ -98,6 +125,7 @@ class SystemOverview:
     board: Committee | None = None  # the ICB's board
     board_report: Report | None = None
     board_members: list[SeatHolding] = field(default_factory=list)
+    system_report: SystemReport | None = None  # R32: the system's statutory findings
     vacancies: list[Seat] = field(default_factory=list)
     terms_ending: list[Membership] = field(default_factory=list)
     # Private to the system's officers: None for anyone else.
@@ -141,7 +169,9 @@ def systems_at_a_glance(
         if milestones_of
         else {}
     )
+    statutory = system_reports(as_of=as_of, systems=[s.ics for s in summaries.values()])
     for ics_id, summary in summaries.items():
+        summary.system_report = statutory[ics_id]
         summary.vacancies = vacancies[ics_id]
         summary.terms_ending = ending[ics_id]
         summary.milestones = milestones.get(ics_id)
@@ -191,6 +221,7 @@ def system_overview(
         statutory_breaches=sum(len(report.statutory_breaches) for report in reports.values()),
         vacancies=len(vacancies),
         terms_ending=len(ending),
+        system_report=system_reports(as_of=as_of, systems=[ics])[ics.pk],
     )
     milestones = None
     if with_milestones:
@@ -209,10 +240,30 @@ def system_overview(
         board=board,
         board_report=reports[board.pk] if board else None,
         board_members=compositions(committees=[board], as_of=as_of)[board.pk] if board else [],
+        system_report=summary.system_report,
         vacancies=vacancies,
         terms_ending=ending,
         milestones=milestones,
     )
+
+
+def system_compliance(*, as_of: datetime.date, systems=None) -> dict[int, SystemReport]:
+    """Each system's compliance on ``as_of`` (of ``systems``, or all), keyed by its id: its
+    statutory findings (R32) with the reports of its boards and committees in force, in
+    a fixed number of queries. A system not in force on the date is not checked, nor are
+    its committees; a system with nothing recorded is "not recorded"."""
+    systems = list(IntegratedCareSystem.objects.order_by("name") if systems is None else systems)
+    reports = system_reports(as_of=as_of, systems=systems)
+    checked = [ics for ics in systems if reports[ics.pk].in_force]
+    committees = list(committees_in_scope(systems=checked, as_of=as_of)) if checked else []
+    committee_reports = compliance_many(committees=committees, as_of=as_of)
+    by_system: dict[int, list] = {ics.pk: [] for ics in systems}
+    for committee in committees:
+        by_system[committee.ics_id].append((committee, committee_reports[committee.pk]))
+    return {
+        pk: replace(report, committee_reports=tuple(by_system[pk]))
+        for pk, report in reports.items()
+    }
 
 
 # What each tracked model's name (``__str__``) reads, so naming a row costs no more queries.

@@ -32,7 +32,8 @@ def seat_held(committee, *, start=GO_LIVE, person=None, nominated_by=(), **seat_
 
 
 def compliant_icb():
-    """An ICB whose board meets R2, R4, R13, R20, R21 and R25, with an audit committee."""
+    """An ICB whose board meets R2, R4, R13, R20, R21 and R25, with an audit committee,
+    a remuneration committee and an integrated care partnership (R32)."""
     ics = IntegratedCareSystemFactory(go_live=GO_LIVE)
     body = BodyFactory(ics=ics, kind=BodyKind.ICB, name="Integrated Care Board")
     board = CommitteeFactory(body=body, kind=CommitteeKind.BOARD, name="Board")
@@ -89,4 +90,21 @@ def compliant_icb():
         min_present=2,
     )
     StandingOrders.objects.create(committee=s.audit, quorum_voting_members=1)
+    add_statutory_committees_and_partnership(s)
     return s
+
+
+def add_statutory_committees_and_partnership(s):
+    """What R32 adds to a compliant ICB's board and audit committee: a remuneration
+    committee and the system's integrated care partnership."""
+    s.remuneration = CommitteeFactory(
+        body=s.body, kind=CommitteeKind.ASSURANCE, name="Remuneration Committee"
+    )
+    s.remuneration_chair = seat_held(
+        s.remuneration,
+        role=Role.NON_EXECUTIVE_MEMBER,
+        is_chair=True,
+        person=s.ned_sim[1].person,
+    )
+    StandingOrders.objects.create(committee=s.remuneration, quorum_voting_members=1)
+    s.icp = BodyFactory(ics=s.ics, kind=BodyKind.ICP, name="Integrated Care Partnership")

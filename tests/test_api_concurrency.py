@@ -33,6 +33,7 @@ def resource_urls(unit):
         f"/regions/{unit.ics.region.code}/",
         f"/organisations/{unit.nominator.pk}/",
         f"/systems/{unit.ics.code}/composition/",
+        f"/systems/{unit.ics.code}/compliance/",
         f"/bodies/{unit.body.pk}/compliance/",
         "/memberships/",
     ]

@@ -75,6 +75,15 @@ def endpoints(w):
         "composition": (f"/systems/{ics}/composition/", "post", None, {}, public, closed, 0),
         "functions map": (f"/systems/{ics}/functions-map/", "post", None, {}, public, closed, 0),
         "popolo": (f"/systems/{ics}/popolo/", "post", None, {}, public, closed, 0),
+        "system compliance": (
+            f"/systems/{ics}/compliance/",
+            "post",
+            None,
+            {},
+            public,
+            closed,
+            0,
+        ),
         "bodies": (
             f"/bodies/{a.body.pk}/",
             "patch",
@@ -259,6 +268,7 @@ ENDPOINT_NAMES = [
     "composition",
     "functions map",
     "popolo",
+    "system compliance",
     "bodies",
     "body compliance",
     "register of interests",

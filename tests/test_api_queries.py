@@ -55,6 +55,7 @@ def list_urls(unit):
         "/standing-orders/",
         f"/systems/{code}/composition/",
         f"/systems/{code}/popolo/",
+        f"/systems/{code}/compliance/",
         f"/bodies/{unit.body.pk}/compliance/",
         f"/committees/{unit.board.pk}/compliance/",
         "/meetings/",

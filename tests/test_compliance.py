@@ -329,7 +329,9 @@ ICP_ESTABLISHED = D(2022, 9, 1)
 
 
 def icp(icb, *, convenors, established=ICP_ESTABLISHED):
-    body = BodyFactory(ics=icb.ics, kind=BodyKind.ICP, name="ICP", established=established)
+    body = icb.icp  # the system's partnership (R32), given its board here
+    body.established = established
+    body.save()
     body.convening_organisations.set(convenors)
     return CommitteeFactory(body=body, kind=CommitteeKind.BOARD, name="ICP board")
 

@@ -32,7 +32,11 @@ COLUMNS = [
     Column("Governance", "verdict"),
     Column("Boards and committees", lambda s: s.committees if s.recorded else ""),
     Column("Not compliant", lambda s: s.not_compliant if s.recorded else ""),
-    Column("Statutory breaches", lambda s: s.statutory_breaches if s.recorded else ""),
+    Column("Statutory breaches", lambda s: s.total_statutory_breaches if s.recorded else ""),
+    Column(
+        "Missing statutory bodies and committees",
+        lambda s: "; ".join(f"{f.rule}: {f.message}" for f in s.missing),
+    ),
     Column("Vacant seats", lambda s: s.vacancies if s.recorded else ""),
     Column(f"Terms ending within {TERMS_WITHIN_DAYS} days", "terms_ending"),
 ]

@@ -14,7 +14,8 @@ from django.urls import path
 
 # Imported so that every function that checks a rule has declared it (core.rules_catalogue
 # .checks) before a page asks which checks use a rule.
-import committees.rules  # noqa: F401
+import committees.rules
+import committees.system_rules  # noqa: F401
 import decisions.rules  # noqa: F401
 import memberships.rules  # noqa: F401
 import reminders.selectors  # noqa: F401
