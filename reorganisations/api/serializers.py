@@ -1,0 +1,79 @@
+"""Reorganisation plans as the API shows them; the what-if report of a dry run or apply."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.api.serializers import RegistrySerializer
+from reorganisations.models import ReorganisationPlan
+from reorganisations.plan import PlanError
+
+
+class ReorganisationPlanSerializer(RegistrySerializer):
+    """A reorganisation plan (R30): its document in the ``ics-registry/reorganisation-plan@1``
+    YAML format (``docs/reorganisation-plan-format.md``), from which its name, kind,
+    effective date and systems are read. Only a draft plan's document changes; applying
+    it is ``POST .../apply/``."""
+
+    systems = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        read_only=True,
+        help_text="Codes of the systems involved: the predecessors, and the successor once "
+        "the plan is applied.",
+    )
+    applied_by = serializers.SerializerMethodField(help_text="Who applied it (username).")
+
+    class Meta:
+        model = ReorganisationPlan
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "effective",
+            "status",
+            "systems",
+            "document",
+            "applied_at",
+            "applied_by",
+        ]
+        read_only_fields = ["name", "kind", "effective", "status", "applied_at"]
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_applied_by(self, plan) -> str | None:
+        return plan.applied_by.get_username() if plan.applied_by_id else None
+
+    def create_object(self, validated_data, *, by):
+        try:
+            return super().create_object(validated_data, by=by)
+        except PlanError as exc:
+            raise serializers.ValidationError({"document": exc.lines}) from exc
+
+    def update(self, instance, validated_data):
+        try:
+            return super().update(instance, validated_data)
+        except PlanError as exc:
+            raise serializers.ValidationError({"document": exc.lines}) from exc
+
+
+class FindingSerializer(serializers.Serializer):
+    requirement = serializers.CharField()
+    rule = serializers.CharField()
+    met = serializers.BooleanField()
+    severity = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ComplianceSerializer(serializers.Serializer):
+    compliant = serializers.BooleanField()
+    findings = FindingSerializer(many=True, source="worst_first")
+
+
+class WhatIfSerializer(serializers.Serializer):
+    """Every change the plan makes (or would make), by kind, in officers' words, and the
+    successor board's compliance on the effective date."""
+
+    plan = serializers.CharField()
+    effective = serializers.DateField()
+    applied = serializers.BooleanField(help_text="False for a dry run: nothing was written.")
+    changes = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    compliance = ComplianceSerializer()
