@@ -124,10 +124,18 @@ def _systems_named(document: PlanDocument) -> list[IntegratedCareSystem]:
     return list(IntegratedCareSystem.objects.filter(code__in=codes))
 
 
+def _parsed(document: str) -> PlanDocument:
+    """The document read, or its problems as errors of the ``document`` field."""
+    try:
+        return parse(document)
+    except PlanError as exc:
+        raise ValidationError({"document": exc.lines}) from exc
+
+
 def reorganisation_plan_create(*, document: str, by=None) -> ReorganisationPlan:
     """Record a draft plan from its document; its name, kind, effective date and systems
     come from the document, which must read (``reorganisations.plan.parse``)."""
-    parsed = parse(document)
+    parsed = _parsed(document)
     plan = ReorganisationPlan(
         name=parsed.name, kind=parsed.kind, effective=parsed.effective, document=document
     )
@@ -144,7 +152,7 @@ def reorganisation_plan_update(
     plan = reorganisation_plan
     if plan.status == PlanStatus.APPLIED:
         raise ValidationError("This plan has been applied: it can no longer be changed.")
-    parsed = parse(document)
+    parsed = _parsed(document)
     with transaction.atomic(), audit_context(by):
         record_update(
             plan,
