@@ -473,7 +473,7 @@ def _apply(plan: ReorganisationPlan, *, by, keep: bool) -> WhatIf:
 
 
 def _carry_out(r: Resolved, report: WhatIf, *, by) -> Committee:
-    doc, eve = r.document, r.document.eve
+    doc = r.document
     successor, board = _establish(r, report, by=by)
     body = board.body
     seats = _seat(r, board, report, by=by)
@@ -486,7 +486,6 @@ def _carry_out(r: Resolved, report: WhatIf, *, by) -> Committee:
         _transfer_milestones(r, successor, body, report, by=by)
     if doc.transfer_registers:
         _list_registers(r, successor, report)
-    del eve
     return board
 
 
@@ -567,7 +566,7 @@ def _seat(r: Resolved, board: Committee, report: WhatIf, *, by) -> dict[str, Sea
             nominating_organisations=nominating,
             by=by,
         )
-        offices = [o for o in seats[spec.key].unsaid_offices]
+        offices = seats[spec.key].unsaid_offices
         suffix = f" ({', '.join(offices)})" if offices else ""
         report.add(
             "Seats of the successor board",
