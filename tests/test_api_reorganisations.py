@@ -4,6 +4,8 @@ system a plan involves, apply with If-Match, dry runs writing nothing."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from guardian.shortcuts import assign_perm
 
 from bodies.models import IntegratedCareSystem
@@ -114,3 +116,14 @@ def test_applying_twice_is_a_400_with_the_reason(merger):
     answer = merger.both.post(f"{url}apply/", HTTP_IF_MATCH="*")
     assert answer.status_code == 400
     assert "This plan was already applied on" in str(answer.json())
+
+
+def test_the_list_runs_a_fixed_number_of_queries(merger, client):
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(URL).status_code == 200
+    for n in range(3):
+        text = PLAN_TEXT.replace("name: Northshire and", f"name: Plan {n} of")
+        reorganisation_plan_create(document=text)
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get(URL).json()["results"]) == 4
+    assert len(many) <= len(few)
