@@ -20,6 +20,7 @@ from memberships.api import views as memberships
 from memberships.services import body_abolish, committee_abolish
 from publishing.api import SystemComplianceActions, SystemPopoloActions
 from reminders.api import views as reminders
+from reorganisations.api import views as reorganisations
 
 app_name = "api"
 
@@ -73,6 +74,7 @@ ROUTES = [
     ("delegations", decisions.DelegationViewSet, "delegation"),
     ("interest-declarations", decisions.InterestDeclarationViewSet, "interestdeclaration"),
     ("milestones", reminders.MilestoneViewSet, "milestone"),
+    ("reorganisations", reorganisations.ReorganisationPlanViewSet, "reorganisationplan"),
 ]
 
 router = DefaultRouter()

@@ -63,6 +63,7 @@ class EndReason(models.TextChoices):
     DIED = "died", "Died"
     SEAT_ABOLISHED = "seat_abolished", "Seat abolished"
     REPLACED = "replaced", "Replaced by a substantive appointment"
+    REORGANISATION = "reorganisation", "Body abolished in a reorganisation"
 
 
 END_BEFORE_START = "A membership cannot end before it starts (R23)."

@@ -134,13 +134,24 @@ def milestone_progress(*, milestone: Milestone, by=None, **changes) -> Milestone
         return milestone_update(milestone=milestone, by=by, **rest) if rest else milestone
 
 
-def checklist_apply(*, template: ChecklistTemplate, ics, by=None) -> list[Milestone]:
-    """Create the system's milestones from a checklist, due relative to its go-live date.
+def checklist_apply(
+    *,
+    template: ChecklistTemplate,
+    ics,
+    by=None,
+    counting_from: datetime.date | None = None,
+    owner_of=None,
+    body=None,
+) -> list[Milestone]:
+    """Create the system's milestones from a checklist, due relative to its go-live date
+    (or to ``counting_from``: a merger's checklist counts from the effective date), each
+    owned by ``owner_of(item)`` when given and concerning ``body`` when given.
 
     Items already applied to the system are left as they are (their owners, statuses and
     evidence are the system's own), so applying a template again adds only new items.
     """
-    if ics.go_live is None:
+    start = counting_from or ics.go_live
+    if start is None:
         raise ValidationError(
             f"{ics} has no go-live date: record it before applying the checklist "
             f"'{template.name}', whose dates count from it."
@@ -159,8 +170,10 @@ def checklist_apply(*, template: ChecklistTemplate, ics, by=None) -> list[Milest
                 ics=ics,
                 title=item.title,
                 category=item.category,
-                due_date=ics.go_live + datetime.timedelta(days=item.offset_days),
+                due_date=start + datetime.timedelta(days=item.offset_days),
                 template_item=item,
+                owner=owner_of(item) if owner_of else None,
+                body=body,
             )
             created.append(save_validated(milestone, by=by))
     return created

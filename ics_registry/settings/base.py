@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "memberships",
     "decisions",
     "reminders",
+    "reorganisations",
     # The top layer: no app imports these.
     "publishing",
     "demo",
