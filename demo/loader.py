@@ -75,7 +75,14 @@ OFFICER_USERNAME = "officer"
 OFFICER_EMAIL = "officer@example.nhs.uk"
 CORRECTED_BY_DELETING = (Vote, Attendance)
 OFFICERS_GROUP = "Governance officers"
-GOVERNANCE_APPS = ("bodies", "committees", "memberships", "decisions", "reminders")
+GOVERNANCE_APPS = (
+    "bodies",
+    "committees",
+    "memberships",
+    "decisions",
+    "reminders",
+    "reorganisations",
+)
 # Reference data belongs to import_ods; officers change a system only where they hold
 # the object permission on it.
 REFERENCE_MODELS = (Region, IntegratedCareSystem)

@@ -143,6 +143,7 @@ def _other_roles(memberships: Iterable[Membership], as_of) -> dict[int, list[Oth
     for membership in memberships:
         cluster = clusters.get(membership.ics_id)
         footprint = cluster.system_ids if cluster else {membership.ics_id}
+        with_the_post = _icbs_sharing_the_post(membership, elsewhere[membership.person_id], cluster)
         roles = [
             OtherRole(
                 description=f"{other.seat.label}, {other.seat.committee.name}",
@@ -153,7 +154,7 @@ def _other_roles(memberships: Iterable[Membership], as_of) -> dict[int, list[Oth
             for other in elsewhere[membership.person_id]
             if other.pk != membership.pk
             and other.ics_id in footprint
-            and not _same_shared_post(membership, other, cluster)
+            and other.seat.body_id not in with_the_post
         ]
         employer = membership.person.employing_organisation
         if employer and footprint & employer_systems[employer.pk]:
@@ -176,13 +177,19 @@ def _shared_post(seat: Seat, cluster) -> str | None:
     return None
 
 
-def _same_shared_post(membership: Membership, other: Membership, cluster) -> bool:
-    """Whether two seats are one post the cluster shares, held on two of its boards: the
-    shared chair (or chief executive) sits on each board at once, which is no conflict."""
-    if cluster is None or other.ics_id == membership.ics_id:
-        return False
-    post = _shared_post(membership.seat, cluster)
-    return post is not None and post == _shared_post(other.seat, cluster)
+def _icbs_sharing_the_post(membership: Membership, held: Iterable[Membership], cluster) -> set:
+    """The ICB bodies on whose boards the holder of a cluster's shared post (its chair or
+    chief executive, ``membership``) holds that same post: the shared chair sits on each
+    board at once, with the committee seats that come with the post there, and none of it
+    is a conflict (R2). Empty when ``membership`` is no shared post."""
+    post = _shared_post(membership.seat, cluster) if cluster else None
+    if post is None:
+        return set()
+    return {
+        other.seat.body_id
+        for other in held
+        if other.ics_id != membership.ics_id and _shared_post(other.seat, cluster) == post
+    }
 
 
 class TermEnd(Func):

@@ -44,7 +44,14 @@ from tests.factories import (
     SeatFactory,
 )
 
-GOVERNANCE_APPS = ("bodies", "committees", "memberships", "decisions", "reminders")
+GOVERNANCE_APPS = (
+    "bodies",
+    "committees",
+    "memberships",
+    "decisions",
+    "reminders",
+    "reorganisations",
+)
 PRINCIPALS = ("anonymous", "partner", "officer_same", "officer_other", "revoked")
 GENEROUS_RATES = {"anon": "100000/minute", "token": "100000/minute", "user": "100000/minute"}
 API = "/api/v1"

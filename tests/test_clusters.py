@@ -12,11 +12,12 @@ import pytest
 
 from bodies.clusters import cluster_on, clusters_on
 from bodies.models import Cluster, ClusterMember
-from committees.models import Role
+from committees.models import CommitteeKind, Role
 from memberships.models import EndReason
 from memberships.selectors import compliance, composition, compositions
 from memberships.services import membership_end, membership_start
 from tests.builders import compliant_icb, seat_held
+from tests.factories import CommitteeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,25 @@ def test_R2_a_chair_of_two_boards_of_a_cluster_that_does_not_share_the_chair_is_
 def test_R2_a_chair_of_two_unclustered_boards_is_independent_as_before(a, b):
     take_over(b, "chair", a.chair[1].person)
     assert independence(a).met
+
+
+def test_R2_the_shared_chair_sits_on_another_clustered_icbs_committees_as_its_chair(a, b):
+    cluster(a.ics, b.ics, shares_chair=True)
+    chair = a.chair[1].person
+    take_over(b, "chair", chair)
+    seat_held(b.remuneration, role=Role.CHAIR, person=chair, start=CLUSTERED)
+    assert independence(a).met
+
+
+def test_R2_the_shared_chair_holding_a_seat_outside_the_other_icb_is_a_breach(a, b):
+    cluster(a.ics, b.ics, shares_chair=True)
+    chair = a.chair[1].person
+    take_over(b, "chair", chair)
+    icp_board = CommitteeFactory(body=b.icp, kind=CommitteeKind.BOARD, name="ICP board")
+    seat_held(icp_board, role=Role.CHAIR, person=chair, start=CLUSTERED)
+    found = independence(a)
+    assert not found.met
+    assert "also holds: Chair, ICP board" in found.message
 
 
 # Other roles in the cluster's systems (R2)
