@@ -28,7 +28,7 @@ from core.admin import (
 )
 from core.forms import AsOfForm
 from core.services import constraint_messages
-from memberships.models import EndReason, Membership, MembershipStatus, Person
+from memberships.models import Employment, EndReason, Membership, MembershipStatus, Person
 from memberships.rules import overlapping, overlaps
 from memberships.selectors import body_timeline, compliance, composition, held_on, seat_timeline
 from memberships.services import (
@@ -190,6 +190,21 @@ class PersonMembershipInline(admin.TabularInline):
         return False
 
 
+class EmploymentInline(RegistryTabularInline):
+    """Who the person worked for, and when: compliance on a date reads the employment then
+    in force (R2, R3). Changing the employer above records a change from today; here the
+    dates can be given."""
+
+    model = Employment
+    fields = ["organisation", "seconded", "start", "end"]
+    autocomplete_fields = ["organisation"]
+    show_change_link = False
+    verbose_name_plural = "employment history"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
+
+
 def current_memberships(day) -> Prefetch:
     return Prefetch(
         "memberships",
@@ -216,7 +231,7 @@ class PersonAdmin(RegistryModelAdmin):
         ("Work", {"fields": ["employing_organisation", "work_email"]}),
         ("Data", {"fields": ["is_demo"]}),
     ]
-    inlines = [PersonMembershipInline]
+    inlines = [EmploymentInline, PersonMembershipInline]
 
     def get_queryset(self, request):
         return (

@@ -24,11 +24,11 @@ from bodies.models import (
     Organisation,
 )
 from committees.models import Committee, CommitteeKind, Role, Seat, StandingOrders
-from committees.rules import Facts, Report, evaluate
+from committees.rules import Employed, Facts, Report, evaluate
 from committees.selectors import applicable_requirements
 from core.dates import term_end
 from core.db import in_force_on
-from memberships.models import Membership, Person
+from memberships.models import Employment, Membership, Person
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def compositions(
     memberships = {
         m.seat_id: m
         for m in Membership.objects.filter(held_on(as_of), seat__in=seats).select_related(
-            "person__employing_organisation", "on_behalf_of"
+            "person", "on_behalf_of"
         )
     }
     seats_by_id = {seat.pk: seat for seat in seats}
@@ -128,7 +128,8 @@ def _other_roles(memberships: Iterable[Membership], as_of) -> dict[int, list[Oth
         "seat__committee__body"
     ):
         elsewhere[other.person_id].append(other)
-    employer_ids = {m.person.employing_organisation_id for m in memberships} - {None}
+    employers = employments_on(person_ids, as_of)
+    employer_ids = {e.organisation_id for found in employers.values() for e in found}
     employer_systems = defaultdict(set)
     for org_id, ics_id in Organisation.systems.through.objects.filter(
         organisation_id__in=employer_ids
@@ -147,13 +148,29 @@ def _other_roles(memberships: Iterable[Membership], as_of) -> dict[int, list[Oth
             for other in elsewhere[membership.person_id]
             if other.pk != membership.pk and other.ics_id == membership.ics_id
         ]
-        employer = membership.person.employing_organisation
-        if employer and membership.ics_id in employer_systems[employer.pk]:
-            roles.append(
-                OtherRole(description=f"Employed by {employer.name}", organisation_id=employer.pk)
-            )
+        for employer in employers.get(membership.person_id, ()):
+            if membership.ics_id in employer_systems[employer.organisation_id]:
+                how = "Seconded to" if employer.seconded else "Employed by"
+                roles.append(
+                    OtherRole(
+                        description=f"{how} {employer.organisation_name}",
+                        organisation_id=employer.organisation_id,
+                    )
+                )
         result[membership.pk] = roles
     return result
+
+
+def employments_on(person_ids: Iterable[int], as_of) -> dict[int, tuple[Employed, ...]]:
+    """Each person's employers and secondments in force on ``as_of`` (one query)."""
+    found = defaultdict(list)
+    for person_id, org_id, name, seconded in (
+        Employment.objects.filter(in_force_on(as_of, "start", "end"), person_id__in=person_ids)
+        .order_by("seconded", "organisation__name")
+        .values_list("person_id", "organisation_id", "organisation__name", "seconded")
+    ):
+        found[person_id].append(Employed(org_id, name, seconded))
+    return {person_id: tuple(employed) for person_id, employed in found.items()}
 
 
 class TermEnd(Func):
@@ -309,11 +326,15 @@ def compliance_many(*, committees: Iterable[Committee], as_of: datetime.date) ->
     uncovered = _uncovered_trusts(
         {c.body.ics_id for c in committees if c.body.kind == BodyKind.ICB}, as_of
     )
+    employments = employments_on(
+        {h.membership.person_id for found in holdings.values() for h in found if h.membership},
+        as_of,
+    )
     standing_orders = {
         so.committee_id: so
-        for so in StandingOrders.objects.filter(committee__in=committees).prefetch_related(
-            "conditions"
-        )
+        for so in StandingOrders.objects.filter(
+            in_force_on(as_of, "effective_from", "effective_to"), committee__in=committees
+        ).prefetch_related("conditions")
     }
 
     reports = {}
@@ -332,6 +353,7 @@ def compliance_many(*, committees: Iterable[Committee], as_of: datetime.date) ->
             accountable_person_seats=accountable[body.pk],
             uncovered_trust_names=uncovered[body.ics_id],
             standing_orders=standing_orders.get(committee.pk),
+            employments=employments,
         )
         reports[committee.pk] = evaluate(
             requirements[committee.pk], facts, subject=f"{committee.name}, {body.ics.name}"

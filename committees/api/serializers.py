@@ -161,6 +161,8 @@ class StandingOrdersSerializer(RegistrySerializer):
         fields = [
             "id",
             "committee",
+            "effective_from",
+            "effective_to",
             "quorum_voting_members",
             "conflicted_members_count_for_quorum",
             "voting_method",
