@@ -11,10 +11,12 @@ from django.db.models import F, Q
 from bodies.models import (
     Body,
     BodyKind,
+    DatedLink,
     IntegratedCareSystem,
     Organisation,
     OrganisationKind,
-    track_links,
+    dated_link_constraints,
+    track_dated_link,
 )
 from committees.rules import RequirementKind, Severity
 from core.dates import en_gb
@@ -223,6 +225,7 @@ class Seat(RegistryUrlMixin, models.Model):
     )
     nominating_organisations = models.ManyToManyField(
         Organisation,
+        through="SeatNominationLink",
         blank=True,
         related_name="nominated_seats",
         help_text="Who nominates the holder; several organisations nominate jointly (R4).",
@@ -321,9 +324,26 @@ class Seat(RegistryUrlMixin, models.Model):
         ]
 
 
-SeatNominationLink = track_links(
-    Seat.nominating_organisations.through, "SeatNominationLink", module=__name__
-)
+@track_dated_link
+class SeatNominationLink(DatedLink):
+    """An organisation nominating a seat's holder (R4) for a period."""
+
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="nomination_links")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="seat_nomination_links"
+    )
+
+    class Meta:
+        db_table = "committees_seat_nominating_organisations"
+        verbose_name = "nominating organisation"
+        constraints = dated_link_constraints(
+            "committees_seat_nominating_organisations",
+            ("seat", "organisation"),
+            "This organisation already nominates for this seat during these dates.",
+        )
+
+    def __str__(self):
+        return f"{self.seat} nominated by {self.organisation}"
 
 
 class RuleSource(models.TextChoices):

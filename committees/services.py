@@ -22,6 +22,7 @@ from committees.models import (
     QuorumCondition,
     Requirement,
     Seat,
+    SeatNominationLink,
     StandingOrders,
 )
 from core.dates import en_gb
@@ -261,3 +262,4 @@ writes(
     update=quorum_condition_update,
     delete=record_delete,
 )
+writes(SeatNominationLink, create=record_create, update=record_update, delete=record_delete)

@@ -20,14 +20,16 @@ from bodies.models import (
     COLLABORATIVE_TRUST_TYPES,
     NHS_TRUST_KINDS,
     Body,
+    BodyConvenorLink,
     BodyKind,
-    Organisation,
+    BodyMemberLink,
+    OrganisationSystemLink,
 )
 from committees.models import Committee, CommitteeKind, Role, Seat, StandingOrders
 from committees.rules import Employed, Facts, Report, evaluate
 from committees.selectors import applicable_requirements
 from core.dates import term_end
-from core.db import in_force_on
+from core.db import in_force_on, prefetch_links_on
 from memberships.models import Employment, Membership, Person
 
 
@@ -87,12 +89,12 @@ def compositions(
     """Every seat in force on ``as_of`` for each committee, keyed by committee id."""
     committee_ids = [c.pk for c in committees]
     seats = list(
-        Seat.objects.filter(in_force_on(as_of), committee_id__in=committee_ids)
-        .select_related("committee__body")
-        .prefetch_related(
-            Prefetch("nominating_organisations", queryset=Organisation.objects.order_by("name"))
+        Seat.objects.filter(in_force_on(as_of), committee_id__in=committee_ids).select_related(
+            "committee__body"
         )
     )
+    # Who nominated each seat on the date (R4), not who nominates it today.
+    prefetch_links_on(seats, field="nominating_organisations", as_of=as_of)
     memberships = {
         m.seat_id: m
         for m in Membership.objects.filter(held_on(as_of), seat__in=seats).select_related(
@@ -131,8 +133,8 @@ def _other_roles(memberships: Iterable[Membership], as_of) -> dict[int, list[Oth
     employers = employments_on(person_ids, as_of)
     employer_ids = {e.organisation_id for found in employers.values() for e in found}
     employer_systems = defaultdict(set)
-    for org_id, ics_id in Organisation.systems.through.objects.filter(
-        organisation_id__in=employer_ids
+    for org_id, ics_id in OrganisationSystemLink.objects.filter(
+        in_force_on(as_of, "start", "end"), organisation_id__in=employer_ids
     ).values_list("organisation_id", "integratedcaresystem_id"):
         employer_systems[org_id].add(ics_id)
 
@@ -321,7 +323,7 @@ def compliance_many(*, committees: Iterable[Committee], as_of: datetime.date) ->
     bodies = {c.body_id: c.body for c in committees}
     vacated_on = _vacated_on(holdings, as_of)
     audit_chairs = _audit_chair_people(bodies, as_of)
-    convenors = _convenor_kinds(bodies)
+    convenors = _convenor_kinds(bodies, as_of)
     accountable = _accountable_person_seats(bodies, as_of)
     uncovered = _uncovered_trusts(
         {c.body.ics_id for c in committees if c.body.kind == BodyKind.ICB}, as_of
@@ -389,10 +391,11 @@ def _audit_chair_people(bodies, as_of) -> dict[int, set[int]]:
     return result
 
 
-def _convenor_kinds(bodies) -> dict[int, dict[int, str]]:
+def _convenor_kinds(bodies, as_of) -> dict[int, dict[int, str]]:
+    """The organisations convening each body on ``as_of``, with their kind (R7)."""
     result = defaultdict(dict)
-    for body_id, org_id, kind in Body.convening_organisations.through.objects.filter(
-        body_id__in=bodies
+    for body_id, org_id, kind in BodyConvenorLink.objects.filter(
+        in_force_on(as_of, "start", "end"), body_id__in=bodies
     ).values_list("body_id", "organisation_id", "organisation__kind"):
         result[body_id][org_id] = kind
     return result
@@ -426,13 +429,14 @@ def _uncovered_trusts(ics_ids: set[int], as_of) -> dict[int, list[str]]:
         in_force_on(as_of), ics_id__in=ics_ids, kind=BodyKind.PROVIDER_COLLABORATIVE
     )
     covered = set(
-        Body.member_organisations.through.objects.filter(body__in=collaboratives).values_list(
-            "organisation_id", flat=True
-        )
+        BodyMemberLink.objects.filter(
+            in_force_on(as_of, "start", "end"), body__in=collaboratives
+        ).values_list("organisation_id", flat=True)
     ) | set(collaboratives.exclude(lead_provider=None).values_list("lead_provider_id", flat=True))
     result = defaultdict(list)
     for ics_id, org_id, name in (
-        Organisation.systems.through.objects.filter(
+        OrganisationSystemLink.objects.filter(
+            in_force_on(as_of, "start", "end"),
             integratedcaresystem_id__in=ics_ids,
             organisation__kind__in=NHS_TRUST_KINDS,
             organisation__trust_type__in=COLLABORATIVE_TRUST_TYPES,

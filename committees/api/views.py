@@ -22,6 +22,7 @@ from committees.filtersets import (
     StandingOrdersFilterSet,
 )
 from committees.models import Committee, CommitteeKind, Constitution, Requirement, StandingOrders
+from core.api.serializers import links_prefetch
 from core.api.viewsets import RegistryViewSet
 
 
@@ -32,7 +33,8 @@ class BodyViewSet(RegistryViewSet):
     """
 
     queryset = Body.objects.select_related("ics").prefetch_related(
-        "member_organisations", "convening_organisations"
+        links_prefetch(Body, "member_organisations"),
+        links_prefetch(Body, "convening_organisations"),
     )
     serializer_class = BodySerializer
     filterset_class = BodyFilterSet
