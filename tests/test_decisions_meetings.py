@@ -431,6 +431,23 @@ def test_deputies_are_refused_where_standing_orders_do_not_allow_them():
         )
 
 
+def test_deputies_follow_the_standing_orders_in_force_on_the_meeting_date():
+    icb = compliant_icb()
+    standing_orders_replace(
+        standing_orders=icb.standing_orders,
+        effective_from=MEETING_DAY + datetime.timedelta(days=1),
+        deputies_allowed=True,
+    )
+    before = board_meeting(icb, absent=("la_partner",))
+    after = board_meeting(icb, absent=("la_partner",), day=MEETING_DAY + datetime.timedelta(1))
+    deputy = {"person": PersonFactory(), "capacity": Capacity.DEPUTY}
+    with pytest.raises(ValidationError, match="do not allow deputies"):
+        services.attendance_record(
+            meeting=before.meeting, deputising_for=icb.la_partner[1], **deputy
+        )
+    services.attendance_record(meeting=after.meeting, deputising_for=icb.la_partner[1], **deputy)
+
+
 def test_a_member_present_needs_no_deputy():
     held = board_meeting(deputies_allowed=True)
     with pytest.raises(ValidationError, match="is recorded as present, so needs no deputy"):
