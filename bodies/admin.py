@@ -10,16 +10,32 @@ from bodies.models import (
     IntegratedCareSystem,
     Organisation,
     OrganisationSuccession,
+    OrganisationSystemLink,
     Region,
     SystemSuccession,
 )
-from core.admin import RegistryModelAdmin, current_or_ended_filter, date_column
+from core.admin import (
+    RegistryModelAdmin,
+    RegistryTabularInline,
+    current_or_ended_filter,
+    date_column,
+)
 
 
 @admin.register(Region)
 class RegionAdmin(RegistryModelAdmin):
     list_display = ["name", "code", "ons_code"]
     search_fields = ["name", "code", "ons_code"]
+
+
+class OrganisationSystemInline(RegistryTabularInline):
+    """The systems whose area the organisation serves, and since and until when."""
+
+    model = OrganisationSystemLink
+    fields = ["integratedcaresystem", "start", "end"]
+    autocomplete_fields = ["integratedcaresystem"]
+    show_change_link = False
+    verbose_name_plural = "ICS footprints"
 
 
 @admin.register(Organisation)
@@ -44,13 +60,15 @@ class OrganisationAdmin(RegistryModelAdmin):
         "is_demo",
     ]
     search_fields = ["name", "ods_code", "town", "postcode"]
-    autocomplete_fields = ["successor", "systems"]
+    autocomplete_fields = ["successor"]
     fieldsets = [
-        (None, {"fields": ["name", "kind", "trust_type", "ods_code", "region", "systems"]}),
+        (None, {"fields": ["name", "kind", "trust_type", "ods_code", "region"]}),
         ("Address", {"fields": ["town", "postcode"]}),
         ("Lifecycle", {"fields": ["opened", "closed", "successor"]}),
         ("Data", {"fields": ["is_demo"]}),
     ]
+
+    inlines = [OrganisationSystemInline]
 
     opened_on = date_column("opened")
     closed_on = date_column("closed")

@@ -72,6 +72,7 @@ class Organisation(models.Model):
     )
     systems = models.ManyToManyField(
         "IntegratedCareSystem",
+        through="OrganisationSystemLink",
         blank=True,
         related_name="organisations",
         verbose_name="ICS footprints",
@@ -273,12 +274,14 @@ class Body(models.Model):
     )
     member_organisations = models.ManyToManyField(
         Organisation,
+        through="BodyMemberLink",
         blank=True,
         related_name="member_of_bodies",
         help_text="Partner organisations (e.g. the members of a provider collaborative).",
     )
     convening_organisations = models.ManyToManyField(
         Organisation,
+        through="BodyConvenorLink",
         blank=True,
         related_name="convened_bodies",
         help_text="Who established it; an ICP is convened jointly by the ICB and the "
@@ -496,8 +499,8 @@ class ClusterMember(models.Model):
 
 
 # Changes to the many-to-many links are governance data too: audit them. pghistory
-# installs triggers only for models that migrations know, so each auto-created link
-# table is tracked through a proxy model.
+# installs triggers only for models that migrations know, so an auto-created link table
+# is tracked through a proxy model.
 def track_links(through, name: str, module: str = __name__):
     """Audit additions to and removals from a many-to-many link table.
 
@@ -514,6 +517,120 @@ def track_links(through, name: str, module: str = __name__):
     )(proxy)
 
 
-OrganisationSystemLink = track_links(Organisation.systems.through, "OrganisationSystemLink")
-BodyMemberLink = track_links(Body.member_organisations.through, "BodyMemberLink")
-BodyConvenorLink = track_links(Body.convening_organisations.through, "BodyConvenorLink")
+def track_dated_link(model):
+    """Audit a dated link: added, its dates changed (ended), removed. The events keep the
+    names the undated links' events had, so the trail reads on across the change."""
+    return pghistory.track(
+        pghistory.InsertEvent("add"),
+        pghistory.UpdateEvent("change"),
+        pghistory.DeleteEvent("remove"),
+        obj_field=None,
+        model_name=f"{model.__name__}Event",
+    )(model)
+
+
+LINK_ENDS_BEFORE_START = "A link cannot end before it starts."
+
+
+class DatedLink(models.Model):
+    """A many-to-many link in force from ``start`` to ``end`` (both inclusive; no start:
+    since before the registry knew, no end: still in force), so compliance on a past date
+    reads the links of that date. ``.add()`` makes a link with no dates."""
+
+    start = models.DateField(null=True, blank=True, help_text="First day (empty: not known).")
+    end = models.DateField(null=True, blank=True, help_text="Last day (empty: still in force).")
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        reject_reversed_period(self, "start", "end", LINK_ENDS_BEFORE_START)
+
+
+def dated_link_constraints(table: str, pair: tuple[str, str], message: str) -> list:
+    """The dates run forwards, and one pair is linked at most once on any day."""
+    return [
+        end_not_before_start(
+            "start", "end", name=f"{table}_end_after_start", message=LINK_ENDS_BEFORE_START
+        ),
+        ExclusionConstraint(
+            name=f"{table}_no_overlap",
+            expressions=[
+                (pair[0], RangeOperators.EQUAL),
+                (pair[1], RangeOperators.EQUAL),
+                (period_of(), RangeOperators.OVERLAPS),
+            ],
+            violation_error_message=message,
+        ),
+    ]
+
+
+@track_dated_link
+class OrganisationSystemLink(DatedLink):
+    """An organisation serving a system's area (the footprint) for a period."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="system_links"
+    )
+    integratedcaresystem = models.ForeignKey(
+        IntegratedCareSystem,
+        on_delete=models.CASCADE,
+        related_name="organisation_links",
+        verbose_name="ICS",
+    )
+
+    class Meta:
+        db_table = "bodies_organisation_systems"
+        verbose_name = "organisation in a system's footprint"
+        constraints = dated_link_constraints(
+            "bodies_organisation_systems",
+            ("organisation", "integratedcaresystem"),
+            "This organisation is already in this system's footprint during these dates.",
+        )
+
+    def __str__(self):
+        return f"{self.organisation} in {self.integratedcaresystem}"
+
+
+@track_dated_link
+class BodyMemberLink(DatedLink):
+    """A member organisation of a body (e.g. a trust in a provider collaborative) for a period."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="member_links")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="body_member_links"
+    )
+
+    class Meta:
+        db_table = "bodies_body_member_organisations"
+        verbose_name = "member organisation"
+        constraints = dated_link_constraints(
+            "bodies_body_member_organisations",
+            ("body", "organisation"),
+            "This organisation is already a member of this body during these dates.",
+        )
+
+    def __str__(self):
+        return f"{self.organisation} member of {self.body}"
+
+
+@track_dated_link
+class BodyConvenorLink(DatedLink):
+    """An organisation convening a body (R7) for a period."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="convenor_links")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="body_convenor_links"
+    )
+
+    class Meta:
+        db_table = "bodies_body_convening_organisations"
+        verbose_name = "convening organisation"
+        constraints = dated_link_constraints(
+            "bodies_body_convening_organisations",
+            ("body", "organisation"),
+            "This organisation already convenes this body during these dates.",
+        )
+
+    def __str__(self):
+        return f"{self.body} convened by {self.organisation}"

@@ -7,12 +7,15 @@ board, a committee.
 from django.db import transaction
 
 from bodies.models import (
+    BodyConvenorLink,
+    BodyMemberLink,
     BodySuccession,
     Cluster,
     ClusterMember,
     IntegratedCareSystem,
     Organisation,
     OrganisationSuccession,
+    OrganisationSystemLink,
     Region,
     SystemSuccession,
 )
@@ -50,4 +53,8 @@ writes(Region, update=record_update)
 writes(IntegratedCareSystem, update=record_update)
 # Reorganisation (R30): who followed whom, and which ICBs share posts in a cluster.
 for model in (SystemSuccession, BodySuccession, OrganisationSuccession, Cluster, ClusterMember):
+    writes(model, create=record_create, update=record_update, delete=record_delete)
+# Dated links (issue 11): an officer adds a link from a date, ends it on its last day, or
+# deletes one recorded by mistake; compliance on a date reads the links then in force.
+for model in (OrganisationSystemLink, BodyMemberLink, BodyConvenorLink):
     writes(model, create=record_create, update=record_update, delete=record_delete)

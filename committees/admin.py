@@ -79,6 +79,8 @@ class QuorumConditionInline(RegistryTabularInline):
 class StandingOrdersAdmin(RegistryModelAdmin):
     list_display = [
         "committee",
+        "effective_from",
+        "effective_to",
         "quorum_voting_members",
         "voting_method",
         "chair_has_casting_vote",

@@ -11,12 +11,16 @@ from django.db.models import F, Q
 from bodies.models import (
     Body,
     BodyKind,
+    DatedLink,
     IntegratedCareSystem,
     Organisation,
     OrganisationKind,
+    dated_link_constraints,
+    track_dated_link,
     track_links,
 )
 from committees.rules import RequirementKind, Severity
+from core.dates import en_gb
 from core.db import end_not_before_start, period_of, reject_reversed_period
 from core.urls_of import RegistryUrlMixin
 
@@ -289,6 +293,7 @@ class Seat(RegistryUrlMixin, models.Model):
     )
     nominating_organisations = models.ManyToManyField(
         Organisation,
+        through="SeatNominationLink",
         blank=True,
         related_name="nominated_seats",
         help_text="Who nominates the holder; several organisations nominate jointly (R4).",
@@ -390,9 +395,28 @@ class Seat(RegistryUrlMixin, models.Model):
 JointCommitteeBodyLink = track_links(
     Committee.joint_bodies.through, "JointCommitteeBodyLink", module=__name__
 )
-SeatNominationLink = track_links(
-    Seat.nominating_organisations.through, "SeatNominationLink", module=__name__
-)
+
+
+@track_dated_link
+class SeatNominationLink(DatedLink):
+    """An organisation nominating a seat's holder (R4) for a period."""
+
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="nomination_links")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="seat_nomination_links"
+    )
+
+    class Meta:
+        db_table = "committees_seat_nominating_organisations"
+        verbose_name = "nominating organisation"
+        constraints = dated_link_constraints(
+            "committees_seat_nominating_organisations",
+            ("seat", "organisation"),
+            "This organisation already nominates for this seat during these dates.",
+        )
+
+    def __str__(self):
+        return f"{self.seat} nominated by {self.organisation}"
 
 
 class RuleSource(models.TextChoices):
@@ -584,12 +608,29 @@ class VotingMethod(models.TextChoices):
     UNANIMITY = "unanimity", "Unanimity"
 
 
+STANDING_ORDERS_END_BEFORE_START = "Standing orders cannot stop applying before they start."
+
+
 @pghistory.track()
 class StandingOrders(models.Model):
-    """Quorum (R25) and voting (R26) rules of one board or committee."""
+    """Quorum (R25) and voting (R26) rules of one board or committee, in force from
+    ``effective_from`` to ``effective_to`` (both inclusive; no start means since the
+    committee began, no end means still in force). A committee that adopts new standing
+    orders gets a new version, so compliance and meetings on past dates read the rules
+    then in force; at most one version is in force on any day."""
 
-    committee = models.OneToOneField(
+    committee = models.ForeignKey(
         Committee, on_delete=models.CASCADE, related_name="standing_orders"
+    )
+    effective_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="First day these standing orders apply (empty: since the committee began).",
+    )
+    effective_to = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Last day they apply, when replaced by a new version (empty: still in force).",
     )
     quorum_voting_members = models.PositiveSmallIntegerField(
         "quorum: voting members present", help_text="Minimum number of voting members present."
@@ -612,7 +653,23 @@ class StandingOrders(models.Model):
     class Meta:
         verbose_name = "standing orders"
         verbose_name_plural = "standing orders"
+        ordering = ["committee", F("effective_from").asc(nulls_first=True)]
         constraints = [
+            end_not_before_start(
+                "effective_from",
+                "effective_to",
+                name="committees_standingorders_effective_to_after_from",
+                message=STANDING_ORDERS_END_BEFORE_START,
+            ),
+            ExclusionConstraint(
+                name="committees_standingorders_one_version_at_a_time",
+                expressions=[
+                    ("committee", RangeOperators.EQUAL),
+                    (period_of("effective_from", "effective_to"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message="Other standing orders of this board or committee are "
+                "in force during these dates.",
+            ),
             models.CheckConstraint(
                 condition=Q(quorum_voting_members__gte=1),
                 name="committees_standingorders_quorum_positive",
@@ -621,7 +678,13 @@ class StandingOrders(models.Model):
         ]
 
     def __str__(self):
-        return f"Standing orders of {self.committee.name}"
+        since = f" from {en_gb(self.effective_from)}" if self.effective_from else ""
+        return f"Standing orders of {self.committee.name}{since}"
+
+    def clean(self):
+        reject_reversed_period(
+            self, "effective_from", "effective_to", STANDING_ORDERS_END_BEFORE_START
+        )
 
 
 @pghistory.track()

@@ -36,6 +36,10 @@ class RequirementKind(models.TextChoices):
         "Every acute and mental health trust is in a provider collaborative (R13)",
     )
     QUORUM_ATTAINABLE = "quorum_attainable", "The filled seats can make the meeting quorate (R25)"
+    CHIEF_EXECUTIVE_EMPLOYED = (
+        "chief_executive_employed",
+        "The chief executive is employed by or seconded to the ICB (R3)",
+    )
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,18 @@ class Facts:
     audit_chair_person_ids: frozenset[int] = frozenset()
     accountable_person_seats: Sequence = ()  # holdings of single-accountable-person seats
     uncovered_trust_names: Sequence[str] = ()
-    standing_orders: object | None = None  # committees.models.StandingOrders
+    standing_orders: object | None = None  # committees.models.StandingOrders in force
+    # For each seat holder (person id), the employments in force on the date (R3).
+    employments: Mapping[int, Sequence["Employed"]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Employed:
+    """A person employed by, or seconded to, an organisation on the date."""
+
+    organisation_id: int
+    organisation_name: str
+    seconded: bool = False
 
 
 @dataclass(frozen=True)
@@ -316,6 +331,46 @@ def check_quorum_attainable(requirement, facts: Facts) -> Finding:
     return _finding(requirement, True, "The filled seats can make the meeting quorate")
 
 
+def _employed(employment: Employed) -> str:
+    how = "seconded to" if employment.seconded else "employed by"
+    return f"{how} {employment.organisation_name}"
+
+
+@checks("R3", what="The ICB's chief executive is employed by or seconded to the ICB")
+def check_chief_executive_employed(requirement, facts: Facts) -> Finding:
+    roles = set(requirement.roles or ("chief_executive",))
+    filled = [h for h in facts.holdings if h.seat.role in roles and not h.vacant]
+    if not filled:
+        # A vacant chief executive seat is the seats requirement's finding (R20).
+        return _finding(requirement, True, "No chief executive in post to check")
+    if facts.icb_organisation_id is None:
+        message = "The ICB itself is not recorded, so the chief executive's employer is not checked"
+        return _finding(requirement, False, message, filled, severity=Severity.WARNING)
+    met, wrong = [], []
+    for holding in filled:
+        employments = facts.employments.get(holding.holder.pk, ())
+        at_icb = [e for e in employments if e.organisation_id == facts.icb_organisation_id]
+        if at_icb:
+            met.append(f"{holding.holder.name} is {_employed(at_icb[0])}")
+        elif employments:
+            elsewhere = " and ".join(_employed(e) for e in employments)
+            wrong.append(
+                (
+                    holding,
+                    f"{holding.holder.name} is {elsewhere}: not employed by or seconded to the ICB",
+                )
+            )
+        else:
+            wrong.append(
+                (holding, f"No employment with the ICB is recorded for {holding.holder.name}")
+            )
+    if wrong:
+        message = "; ".join(text for _, text in wrong)
+        holdings = [h for h, _ in wrong]
+        return _finding(requirement, False, message, holdings, [h.holder.pk for h in holdings])
+    return _finding(requirement, True, "; ".join(met), filled, [h.holder.pk for h in filled])
+
+
 CHECKS: Mapping[str, Callable[..., Finding]] = {
     RequirementKind.SEATS: check_seats,
     RequirementKind.CHAIR: check_chair,
@@ -326,6 +381,7 @@ CHECKS: Mapping[str, Callable[..., Finding]] = {
     RequirementKind.SINGLE_ACCOUNTABLE_PERSON: check_single_accountable_person,
     RequirementKind.COLLABORATIVE_COVERAGE: check_collaborative_coverage,
     RequirementKind.QUORUM_ATTAINABLE: check_quorum_attainable,
+    RequirementKind.CHIEF_EXECUTIVE_EMPLOYED: check_chief_executive_employed,
 }
 
 

@@ -8,6 +8,9 @@ ones its composition is checked against (R1, R19). Abolishing a seat ends its ho
 membership, so ``seat_abolish`` is a service of ``memberships``.
 """
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bodies.models import Body, IntegratedCareSystem
@@ -20,8 +23,10 @@ from committees.models import (
     QuorumCondition,
     Requirement,
     Seat,
+    SeatNominationLink,
     StandingOrders,
 )
+from core.dates import en_gb
 from core.services import (
     audit_context,
     database_errors_as_validation_errors,
@@ -250,6 +255,53 @@ def standing_orders_update(
     return record_update(standing_orders, by=by, **changes)
 
 
+def standing_orders_replace(
+    *, standing_orders: StandingOrders, effective_from: datetime.date, by=None, **changes
+) -> StandingOrders:
+    """Adopt new standing orders from ``effective_from``: the version in force ends the day
+    before and a new one (its fields and quorum conditions, with ``changes``) starts, so
+    meetings and compliance on earlier dates keep reading the old rules (R25, R26)."""
+    with transaction.atomic(), audit_context(by):
+        current = StandingOrders.objects.select_for_update().get(pk=standing_orders.pk)
+        if current.effective_from is not None and effective_from <= current.effective_from:
+            raise ValidationError(
+                {
+                    "effective_from": "New standing orders start after the ones they replace "
+                    f"(in force from {en_gb(current.effective_from)})."
+                }
+            )
+        if current.effective_to is not None and current.effective_to < effective_from:
+            raise ValidationError(
+                {
+                    "effective_from": "These standing orders already stopped applying on "
+                    f"{en_gb(current.effective_to)}."
+                }
+            )
+        conditions = list(current.conditions.all())
+        current.effective_to = effective_from - datetime.timedelta(days=1)
+        save_validated(current, by=by)
+        fields = {
+            field.name: getattr(current, field.name)
+            for field in StandingOrders._meta.concrete_fields
+            if field.name not in ("id", "effective_from", "effective_to")
+        }
+        successor = save_validated(
+            StandingOrders(**(fields | changes), effective_from=effective_from), by=by
+        )
+        for condition in conditions:
+            save_validated(
+                QuorumCondition(
+                    standing_orders=successor,
+                    description=condition.description,
+                    roles=condition.roles,
+                    min_present=condition.min_present,
+                ),
+                by=by,
+            )
+    standing_orders.effective_to = current.effective_to
+    return successor
+
+
 def quorum_condition_create(*, by=None, **fields) -> QuorumCondition:
     return record_create(QuorumCondition, by=by, **fields)
 
@@ -293,3 +345,4 @@ writes(
     update=quorum_condition_update,
     delete=record_delete,
 )
+writes(SeatNominationLink, create=record_create, update=record_update, delete=record_delete)

@@ -23,3 +23,10 @@ def term_end(start: datetime.date, months: int | None) -> datetime.date | None:
 def en_gb(day: datetime.date | None) -> str:
     """'3 March 2024', as officers write dates."""
     return f"{day.day} {day:%B %Y}" if day else ""
+
+
+def period_covers(
+    start: datetime.date | None, end: datetime.date | None, day: datetime.date
+) -> bool:
+    """Whether an inclusive period covers ``day`` (no start: since always; no end: for ever)."""
+    return (start is None or start <= day) and (end is None or end >= day)

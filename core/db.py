@@ -108,3 +108,38 @@ class AddCompositeForeignKey(Operation):
                 "to_columns": self.to_columns,
             },
         )
+
+
+def is_dated_link(through) -> bool:
+    """Whether a many-to-many through model has a period (``start``/``end``, issue 11)."""
+    names = {f.name for f in through._meta.get_fields()}
+    return {"start", "end"} <= names
+
+
+def prefetch_links_on(instances, *, field: str, as_of) -> None:
+    """Make ``instance.<field>.all()`` give the targets linked on ``as_of`` for each of
+    ``instances`` (one query), as ``prefetch_related`` would with every link."""
+    instances = [i for i in instances]
+    if not instances:
+        return
+    m2m = type(instances[0])._meta.get_field(field)
+    through = m2m.remote_field.through
+    source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+    ordering = [
+        f"-{target}__{o[1:]}" if o.startswith("-") else f"{target}__{o}"
+        for o in m2m.related_model._meta.ordering
+    ]
+    linked = {i.pk: [] for i in instances}
+    for link in (
+        through.objects.filter(in_force_on(as_of, "start", "end"), **{f"{source}__in": instances})
+        .select_related(target)
+        .order_by(*ordering, "pk")
+    ):
+        linked[getattr(link, f"{source}_id")].append(getattr(link, target))
+    for instance in instances:
+        cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+        cache.pop(field, None)
+        queryset = getattr(instance, field).all()
+        queryset._result_cache = linked[instance.pk]
+        queryset._prefetch_done = True
+        cache[field] = queryset

@@ -5,6 +5,7 @@ HTML forms, the API and the management commands give the same clear message for 
 same broken rule, whether Django's validation or PostgreSQL caught it first.
 """
 
+import datetime
 import hashlib
 import secrets
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from core.db import in_force_on, is_dated_link
 from core.models import ApiToken
 
 # Multi-column foreign keys added by migrations (core.db.AddCompositeForeignKey) and
@@ -86,22 +88,64 @@ def save_validated(instance: models.Model, *, by=None, exclude=None) -> models.M
 
 # -- the plain update and delete most models' services call --------------------------------
 
+_TODAY = object()  # record_update's default for links_from: the day of the change
+
 
 def record_create(model, *, by=None, **fields) -> models.Model:
-    """Create a ``model`` from ``fields`` (many-to-many fields included), validated."""
+    """Create a ``model`` from ``fields`` (many-to-many fields included), validated.
+
+    Dated links made with the record have no start: they are as old as it is."""
     many = {f.name for f in model._meta.many_to_many}
     links = {name: fields.pop(name) for name in list(fields) if name in many}
     instance = model(**fields)
-    return record_update(instance, by=by, **links)
+    return record_update(instance, by=by, links_from=None, **links)
 
 
-def record_update(instance: models.Model, *, by=None, check=None, **changes) -> models.Model:
+def set_links_on(instance: models.Model, name: str, targets, *, on) -> None:
+    """Make ``targets`` the organisations (or systems) linked by ``name`` from ``on``.
+
+    For a dated link (issue 11), a link running on ``on`` to a target no longer listed
+    ends the day before (or is deleted if it had not started yet), and a target not linked
+    on ``on`` gets a link from ``on``: the links of earlier dates stay, so compliance on
+    those dates reads them. ``on=None`` (a new record) adds links with no start. An
+    undated link table is simply set.
+    """
+    manager = getattr(instance, name)
+    through = manager.through
+    if not is_dated_link(through) or on is None:
+        manager.set(targets)
+        return
+    field = instance._meta.get_field(name)
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    wanted = {t.pk if isinstance(t, models.Model) else t for t in targets}
+    running = through.objects.filter(in_force_on(on, "start", "end"), **{source: instance})
+    linked = set()
+    for link in running:
+        target_id = getattr(link, f"{target}_id")
+        if target_id in wanted:
+            linked.add(target_id)
+        elif link.start is not None and link.start >= on:
+            link.delete()
+        else:
+            link.end = on - datetime.timedelta(days=1)
+            link.full_clean()
+            link.save()
+    for target_id in sorted(wanted - linked):
+        link = through(**{source: instance, f"{target}_id": target_id, "start": on})
+        link.full_clean()
+        link.save()
+
+
+def record_update(
+    instance: models.Model, *, by=None, check=None, links_from=_TODAY, **changes
+) -> models.Model:
     """Set ``changes`` (many-to-many fields included), validate and save, atomically: the
     shared part of the apps' ``<noun>_update`` services.
 
     ``check(instance)``, when given, runs the service's own rules on the changed record
     before it is saved (e.g. ``validate_vote``). A misspelt field is an error, not a silent
     attribute; a refused change leaves ``instance`` as it was, as well as the database.
+    Dated links change from ``links_from`` (today unless given): :func:`set_links_on`.
     """
     for name in changes:
         instance._meta.get_field(name)
@@ -119,8 +163,9 @@ def record_update(instance: models.Model, *, by=None, check=None, **changes) -> 
             save_validated(instance, by=by)
             if links:
                 with database_errors_as_validation_errors():
+                    on = timezone.localdate() if links_from is _TODAY else links_from
                     for name, targets in links.items():
-                        getattr(instance, name).set(targets)
+                        set_links_on(instance, name, targets, on=on)
     except ValidationError:
         for name, value in previous.items():
             setattr(instance, name, value)

@@ -36,9 +36,11 @@ from decisions.models import (
 from memberships.models import EndReason, MembershipStatus
 from reminders.models import Category
 from reminders.models import Status as MilestoneStatus
+from reorganisations.plan import PlanError, parse
 
 from .records import (
     Body,
+    ClusterSpec,
     Committee,
     Constitution,
     Delegation,
@@ -54,6 +56,7 @@ from .records import (
     OutsideOrganisation,
     Party,
     Person,
+    PlanSpec,
     QuorumCondition,
     Ref,
     ReferenceOrganisation,
@@ -76,6 +79,7 @@ DELEGATIONS_FILE = "delegations.yaml"
 MEETINGS_FILE = "meetings.yaml"
 REGISTER_FILE = "register.yaml"
 MILESTONES_FILE = "milestones.yaml"
+REORGANISATION_FILE = "reorganisation.yaml"
 
 DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
 YES, NO = ("yes", "true"), ("no", "false")
@@ -822,6 +826,37 @@ def _read_transition(file: _File, node: yaml.Node) -> Transition:
     )
 
 
+def _read_cluster(file: _File, node: yaml.Node) -> ClusterSpec:
+    fields = _Fields(
+        file,
+        node,
+        "a cluster",
+        ("name", "start", "systems"),
+        ("agreement", "source", "end", "shares chair", "shares chief executive"),
+    )
+    return ClusterSpec(
+        name=fields.text("name"),
+        agreement=fields.text("agreement"),
+        source=fields.text("source"),
+        start=fields.date("start"),
+        end=fields.date("end"),
+        shares_chair=fields.flag("shares chair", default=True),
+        shares_chief_executive=fields.flag("shares chief executive", default=True),
+        systems=fields.refs("systems"),
+        where=fields.where,
+    )
+
+
+def _read_plan(file: _File, node: yaml.Node) -> PlanSpec:
+    fields = _Fields(file, node, "a reorganisation plan", ("file",), ("merger checklist",))
+    name = fields.text("file")
+    try:
+        document = (file.path.parent / name).read_text(encoding="utf-8")
+    except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError):
+        raise _Invalid(fields.where, f"no plan file '{name}' beside {file.name}") from None
+    return PlanSpec(name, document, fields.flag("merger checklist"), fields.where)
+
+
 # --- Reading all of it -----------------------------------------------------------------
 
 
@@ -854,6 +889,14 @@ def _read_milestones(file: _File, root: yaml.Node) -> dict:
     return {"transitions": file.each(root, "systems' transitions", _read_transition)}
 
 
+def _read_reorganisation(file: _File, root: yaml.Node) -> dict:
+    fields = _Fields(file, root, "the reorganisation file", (), ("clusters", "plans"))
+    return {
+        "clusters": fields.records("clusters", "clusters", _read_cluster),
+        "plans": fields.records("plans", "reorganisation plans", _read_plan),
+    }
+
+
 # Each file but the systems', and what reads it into fields of DemoData.
 FILES = (
     (ORGANISATIONS_FILE, _read_organisations),
@@ -863,6 +906,7 @@ FILES = (
     (MEETINGS_FILE, _read_meetings),
     (REGISTER_FILE, _read_register),
     (MILESTONES_FILE, _read_milestones),
+    (REORGANISATION_FILE, _read_reorganisation),
 )
 
 
@@ -974,6 +1018,7 @@ class _Checks:
         self.check_meetings()
         self.check_register()
         self.check_transitions()
+        self.check_reorganisation()
         return self.found
 
     def check_organisations(self) -> None:
@@ -1148,3 +1193,18 @@ class _Checks:
                         "a milestone that is not on the checklist has both a 'category' and a "
                         "'due date'; one from the checklist has neither",
                     )
+
+    def check_reorganisation(self) -> None:
+        for cluster in self.data.clusters:
+            for ref in cluster.systems:
+                self.system(ref)
+            if cluster.end and cluster.end < cluster.start:
+                self.problem(cluster.where, "a cluster's 'end' is on or after its 'start'")
+        for name in _duplicates(c.name for c in self.data.clusters):
+            self.problem(None, f"two clusters are named '{name}' in {REORGANISATION_FILE}")
+        for plan in self.data.plans:
+            try:
+                parse(plan.document)
+            except PlanError as exc:
+                for line in exc.messages:
+                    self.problem(plan.where, f"{plan.file}: {line}")

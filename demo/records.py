@@ -389,6 +389,32 @@ class Transition:
     where: Where
 
 
+@dataclass(frozen=True)
+class ClusterSpec:
+    """ICBs sharing a chair and/or chief executive from a date (R30)."""
+
+    name: str
+    agreement: str
+    source: str
+    start: datetime.date
+    end: datetime.date | None
+    shares_chair: bool
+    shares_chief_executive: bool
+    systems: tuple[Ref, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    """A reorganisation plan's document (docs/reorganisation-plan-format.md), recorded as a
+    draft, and whether its merger checklist is generated."""
+
+    file: str
+    document: str
+    merger_checklist: bool
+    where: Where
+
+
 # --- All of it -------------------------------------------------------------------------
 
 
@@ -409,6 +435,8 @@ class DemoData:
     nil_returns: tuple[NilReturn, ...] = ()
     gifts: tuple[Gift, ...] = ()
     transitions: tuple[Transition, ...] = ()
+    clusters: tuple[ClusterSpec, ...] = ()
+    plans: tuple[PlanSpec, ...] = ()
 
     def system(self, code: str) -> System:
         return next(s for s in self.systems if s.code == code)

@@ -14,8 +14,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from bodies.models import Body
-from committees.models import Committee, Seat
+from bodies.models import Body, BodyConvenorLink, BodyMemberLink
+from committees.models import Committee, Seat, SeatNominationLink
 from committees.selectors import current_board
 from core.admin import (
     LastDayForm,
@@ -28,7 +28,7 @@ from core.admin import (
 )
 from core.forms import AsOfForm
 from core.services import constraint_messages
-from memberships.models import EndReason, Membership, MembershipStatus, Person
+from memberships.models import Employment, EndReason, Membership, MembershipStatus, Person
 from memberships.rules import overlapping, overlaps
 from memberships.selectors import body_timeline, compliance, composition, held_on, seat_timeline
 from memberships.services import (
@@ -190,6 +190,48 @@ class PersonMembershipInline(admin.TabularInline):
         return False
 
 
+class DatedLinkInline(RegistryTabularInline):
+    """Linked organisations with the dates each link is in force (issue 11): ending a
+    link keeps it for compliance on earlier dates; deleting one says it never was."""
+
+    fields = ["organisation", "start", "end"]
+    autocomplete_fields = ["organisation"]
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
+
+
+class BodyConvenorInline(DatedLinkInline):
+    model = BodyConvenorLink
+    verbose_name_plural = "convening organisations (R7)"
+
+
+class BodyMemberInline(DatedLinkInline):
+    model = BodyMemberLink
+    verbose_name_plural = "member organisations"
+
+
+class SeatNominationInline(DatedLinkInline):
+    model = SeatNominationLink
+    verbose_name_plural = "nominating organisations (R4)"
+
+
+class EmploymentInline(RegistryTabularInline):
+    """Who the person worked for, and when: compliance on a date reads the employment then
+    in force (R2, R3). Changing the employer above records a change from today; here the
+    dates can be given."""
+
+    model = Employment
+    fields = ["organisation", "seconded", "start", "end"]
+    autocomplete_fields = ["organisation"]
+    show_change_link = False
+    verbose_name_plural = "employment history"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
+
+
 def current_memberships(day) -> Prefetch:
     return Prefetch(
         "memberships",
@@ -216,7 +258,7 @@ class PersonAdmin(RegistryModelAdmin):
         ("Work", {"fields": ["employing_organisation", "work_email"]}),
         ("Data", {"fields": ["is_demo"]}),
     ]
-    inlines = [PersonMembershipInline]
+    inlines = [EmploymentInline, PersonMembershipInline]
 
     def get_queryset(self, request):
         return (
@@ -322,25 +364,20 @@ class BodyAdmin(RegistryModelAdmin):
         "lead_provider__name",
         "lead_provider__ods_code",
     ]
-    autocomplete_fields = [
-        "ics",
-        "lead_provider",
-        "member_organisations",
-        "convening_organisations",
-    ]
+    autocomplete_fields = ["ics", "lead_provider"]
     fieldsets = [
         (None, {"fields": ["ics", "name", "kind", "description"]}),
         ("Lifecycle", {"fields": ["established", "abolished"]}),
         (
             "Partners",
-            {"fields": ["convening_organisations", "member_organisations", "lead_provider"]},
+            {"fields": ["lead_provider"]},
         ),
         (
             "Place-based partnerships",
             {"fields": ["governance_option", "place_board_model"], "classes": ["collapse"]},
         ),
     ]
-    inlines = [CommitteeInline]
+    inlines = [BodyConvenorInline, BodyMemberInline, CommitteeInline]
 
     established_on = date_column("established")
     abolished_on = date_column("abolished")
@@ -398,13 +435,11 @@ class SeatInline(RegistryTabularInline):
         "is_senior_independent_member",
         "independence_required",
         "term_length_months",
-        "nominating_organisations",
         "established",
         "abolished",
         "holder_today",
     ]
     readonly_fields = ["holder_today"]
-    autocomplete_fields = ["nominating_organisations"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(holders_on(timezone.localdate()))
@@ -523,7 +558,7 @@ class SeatAdmin(RegistryModelAdmin):
         "ics__code",
         "memberships__person_name",
     ]
-    autocomplete_fields = ["committee", "nominating_organisations"]
+    autocomplete_fields = ["committee"]
     readonly_fields = ["body", "ics"]
     fieldsets = [
         (None, {"fields": ["committee", "body", "ics", "role", "title"]}),
@@ -541,11 +576,11 @@ class SeatAdmin(RegistryModelAdmin):
         ),
         (
             "Appointment",
-            {"fields": ["nominating_organisations", "independence_required", "term_length_months"]},
+            {"fields": ["independence_required", "term_length_months"]},
         ),
         ("Lifecycle", {"fields": ["established", "abolished"]}),
     ]
-    inlines = [MembershipInline]
+    inlines = [SeatNominationInline, MembershipInline]
     readonly_fields = [*readonly_fields, "timeline"]
 
     established_on = date_column("established")

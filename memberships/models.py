@@ -4,7 +4,7 @@ import pghistory
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from bodies.models import IntegratedCareSystem, Organisation
 from committees.models import Committee, Seat
@@ -30,6 +30,8 @@ class Person(RegistryUrlMixin, models.Model):
         null=True,
         blank=True,
         related_name="employees",
+        help_text="Today's employer. Changing it records the change, dated today, in the "
+        "person's employment history, which compliance on past dates reads (R2, R3).",
     )
     is_demo = models.BooleanField(
         "demo data", default=False, help_text="Fictional person created by load_demo."
@@ -47,6 +49,63 @@ class Person(RegistryUrlMixin, models.Model):
         parts = [self.honorific_prefix, self.given_name, self.family_name]
         name = " ".join(p for p in parts if p)
         return f"{name} {self.post_nominals}" if self.post_nominals else name
+
+
+EMPLOYMENT_ENDS_BEFORE_START = "An employment cannot end before it starts."
+
+
+@pghistory.track()
+class Employment(models.Model):
+    """A person employed by, or seconded to, an organisation from ``start`` to ``end``
+    (both inclusive; no start: since before the registry knew, no end: still employed).
+
+    Compliance on a date reads the employment then in force: an ICB's chief executive is
+    employed by or seconded to the ICB (R3); an independent member employed in the system
+    is not independent (R2). ``Person.employing_organisation`` is today's employer, kept
+    equal to the employment in force today by the services.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="employments",
+        help_text="The employer, or the organisation the person is seconded to.",
+    )
+    seconded = models.BooleanField(
+        default=False,
+        help_text="Seconded to the organisation while employed by another (R3).",
+    )
+    start = models.DateField(null=True, blank=True, help_text="First day (empty: not known).")
+    end = models.DateField(null=True, blank=True, help_text="Last day (empty: still employed).")
+
+    class Meta:
+        ordering = ["person", F("start").asc(nulls_first=True)]
+        constraints = [
+            end_not_before_start(
+                "start",
+                "end",
+                name="memberships_employment_end_after_start",
+                message=EMPLOYMENT_ENDS_BEFORE_START,
+            ),
+            ExclusionConstraint(
+                name="memberships_employment_no_overlap",
+                expressions=[
+                    ("person", RangeOperators.EQUAL),
+                    ("organisation", RangeOperators.EQUAL),
+                    (period_of(), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message="This person is already recorded with this organisation "
+                "during these dates.",
+            ),
+        ]
+
+    def __str__(self):
+        how = "seconded to" if self.seconded else "employed by"
+        return f"{self.person} {how} {self.organisation.name}"
+
+    def clean(self):
+        reject_reversed_period(self, "start", "end", EMPLOYMENT_ENDS_BEFORE_START)
 
 
 class MembershipStatus(models.TextChoices):

@@ -21,15 +21,17 @@ from bodies.models import (
     COLLABORATIVE_TRUST_TYPES,
     NHS_TRUST_KINDS,
     Body,
+    BodyConvenorLink,
     BodyKind,
-    Organisation,
+    BodyMemberLink,
+    OrganisationSystemLink,
 )
 from committees.models import Committee, CommitteeKind, Role, Seat, StandingOrders
-from committees.rules import Facts, Report, evaluate
+from committees.rules import Employed, Facts, Report, evaluate
 from committees.selectors import applicable_requirements
 from core.dates import term_end
-from core.db import in_force_on
-from memberships.models import Membership, Person
+from core.db import in_force_on, prefetch_links_on
+from memberships.models import Employment, Membership, Person
 
 
 @dataclass(frozen=True)
@@ -88,16 +90,16 @@ def compositions(
     """Every seat in force on ``as_of`` for each committee, keyed by committee id."""
     committee_ids = [c.pk for c in committees]
     seats = list(
-        Seat.objects.filter(in_force_on(as_of), committee_id__in=committee_ids)
-        .select_related("committee__body")
-        .prefetch_related(
-            Prefetch("nominating_organisations", queryset=Organisation.objects.order_by("name"))
+        Seat.objects.filter(in_force_on(as_of), committee_id__in=committee_ids).select_related(
+            "committee__body"
         )
     )
+    # Who nominated each seat on the date (R4), not who nominates it today.
+    prefetch_links_on(seats, field="nominating_organisations", as_of=as_of)
     memberships = {
         m.seat_id: m
         for m in Membership.objects.filter(held_on(as_of), seat__in=seats).select_related(
-            "person__employing_organisation", "on_behalf_of"
+            "person", "on_behalf_of"
         )
     }
     seats_by_id = {seat.pk: seat for seat in seats}
@@ -132,10 +134,11 @@ def _other_roles(memberships: Iterable[Membership], as_of) -> dict[int, list[Oth
         "seat__committee__body"
     ):
         elsewhere[other.person_id].append(other)
-    employer_ids = {m.person.employing_organisation_id for m in memberships} - {None}
+    employers = employments_on(person_ids, as_of)
+    employer_ids = {e.organisation_id for found in employers.values() for e in found}
     employer_systems = defaultdict(set)
-    for org_id, ics_id in Organisation.systems.through.objects.filter(
-        organisation_id__in=employer_ids
+    for org_id, ics_id in OrganisationSystemLink.objects.filter(
+        in_force_on(as_of, "start", "end"), organisation_id__in=employer_ids
     ).values_list("organisation_id", "integratedcaresystem_id"):
         employer_systems[org_id].add(ics_id)
 
@@ -156,11 +159,15 @@ def _other_roles(memberships: Iterable[Membership], as_of) -> dict[int, list[Oth
             and other.ics_id in footprint
             and other.seat.body_id not in with_the_post
         ]
-        employer = membership.person.employing_organisation
-        if employer and footprint & employer_systems[employer.pk]:
-            roles.append(
-                OtherRole(description=f"Employed by {employer.name}", organisation_id=employer.pk)
-            )
+        for employer in employers.get(membership.person_id, ()):
+            if footprint & employer_systems[employer.organisation_id]:
+                how = "Seconded to" if employer.seconded else "Employed by"
+                roles.append(
+                    OtherRole(
+                        description=f"{how} {employer.organisation_name}",
+                        organisation_id=employer.organisation_id,
+                    )
+                )
         result[membership.pk] = roles
     return result
 
@@ -190,6 +197,18 @@ def _icbs_sharing_the_post(membership: Membership, held: Iterable[Membership], c
         for other in held
         if other.ics_id != membership.ics_id and _shared_post(other.seat, cluster) == post
     }
+
+
+def employments_on(person_ids: Iterable[int], as_of) -> dict[int, tuple[Employed, ...]]:
+    """Each person's employers and secondments in force on ``as_of`` (one query)."""
+    found = defaultdict(list)
+    for person_id, org_id, name, seconded in (
+        Employment.objects.filter(in_force_on(as_of, "start", "end"), person_id__in=person_ids)
+        .order_by("seconded", "organisation__name")
+        .values_list("person_id", "organisation_id", "organisation__name", "seconded")
+    ):
+        found[person_id].append(Employed(org_id, name, seconded))
+    return {person_id: tuple(employed) for person_id, employed in found.items()}
 
 
 class TermEnd(Func):
@@ -340,16 +359,20 @@ def compliance_many(*, committees: Iterable[Committee], as_of: datetime.date) ->
     bodies = {c.body_id: c.body for c in committees}
     vacated_on = _vacated_on(holdings, as_of)
     audit_chairs = _audit_chair_people(bodies, as_of)
-    convenors = _convenor_kinds(bodies)
+    convenors = _convenor_kinds(bodies, as_of)
     accountable = _accountable_person_seats(bodies, as_of)
     uncovered = _uncovered_trusts(
         {c.body.ics_id for c in committees if c.body.kind == BodyKind.ICB}, as_of
     )
+    employments = employments_on(
+        {h.membership.person_id for found in holdings.values() for h in found if h.membership},
+        as_of,
+    )
     standing_orders = {
         so.committee_id: so
-        for so in StandingOrders.objects.filter(committee__in=committees).prefetch_related(
-            "conditions"
-        )
+        for so in StandingOrders.objects.filter(
+            in_force_on(as_of, "effective_from", "effective_to"), committee__in=committees
+        ).prefetch_related("conditions")
     }
 
     reports = {}
@@ -368,6 +391,7 @@ def compliance_many(*, committees: Iterable[Committee], as_of: datetime.date) ->
             accountable_person_seats=accountable[body.pk],
             uncovered_trust_names=uncovered[body.ics_id],
             standing_orders=standing_orders.get(committee.pk),
+            employments=employments,
         )
         reports[committee.pk] = evaluate(
             requirements[committee.pk], facts, subject=f"{committee.name}, {body.ics.name}"
@@ -403,10 +427,11 @@ def _audit_chair_people(bodies, as_of) -> dict[int, set[int]]:
     return result
 
 
-def _convenor_kinds(bodies) -> dict[int, dict[int, str]]:
+def _convenor_kinds(bodies, as_of) -> dict[int, dict[int, str]]:
+    """The organisations convening each body on ``as_of``, with their kind (R7)."""
     result = defaultdict(dict)
-    for body_id, org_id, kind in Body.convening_organisations.through.objects.filter(
-        body_id__in=bodies
+    for body_id, org_id, kind in BodyConvenorLink.objects.filter(
+        in_force_on(as_of, "start", "end"), body_id__in=bodies
     ).values_list("body_id", "organisation_id", "organisation__kind"):
         result[body_id][org_id] = kind
     return result
@@ -440,13 +465,14 @@ def _uncovered_trusts(ics_ids: set[int], as_of) -> dict[int, list[str]]:
         in_force_on(as_of), ics_id__in=ics_ids, kind=BodyKind.PROVIDER_COLLABORATIVE
     )
     covered = set(
-        Body.member_organisations.through.objects.filter(body__in=collaboratives).values_list(
-            "organisation_id", flat=True
-        )
+        BodyMemberLink.objects.filter(
+            in_force_on(as_of, "start", "end"), body__in=collaboratives
+        ).values_list("organisation_id", flat=True)
     ) | set(collaboratives.exclude(lead_provider=None).values_list("lead_provider_id", flat=True))
     result = defaultdict(list)
     for ics_id, org_id, name in (
-        Organisation.systems.through.objects.filter(
+        OrganisationSystemLink.objects.filter(
+            in_force_on(as_of, "start", "end"),
             integratedcaresystem_id__in=ics_ids,
             organisation__kind__in=NHS_TRUST_KINDS,
             organisation__trust_type__in=COLLABORATIVE_TRUST_TYPES,

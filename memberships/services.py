@@ -9,11 +9,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 
 from bodies.models import Body, Organisation
 from committees.models import Committee, Seat
 from core.dates import en_gb
+from core.db import in_force_on
 from core.services import (
     audit_context,
     constraint_messages,
@@ -22,13 +24,131 @@ from core.services import (
     save_validated,
 )
 from core.writes import writes
-from memberships.models import EndReason, Membership, MembershipStatus, Person
+from memberships.models import Employment, EndReason, Membership, MembershipStatus, Person
 
 
 def person_create(*, given_name: str, family_name: str, by=None, **fields) -> Person:
-    """Record a person who holds or may hold seats."""
+    """Record a person who holds or may hold seats.
+
+    An employer given here starts the person's employment history, from a date not known.
+    """
     person = Person(given_name=given_name, family_name=family_name, **fields)
-    return save_validated(person, by=by)
+    with transaction.atomic(), audit_context(by):
+        save_validated(person, by=by)
+        if person.employing_organisation_id:
+            save_validated(
+                Employment(person=person, organisation_id=person.employing_organisation_id),
+                by=by,
+            )
+    return person
+
+
+def person_update(*, person: Person, by=None, **changes) -> Person:
+    """Correct a person's details. A new ``employing_organisation`` is a change of employer
+    from today: the employment with the old one ends yesterday and one with the new starts
+    today, so compliance on earlier dates still sees the old employer (R2, R3). Use
+    :func:`employment_start` to record a change on another date."""
+    if "employing_organisation" not in changes:
+        return record_update(person, by=by, **changes)
+    with transaction.atomic(), audit_context(by):
+        record_update(person, by=by, **changes)
+        _change_employer(person, person.employing_organisation, by=by)
+    return person
+
+
+def _change_employer(person: Person, organisation: Organisation | None, *, by=None) -> None:
+    """End the person's employments (not secondments) running today with another
+    organisation, and start one with ``organisation`` today unless one is running."""
+    today = timezone.localdate()
+    running = Employment.objects.select_for_update().filter(
+        in_force_on(today, "start", "end"), person=person, seconded=False
+    )
+    for employment in running:
+        if organisation is not None and employment.organisation_id == organisation.pk:
+            continue
+        if employment.start is not None and employment.start >= today:
+            record_delete(employment, by=by)
+        else:
+            employment.end = today - datetime.timedelta(days=1)
+            save_validated(employment, by=by)
+    if (
+        organisation is not None
+        and not Employment.objects.filter(
+            in_force_on(today, "start", "end"), person=person, organisation=organisation
+        ).exists()
+    ):
+        save_validated(Employment(person=person, organisation=organisation, start=today), by=by)
+
+
+def employment_start(
+    *,
+    person: Person,
+    organisation: Organisation,
+    start: datetime.date | None,
+    seconded: bool = False,
+    end: datetime.date | None = None,
+    by=None,
+) -> Employment:
+    """Record that ``person`` is employed by (or ``seconded`` to) ``organisation`` from
+    ``start``. A new employer (not a secondment) ends the person's other employment
+    running on ``start`` the day before. The person's current employer follows."""
+    with transaction.atomic(), audit_context(by):
+        if not seconded and start is not None:
+            for previous in (
+                Employment.objects.select_for_update()
+                .filter(in_force_on(start, "start", "end"), person=person, seconded=False)
+                .exclude(organisation=organisation)
+            ):
+                if previous.start is None or previous.start < start:
+                    previous.end = start - datetime.timedelta(days=1)
+                    save_validated(previous, by=by)
+        employment = save_validated(
+            Employment(
+                person=person, organisation=organisation, seconded=seconded, start=start, end=end
+            ),
+            by=by,
+        )
+        _follow_current_employer(person, by=by)
+    return employment
+
+
+def employment_end(*, employment: Employment, end: datetime.date, by=None) -> Employment:
+    """End ``employment`` with ``end`` as its last day."""
+    with transaction.atomic(), audit_context(by):
+        record_update(employment, by=by, end=end)
+        _follow_current_employer(employment.person, by=by)
+    return employment
+
+
+def employment_update(*, employment: Employment, by=None, **changes) -> Employment:
+    """Correct an employment's dates or organisation; the current employer follows."""
+    with transaction.atomic(), audit_context(by):
+        record_update(employment, by=by, **changes)
+        _follow_current_employer(employment.person, by=by)
+    return employment
+
+
+def employment_delete(*, employment: Employment, by=None) -> None:
+    with transaction.atomic(), audit_context(by):
+        person = employment.person
+        record_delete(employment, by=by)
+        _follow_current_employer(person, by=by)
+
+
+def _follow_current_employer(person: Person, *, by=None) -> None:
+    """Keep ``Person.employing_organisation`` equal to today's employer (the latest
+    employment running today, an employer before a secondment)."""
+    today = timezone.localdate()
+    current = (
+        Employment.objects.filter(in_force_on(today, "start", "end"), person=person)
+        .order_by("seconded", F("start").desc(nulls_last=True))
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    person = Person.objects.get(pk=person.pk)
+    if person.employing_organisation_id != current:
+        person.employing_organisation_id = current
+        save_validated(person, by=by)
 
 
 def membership_start(
@@ -186,10 +306,6 @@ def body_abolish(*, body: Body, on: datetime.date, by=None) -> Body:
     return body
 
 
-def person_update(*, person: Person, by=None, **changes) -> Person:
-    return record_update(person, by=by, **changes)
-
-
 def membership_update(*, membership: Membership, by=None, **changes) -> Membership:
     """Correct a membership's details; ending it is :func:`membership_end`."""
     return record_update(membership, by=by, **changes)
@@ -198,6 +314,12 @@ def membership_update(*, membership: Membership, by=None, **changes) -> Membersh
 # A person who held a seat cannot be deleted (their history is kept); an appointment
 # recorded by mistake can be (audited).
 writes(Person, create=person_create, update=person_update, delete=record_delete)
+writes(
+    Employment,
+    create=employment_start,
+    update=employment_update,
+    delete=employment_delete,
+)
 writes(
     Membership,
     create=membership_start,

@@ -362,7 +362,7 @@ def _successor(r: _Reader, value) -> Successor | None:
     return Successor(
         code=code,
         name=r.text(system, "name", f"{where}.system"),
-        ons_code=r.text(system, "ons_code", f"{where}.system"),
+        ons_code=r.text(system, "ons_code", f"{where}.system", required=False),
         region=r.text(system, "region", f"{where}.system"),
         icb_name=r.text(icb, "name", f"{where}.icb"),
         icb_ods_code=r.text(icb, "ods_code", f"{where}.icb", required=False, default=code) or code,

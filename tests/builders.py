@@ -8,6 +8,7 @@ from committees.models import CommitteeKind, QuorumCondition, Role, StandingOrde
 from tests.factories import (
     BodyFactory,
     CommitteeFactory,
+    EmploymentFactory,
     IntegratedCareSystemFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -32,7 +33,7 @@ def seat_held(committee, *, start=GO_LIVE, person=None, nominated_by=(), **seat_
 
 
 def compliant_icb():
-    """An ICB whose board meets R2, R4, R13, R20, R21 and R25, with an audit committee,
+    """An ICB whose board meets R2, R3, R4, R13, R20, R21 and R25, with an audit committee,
     a remuneration committee and an integrated care partnership (R32)."""
     ics = IntegratedCareSystemFactory(go_live=GO_LIVE)
     body = BodyFactory(ics=ics, kind=BodyKind.ICB, name="Integrated Care Board")
@@ -63,6 +64,8 @@ def compliant_icb():
         Role.DIRECTOR_OF_NURSING,
     ):
         setattr(s, role.value, seat_held(board, role=role, term_length_months=None))
+    # R3: the chief executive is employed by the ICB.
+    EmploymentFactory(person=s.chief_executive[1].person, organisation=ics.icb)
     s.trust_partner = seat_held(board, role=Role.TRUST_PARTNER_MEMBER, nominated_by=[trust])
     s.primary_care_partner = seat_held(
         board, role=Role.PRIMARY_CARE_PARTNER_MEMBER, nominated_by=[pcn]

@@ -13,7 +13,7 @@ from bodies.models import (
     Region,
 )
 from committees.models import Committee, CommitteeKind, Role, Seat
-from memberships.models import Membership, Person
+from memberships.models import Employment, Membership, Person
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -87,10 +87,26 @@ class SeatFactory(factory.django.DjangoModelFactory):
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     given_name = factory.Sequence(lambda n: f"Alex{n}")
     family_name = factory.Sequence(lambda n: f"Smith{n}")
     work_email = factory.LazyAttribute(lambda p: f"{p.given_name}.{p.family_name}@example.nhs.uk")
+
+    @factory.post_generation
+    def employment(person, create, extracted, **kwargs):
+        """An employer given to the factory is the person's employer since always, as
+        ``person_create`` records it."""
+        if create and person.employing_organisation_id:
+            Employment.objects.create(person=person, organisation=person.employing_organisation)
+
+
+class EmploymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employment
+
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

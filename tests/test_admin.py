@@ -21,6 +21,7 @@ from django_celery_beat.models import (
 
 from bodies.models import (
     Body,
+    BodyMemberLink,
     BodySuccession,
     Cluster,
     ClusterMember,
@@ -525,10 +526,18 @@ def test_body_history_shows_member_organisations_added_in_the_admin(officer_clie
     officer.save()
     body = BodyFactory(name="Somerset Provider Collaborative", kind="provider_collaborative")
     trust = OrganisationFactory(name="Somerset NHS Foundation Trust", ods_code="RH5")
-    data = form_data(officer_client.get(admin_url(body, "change")))
-    data["member_organisations"] = [str(trust.pk)]
+    page = officer_client.get(admin_url(body, "change"))
+    data = form_data(page)
+    # A member from a date (issue 11): the inline's row carries the link's dates.
+    add_inline_rows(
+        data,
+        inline_prefix(page, BodyMemberLink),
+        {"organisation": str(trust.pk), "start": "2023-04-01"},
+    )
 
     assert officer_client.post(admin_url(body, "change"), data).status_code == 302
+    (link,) = BodyMemberLink.objects.filter(body=body)
+    assert (link.organisation, link.start, link.end) == (trust, datetime.date(2023, 4, 1), None)
 
     newest = officer_client.get(admin_url(body, "history")).context["audit_entries"][0]
     assert newest.action == "Link added"

@@ -16,7 +16,7 @@ from bodies.models import BodyKind, Organisation, OrganisationKind
 from bodies.services import organisation_create
 from committees.models import CommitteeKind, Role, Seat
 from committees.services import body_create, committee_create, seat_create
-from core.services import audit_context
+from core.services import audit_context, record_update
 from memberships.models import EndReason, Membership, MembershipStatus, Person
 from memberships.services import (
     membership_end,
@@ -60,13 +60,21 @@ def by_whom(event) -> int | None:
 
 
 def _governance_tables(*, links: bool) -> set[str]:
-    """The governance models' tables, or the many-to-many link tables Django creates."""
-    return {
-        model._meta.db_table
+    """The governance models' tables, or their many-to-many link tables (those Django
+    creates and the dated ones declared as through models, issue 11)."""
+    models = [
+        model
         for app in GOVERNANCE_APPS
         for model in apps.get_app_config(app).get_models(include_auto_created=True)
-        if not issubclass(model, Event) and bool(model._meta.auto_created) == links
-    }
+        if not issubclass(model, Event)
+    ]
+    if links:
+        return {
+            m2m.remote_field.through._meta.db_table
+            for model in models
+            for m2m in model._meta.local_many_to_many
+        }
+    return {model._meta.db_table for model in models if not model._meta.auto_created}
 
 
 def _tables_with_audit_triggers() -> set[str]:
@@ -311,3 +319,24 @@ def test_seat_nominations_added_and_removed_are_recorded_with_who_r4(officer):
     seat_insert = events_of(seat, "insert").get()
     added = links.filter(pgh_label="add").values_list("pgh_context_id", flat=True)
     assert set(added) == {seat_insert.pgh_context_id}
+
+
+def test_a_nomination_ended_by_a_new_list_is_recorded_as_a_change_with_its_end_r4(officer):
+    trust, council = OrganisationFactory.create_batch(2)
+    seat = seat_create(
+        committee=CommitteeFactory(kind=CommitteeKind.BOARD),
+        role=Role.TRUST_PARTNER_MEMBER,
+        nominating_organisations=[trust],
+        by=officer,
+    )
+    record_update(seat, nominating_organisations=[council], links_from=JULY_1_2023, by=officer)
+    links = link_events(Seat.nominating_organisations.through).filter(seat=seat)
+    recorded = [
+        (e.pgh_label, e.organisation_id, e.start, e.end, by_whom(e))
+        for e in links.order_by("pgh_id")
+    ]
+    assert recorded == [
+        ("add", trust.pk, None, None, officer.pk),
+        ("change", trust.pk, None, JUNE_30_2023, officer.pk),
+        ("add", council.pk, JULY_1_2023, None, officer.pk),
+    ]

@@ -5,15 +5,19 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from bodies.models import BodyKind, OrganisationKind, TrustType
 from committees.models import CommitteeKind, Constitution, Requirement, Role, RuleSource
 from committees.rules import RequirementKind, Severity
 from committees.selectors import applicable_requirements, principal_committee
+from committees.services import standing_orders_replace
 from memberships.models import EndReason
 from memberships.selectors import board_compliance_for_all_systems, compliance, compliance_many
+from memberships.services import employment_start, person_update
 from tests.builders import GO_LIVE, compliant_icb, footprint_organisation, seat_held
-from tests.factories import BodyFactory, CommitteeFactory
+from tests.factories import BodyFactory, CommitteeFactory, OrganisationFactory
 
 D = datetime.date
 AS_OF = D(2024, 6, 1)
@@ -238,12 +242,19 @@ def test_R21_senior_independent_member_who_chairs_audit_is_a_breach(icb):
 
 def test_R2_non_executive_with_a_trust_job_in_the_footprint_is_not_independent(icb):
     person = icb.ned_sim[1].person
-    person.employing_organisation = icb.trust
-    person.save()
+    employment_start(person=person, organisation=icb.trust, start=D(2023, 1, 1))
     found = finding(board_report(icb), "independence")
     assert not found.met
     assert found.person_ids == (person.pk,)
     assert f"Employed by {icb.trust.name}" in found.message
+
+
+def test_R2_reads_the_employer_on_the_date_not_todays(icb):
+    person = icb.ned_sim[1].person
+    employment_start(person=person, organisation=icb.trust, start=D(2023, 1, 1))
+    employment_start(person=person, organisation=OrganisationFactory(), start=D(2024, 1, 1))
+    assert not finding(board_report(icb, D(2023, 6, 1)), "independence").met
+    assert finding(board_report(icb, D(2024, 6, 1)), "independence").met
 
 
 def test_R2_non_executive_on_another_body_in_the_ics_is_not_independent(icb):
@@ -258,6 +269,62 @@ def test_R2_roles_on_the_icbs_own_committees_and_other_systems_do_not_count(icb)
     elsewhere = CommitteeFactory()  # another ICS
     seat_held(elsewhere, role=Role.MEMBER, person=icb.chair[1].person)
     assert finding(board_report(icb), "independence").met  # the audit chair is the ICB's own
+
+
+# R3: the chief executive is employed by or seconded to the ICB
+
+
+def test_R3_chief_executive_employed_by_the_icb_passes(icb):
+    found = finding(board_report(icb), "chief-executive-employment")
+    chief = icb.chief_executive[1].person
+    assert found.met and found.message == f"{chief.name} is employed by {icb.ics.icb.name}"
+
+
+def test_R3_chief_executive_seconded_to_the_icb_passes(icb):
+    chief = icb.chief_executive[1].person
+    chief.employments.all().delete()
+    employment_start(person=chief, organisation=icb.trust, start=D(2020, 1, 1))
+    employment_start(person=chief, organisation=icb.ics.icb, start=D(2022, 7, 1), seconded=True)
+    found = finding(board_report(icb), "chief-executive-employment")
+    assert found.met and found.message == f"{chief.name} is seconded to {icb.ics.icb.name}"
+
+
+def test_R3_chief_executive_employed_by_a_trust_is_a_statutory_breach(icb):
+    chief = icb.chief_executive[1].person
+    employment_start(person=chief, organisation=icb.trust, start=D(2024, 1, 1))
+    found = finding(board_report(icb), "chief-executive-employment")
+    assert (found.met, found.severity) == (False, Severity.STATUTORY)
+    assert found.message == (
+        f"{chief.name} is employed by {icb.trust.name}: not employed by or seconded to the ICB"
+    )
+    assert found.person_ids == (chief.pk,)
+
+
+def test_R3_chief_executive_with_no_employment_recorded_is_a_breach(icb):
+    chief = icb.chief_executive[1].person
+    chief.employments.all().delete()
+    found = finding(board_report(icb), "chief-executive-employment")
+    assert not found.met
+    assert found.message == f"No employment with the ICB is recorded for {chief.name}"
+
+
+def test_R3_past_report_uses_the_employer_of_that_date(icb):
+    chief = icb.chief_executive[1].person
+    employment_start(person=chief, organisation=icb.trust, start=D(2025, 1, 1))
+    assert finding(board_report(icb, D(2024, 12, 31)), "chief-executive-employment").met
+    assert not finding(board_report(icb, D(2025, 1, 1)), "chief-executive-employment").met
+
+
+def test_changing_the_employer_records_a_dated_employment(icb):
+    chief = icb.chief_executive[1].person
+    today = timezone.localdate()
+    person_update(person=chief, employing_organisation=icb.trust)
+    history = list(chief.employments.order_by(F("start").asc(nulls_first=True)))
+    assert [(e.organisation, e.start, e.end) for e in history] == [
+        (icb.ics.icb, None, today - datetime.timedelta(days=1)),
+        (icb.trust, today, None),
+    ]
+    assert finding(board_report(icb), "chief-executive-employment").met  # AS_OF is 2024
 
 
 # R13: provider collaboratives
@@ -448,6 +515,31 @@ def test_R25_quorum_larger_than_the_filled_voting_seats_is_reported(icb):
     assert "quorum needs 20 voting members present but only 10 voting seats are filled" in (
         found.message
     )
+
+
+def test_R25_past_report_reads_the_standing_orders_then_in_force(icb):
+    standing_orders_replace(
+        standing_orders=icb.standing_orders,
+        effective_from=D(2024, 4, 1),
+        quorum_voting_members=20,
+    )
+    before = finding(board_report(icb, D(2024, 3, 31)), "quorum-attainable")
+    after = finding(board_report(icb, D(2024, 4, 1)), "quorum-attainable")
+    assert before.met
+    assert not after.met and "quorum needs 20 voting members present" in after.message
+    old, new = icb.board.standing_orders.all()
+    assert (old.effective_to, new.quorum_voting_members) == (D(2024, 3, 31), 20)
+    assert [c.description for c in new.conditions.all()] == ["independent non-executive members"]
+
+
+def test_R25_new_standing_orders_start_after_the_ones_they_replace(icb):
+    replaced = standing_orders_replace(
+        standing_orders=icb.standing_orders, effective_from=D(2024, 4, 1), quorum_voting_members=7
+    )
+    with pytest.raises(ValidationError, match="start after the ones they replace"):
+        standing_orders_replace(
+            standing_orders=replaced, effective_from=D(2024, 4, 1), quorum_voting_members=8
+        )
 
 
 def test_R25_committee_without_standing_orders_gets_a_warning_not_a_breach(icb):

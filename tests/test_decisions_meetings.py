@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from committees.models import Role, VotingMethod
+from committees.services import standing_orders_replace
 from core.services import save_validated
 from decisions import services
 from decisions.models import (
@@ -83,6 +84,22 @@ def test_board_with_five_voting_members_present_is_not_quorate_R25():
     outcome = decision_outcome(decision)
     assert not outcome.quorum.quorate and outcome.carried and not outcome.valid
     assert outcome.reasons == ("Not quorate: 5 voting members counted; the quorum is 6 (R25).",)
+
+
+def test_a_meeting_reads_the_standing_orders_in_force_on_its_date_R25():
+    icb = compliant_icb()
+    # New standing orders with a quorum of 11 from the day after the meeting.
+    standing_orders_replace(
+        standing_orders=icb.standing_orders,
+        effective_from=MEETING_DAY + datetime.timedelta(days=1),
+        quorum_voting_members=11,
+    )
+    held = board_meeting(icb)
+    later = board_meeting(icb, day=MEETING_DAY + datetime.timedelta(days=1))
+    assert decision_outcome(item(held.meeting)).quorum.quorate
+    outcome = decision_outcome(item(later.meeting))
+    assert not outcome.quorum.quorate
+    assert outcome.reasons == ("Not quorate: 10 voting members counted; the quorum is 11 (R25).",)
 
 
 def test_board_without_two_independent_members_present_is_not_quorate_R25():
@@ -412,6 +429,23 @@ def test_deputies_are_refused_where_standing_orders_do_not_allow_them():
             capacity=Capacity.DEPUTY,
             deputising_for=held.icb.la_partner[1],
         )
+
+
+def test_deputies_follow_the_standing_orders_in_force_on_the_meeting_date():
+    icb = compliant_icb()
+    standing_orders_replace(
+        standing_orders=icb.standing_orders,
+        effective_from=MEETING_DAY + datetime.timedelta(days=1),
+        deputies_allowed=True,
+    )
+    before = board_meeting(icb, absent=("la_partner",))
+    after = board_meeting(icb, absent=("la_partner",), day=MEETING_DAY + datetime.timedelta(1))
+    deputy = {"person": PersonFactory(), "capacity": Capacity.DEPUTY}
+    with pytest.raises(ValidationError, match="do not allow deputies"):
+        services.attendance_record(
+            meeting=before.meeting, deputising_for=icb.la_partner[1], **deputy
+        )
+    services.attendance_record(meeting=after.meeting, deputising_for=icb.la_partner[1], **deputy)
 
 
 def test_a_member_present_needs_no_deputy():

@@ -198,8 +198,8 @@ def test_rule_page_shows_what_the_database_refuses(client):
 
 @pytest.mark.django_db
 def test_rule_page_of_an_unchecked_rule_says_why(client):
-    page = client.get("/rules/R3/").content.decode()
-    assert "does not record employment contracts" in page
+    page = client.get("/rules/R17/").content.decode()
+    assert "does not hold financial agreements" in page
 
 
 @pytest.mark.django_db

@@ -10,9 +10,11 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from bodies.models import OrganisationKind
 from committees.models import Participation, Role, Seat
+from core.db import in_force_on
 from core.services import constraint_messages
 from memberships.models import EndReason, Membership, MembershipStatus, Person
 from memberships.services import membership_start
@@ -353,7 +355,13 @@ def test_an_officer_changes_a_seats_title_term_and_nominating_councils(board, of
     vacant.refresh_from_db()
     assert vacant.title == "Local authority partner member (Northshire)"
     assert vacant.term_length_months == 24
-    assert list(vacant.nominating_organisations.all()) == [councils[0]]
+    # The nominators left out end yesterday: an earlier date still reads them (issue 11).
+    today = timezone.localdate()
+    assert [
+        link.organisation
+        for link in vacant.nomination_links.filter(in_force_on(today, "start", "end"))
+    ] == [councils[0]]
+    assert not vacant.nomination_links.filter(end__gte=today).exclude(organisation=councils[0])
     assert by_whom(events_of(vacant).last()) == officer_of.user.pk
 
 

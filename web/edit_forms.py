@@ -9,9 +9,11 @@ made from a stale page is refused instead of overwriting someone else's.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from committees.models import Participation, Role, Seat
 from committees.selectors import organisations_to_nominate
+from core.db import prefetch_links_on
 from memberships.models import EndReason, MembershipStatus, Person
 from web.concurrency import VersionedForm
 from web.forms import Form, ModelForm, UKDateField
@@ -204,10 +206,19 @@ class SeatForm(ModelForm):
         }
 
     def __init__(self, *args, ics_id: int, **kwargs):
+        given = kwargs.get("initial") or {}
         super().__init__(*args, **kwargs)
         self.fields["participation"].choices = Participation.choices
         self.fields["role"].choices = [("", "Choose a role"), *Role.choices]
-        chosen = self.instance.nominating_organisations.all() if self.instance.pk else ()
+        chosen = ()
+        if self.instance.pk:
+            # Today's nominators (issue 11): an ended nomination is history, not a choice.
+            prefetch_links_on(
+                [self.instance], field="nominating_organisations", as_of=timezone.localdate()
+            )
+            chosen = list(self.instance.nominating_organisations.all())
+            if "nominating_organisations" not in given:
+                self.initial["nominating_organisations"] = [o.pk for o in chosen]
         self.fields["nominating_organisations"].queryset = organisations_to_nominate(
             ics_id=ics_id, chosen=[o.pk for o in chosen]
         )

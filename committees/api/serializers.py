@@ -13,7 +13,7 @@ from committees.models import (
     StandingOrders,
 )
 from committees.rules import Severity
-from core.api.serializers import LabelledSerializer, RegistrySerializer
+from core.api.serializers import CurrentLinksField, LabelledSerializer, RegistrySerializer
 
 
 class BodySerializer(RegistrySerializer):
@@ -30,11 +30,16 @@ class BodySerializer(RegistrySerializer):
         allow_null=True,
         help_text="Id of the body's current board: the committee holding its own seats.",
     )
-    member_organisations = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Organisation.objects.all()
+    member_organisations = CurrentLinksField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all()),
+        required=False,
+        help_text="Member organisations today; a new list ends the links left out and starts "
+        "the new ones today (compliance on earlier dates keeps the old ones).",
     )
-    convening_organisations = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Organisation.objects.all()
+    convening_organisations = CurrentLinksField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all()),
+        required=False,
+        help_text="Convening organisations today (R7); a new list takes effect today.",
     )
 
     class Meta:
@@ -222,6 +227,8 @@ class StandingOrdersSerializer(RegistrySerializer):
         fields = [
             "id",
             "committee",
+            "effective_from",
+            "effective_to",
             "quorum_voting_members",
             "conflicted_members_count_for_quorum",
             "voting_method",

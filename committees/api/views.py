@@ -30,6 +30,7 @@ from committees.models import (
     Requirement,
     StandingOrders,
 )
+from core.api.serializers import links_prefetch
 from core.api.viewsets import RegistryViewSet
 
 
@@ -40,7 +41,8 @@ class BodyViewSet(RegistryViewSet):
     """
 
     queryset = Body.objects.select_related("ics").prefetch_related(
-        "member_organisations", "convening_organisations"
+        links_prefetch(Body, "member_organisations"),
+        links_prefetch(Body, "convening_organisations"),
     )
     serializer_class = BodySerializer
     filterset_class = BodyFilterSet

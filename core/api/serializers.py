@@ -10,10 +10,12 @@ once the record exists (a membership does not move to another seat: it ends).
 
 from collections.abc import Mapping
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.dates import period_covers
 from core.writes import writes_for
 
 UNKNOWN_FIELD = "Unknown field: this resource has no such field."
@@ -67,6 +69,33 @@ def _with_labels(fields: dict) -> dict:
         ):
             result[f"{name}_labels"] = LabelListField(field.child.choices, source=source)
     return result
+
+
+class CurrentLinksField(serializers.ManyRelatedField):
+    """A dated many-to-many field (issue 11) read as what is linked today and written as a
+    list, as before: :func:`core.services.set_links_on` ends the links left out and starts
+    the new ones today. Prefetch ``<links>__<target>`` (``links_prefetch``) to read it in
+    one query for a whole page."""
+
+    def get_attribute(self, instance):
+        m2m = instance._meta.get_field(self.source)
+        through = m2m.remote_field.through
+        accessor = through._meta.get_field(m2m.m2m_field_name()).remote_field.get_accessor_name()
+        target = m2m.m2m_reverse_field_name()
+        today = timezone.localdate()
+        return [
+            getattr(link, target)
+            for link in getattr(instance, accessor).all()
+            if period_covers(link.start, link.end, today)
+        ]
+
+
+def links_prefetch(model, field: str) -> str:
+    """The ``prefetch_related`` path :class:`CurrentLinksField` reads for ``model.field``."""
+    m2m = model._meta.get_field(field)
+    through = m2m.remote_field.through
+    accessor = through._meta.get_field(m2m.m2m_field_name()).remote_field.get_accessor_name()
+    return f"{accessor}__{m2m.m2m_reverse_field_name()}"
 
 
 def reject_unknown_fields(serializer, data) -> None:

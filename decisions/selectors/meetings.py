@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q
 
 from committees.models import StandingOrders
+from core.dates import period_covers
 from decisions.models.interests import InterestDeclaration
 from decisions.models.meetings import (
     Attendance,
@@ -153,12 +154,13 @@ def facts_of(
     on them, already read: the standing orders and any delegation graph are read here."""
     meetings = {d.meeting_id: d.meeting for d in decisions}
     committees = {m.committee_id: m.committee for m in meetings.values()}
-    rules = {
-        so.committee_id: standing_rules(so)
-        for so in StandingOrders.objects.filter(committee_id__in=committees).prefetch_related(
-            "conditions"
-        )
-    }
+    # Every version of the committees' standing orders: each meeting reads the one in
+    # force on its date.
+    versions = defaultdict(list)
+    for so in StandingOrders.objects.filter(committee_id__in=committees).prefetch_related(
+        "conditions"
+    ):
+        versions[so.committee_id].append(so)
     attendees = defaultdict(list)
     for attendance in attendances:
         meeting = meetings[attendance.meeting_id]
@@ -202,7 +204,16 @@ def facts_of(
             meeting_status=meeting.status,
             meeting_date=meeting.date,
             decision_type=decision.decision_type,
-            rules=rules.get(committee.pk),
+            rules=standing_rules(
+                next(
+                    (
+                        so
+                        for so in versions[committee.pk]
+                        if period_covers(so.effective_from, so.effective_to, meeting.date)
+                    ),
+                    None,
+                )
+            ),
             attendees=tuple(attendees[meeting.pk]),
             votes=tuple(votes_on[decision.pk]),
             conflicts=tuple(conflicts_on[decision.pk]),

@@ -18,6 +18,7 @@ from django.db import transaction
 from bodies.models import Organisation
 from committees.models import Committee, StandingOrders
 from core.dates import en_gb
+from core.db import in_force_on
 from core.services import audit_context, record_delete, record_update, save_validated
 from core.writes import writes
 from decisions.models.delegations import Delegation
@@ -132,7 +133,9 @@ def validate_attendance(attendance: Attendance) -> None:
                 "a member and their deputy are not both present."
             )
     elif attendance.capacity == Capacity.DEPUTY:
-        standing_orders = StandingOrders.objects.filter(committee=committee).first()
+        standing_orders = StandingOrders.objects.filter(
+            in_force_on(day, "effective_from", "effective_to"), committee=committee
+        ).first()
         if standing_orders is None or not standing_orders.deputies_allowed:
             raise ValidationError(
                 {

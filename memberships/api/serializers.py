@@ -10,7 +10,12 @@ from rest_framework import serializers
 
 from bodies.models import BodyKind, Organisation
 from committees.models import Committee, CommitteeKind, Participation, Role, Seat
-from core.api.serializers import LabelledSerializer, RegistrySerializer, StrictSerializer
+from core.api.serializers import (
+    CurrentLinksField,
+    LabelledSerializer,
+    RegistrySerializer,
+    StrictSerializer,
+)
 from memberships.models import EndReason, Membership, MembershipStatus, Person
 from memberships.selectors import held_on, membership_term_end
 
@@ -161,11 +166,11 @@ class SeatSerializer(RegistrySerializer):
     )
     ics = serializers.SlugRelatedField(slug_field="code", read_only=True)
     label = serializers.CharField(read_only=True, help_text="The title, or else the role.")
-    nominating_organisations = serializers.PrimaryKeyRelatedField(
-        many=True,
+    nominating_organisations = CurrentLinksField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all()),
         required=False,
-        queryset=Organisation.objects.all(),
-        help_text="Who nominates the holder; several organisations nominate jointly (R4).",
+        help_text="Who nominates the holder today; several organisations nominate jointly "
+        "(R4). A new list ends the nominations left out and starts the new ones today.",
     )
     holder = serializers.SerializerMethodField(
         help_text="Who holds the seat on the as_of date (today by default); null when vacant."

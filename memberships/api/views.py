@@ -20,6 +20,7 @@ from committees.models import Committee, Seat
 from committees.selectors import committees_in_scope
 from core.api.pagination import CursorPagination
 from core.api.params import AS_OF
+from core.api.serializers import links_prefetch
 from core.api.viewsets import RegistryViewSet
 from core.writes import noun_of
 from memberships.api.serializers import (
@@ -119,7 +120,9 @@ class AbolishActions:
 class SeatViewSet(AbolishActions, RegistryViewSet):
     """Seats (Popolo posts), each with its holder on ``as_of`` (today by default)."""
 
-    queryset = Seat.objects.select_related("ics").prefetch_related("nominating_organisations")
+    queryset = Seat.objects.select_related("ics").prefetch_related(
+        links_prefetch(Seat, "nominating_organisations")
+    )
     serializer_class = SeatSerializer
     filterset_class = SeatFilterSet
     pagination_class = CursorPagination

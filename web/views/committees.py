@@ -141,7 +141,11 @@ def committee(request, pk):
     if request.htmx:
         return render(request, "web/committees/committee.html#on_date", context)
     orders = (
-        StandingOrders.objects.filter(committee=committee).prefetch_related("conditions").first()
+        StandingOrders.objects.filter(
+            in_force_on(as_of, "effective_from", "effective_to"), committee=committee
+        )
+        .prefetch_related("conditions")
+        .first()
     )
     context |= meets_with(committee) | {
         "rules": quorum_and_voting(orders),
