@@ -23,7 +23,15 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from guardian.shortcuts import assign_perm, get_perms
 
-from bodies.models import SINGLE_BODY_KINDS, Body, IntegratedCareSystem, Organisation, Region
+from bodies.models import (
+    SINGLE_BODY_KINDS,
+    Body,
+    Cluster,
+    ClusterMember,
+    IntegratedCareSystem,
+    Organisation,
+    Region,
+)
 from bodies.services import organisation_create
 from committees.models import (
     Committee,
@@ -64,6 +72,13 @@ from reminders.services import (
     checklist_apply,
     milestone_create,
     milestone_progress,
+)
+from reorganisations.models import PlanStatus, ReorganisationPlan
+from reorganisations.plan import parse
+from reorganisations.services import (
+    merger_checklist_generate,
+    reorganisation_plan_create,
+    reorganisation_plan_update,
 )
 
 from . import records
@@ -196,6 +211,10 @@ class _Loader:
             self._load_meeting(meeting)
         for transition in self.data.transitions:
             self._load_transition(transition)
+        for cluster in self.data.clusters:
+            self._load_cluster(cluster)
+        for plan in self.data.plans:
+            self._load_plan(plan)
         self._load_officer(officer_password)
 
     # Writing through the services -----------------------------------------------------
@@ -984,6 +1003,62 @@ class _Loader:
             what,
             lambda changes: milestone_progress(milestone=milestone, **changes),
         )
+
+    # The reorganisation (R30) -----------------------------------------------------------
+
+    def _load_cluster(self, spec: records.ClusterSpec) -> None:
+        cluster = self._sync(
+            Cluster,
+            {"name": spec.name},
+            {
+                "agreement": spec.agreement,
+                "source": spec.source,
+                "start": spec.start,
+                "end": spec.end,
+                "shares_chair": spec.shares_chair,
+                "shares_chief_executive": spec.shares_chief_executive,
+            },
+            spec.where,
+            f"the cluster {spec.name}",
+        )
+        for code in spec.systems:
+            ics = self.systems[code]
+            self._sync(
+                ClusterMember,
+                {"cluster": cluster, "system": ics},
+                {"start": spec.start, "end": spec.end},
+                spec.where,
+                f"{ics.name} in the cluster {spec.name}",
+            )
+
+    def _load_plan(self, spec: records.PlanSpec) -> None:
+        """A draft plan from its document (an applied plan is left as it is), and its
+        merger checklist."""
+        name = parse(spec.document).name
+        plan = self._find(ReorganisationPlan, name=name)
+        what = f"the reorganisation plan {name!r} ({spec.file})"
+        if plan is None:
+            plan = self._create(
+                spec.where, what, lambda: reorganisation_plan_create(document=spec.document)
+            )
+        elif plan.status == PlanStatus.DRAFT:
+            self._update(
+                plan,
+                {"document": spec.document},
+                spec.where,
+                what,
+                lambda changes: reorganisation_plan_update(
+                    reorganisation_plan=plan, document=spec.document
+                ),
+            )
+        if spec.merger_checklist and plan.status == PlanStatus.DRAFT:
+            created = self._write(
+                spec.where,
+                f"the merger checklist of {what}",
+                lambda: merger_checklist_generate(plan=plan),
+            )
+            for milestone in created:
+                self._created(milestone)
 
     # The demo officer ------------------------------------------------------------------
 
