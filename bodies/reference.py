@@ -22,7 +22,9 @@ from bodies.models import (
     IntegratedCareSystem,
     Organisation,
     OrganisationKind,
+    OrganisationSuccession,
     Region,
+    SuccessionKind,
     SystemStatus,
     TrustType,
 )
@@ -582,7 +584,6 @@ def write_reference_data(data: ReferenceData, *, path: Path) -> ImportResult:
                     "kind": OrganisationKind.CCG,
                     "region_id": regions[system["region_code"]].pk,
                     "closed": CCGS_ABOLISHED,
-                    "successor_id": icbs[icb_code].pk,
                     "is_demo": False,
                 }
                 label_of[code] = "sub-ICB locations (former CCGs)"
@@ -592,6 +593,14 @@ def write_reference_data(data: ReferenceData, *, path: Path) -> ImportResult:
             organisations, outcomes = _sync(Organisation, "ods_code", desired, when_blank=inferred)
             for code, outcome in outcomes.items():
                 tallies[label_of[code]].count(outcome)
+
+            step = "successions"
+            _add_successions(
+                {
+                    (organisations[code].pk, icbs[icb_code].pk)
+                    for code, icb_code in data.sub_icb_locations.items()
+                }
+            )
 
             step = "footprint links"
             organisations.update(icbs)
@@ -611,6 +620,24 @@ def write_reference_data(data: ReferenceData, *, path: Path) -> ImportResult:
     except DatabaseError as exc:
         raise ReferenceDataError(f"could not save the {step}: {exc}") from exc
     return ImportResult(path=path, tallies=[*tallies.values(), links])
+
+
+def _add_successions(pairs: set[tuple[int, int]]) -> None:
+    """Record each former CCG as succeeded by its ICB on 1 July 2022 (R30), once."""
+    recorded = set(
+        OrganisationSuccession.objects.filter(
+            predecessor_id__in={predecessor for predecessor, _ in pairs}
+        ).values_list("predecessor_id", "successor_id")
+    )
+    OrganisationSuccession.objects.bulk_create(
+        OrganisationSuccession(
+            predecessor_id=predecessor,
+            successor_id=successor,
+            kind=SuccessionKind.TRANSFER_OF_FUNCTIONS,
+            effective=ICBS_ESTABLISHED,
+        )
+        for predecessor, successor in sorted(pairs - recorded)
+    )
 
 
 def _sync_footprint(

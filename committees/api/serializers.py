@@ -3,6 +3,7 @@ report's shape (computed by ``memberships``, which knows who holds the seats).""
 
 from rest_framework import serializers
 
+from bodies.api.serializers import LineageFields
 from bodies.models import Body, IntegratedCareSystem, Organisation
 from committees.models import (
     Committee,
@@ -15,8 +16,10 @@ from committees.rules import Severity
 from core.api.serializers import LabelledSerializer, RegistrySerializer
 
 
-class BodySerializer(RegistrySerializer):
+class BodySerializer(LineageFields, RegistrySerializer):
     """A governance arrangement of a system: its ICB, ICP, places, collaboratives."""
+
+    route = "body"
 
     ics = serializers.SlugRelatedField(
         slug_field="code",
@@ -52,6 +55,8 @@ class BodySerializer(RegistrySerializer):
             "abolished",
             "description",
             "board",
+            "predecessors",
+            "successors",
         ]
         create_only = ["ics"]
 
