@@ -2,6 +2,8 @@
 registered in ``memberships.admin``: a body's page shows its boards and their holders."""
 
 from django.contrib import admin
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import OuterRef, Subquery
 
 from bodies.models import (
     BodySuccession,
@@ -20,6 +22,17 @@ from core.admin import (
     current_or_ended_filter,
     date_column,
 )
+
+
+class OrganisationSuccessorInline(RegistryTabularInline):
+    """Who took over from this organisation, how and from when (a CCG's ICB, R30)."""
+
+    model = OrganisationSuccession
+    fk_name = "predecessor"
+    fields = ["successor", "kind", "effective", "source", "note"]
+    autocomplete_fields = ["successor"]
+    verbose_name = "successor"
+    verbose_name_plural = "successors"
 
 
 @admin.register(Region)
@@ -48,9 +61,9 @@ class OrganisationAdmin(RegistryModelAdmin):
         "footprints",
         "opened_on",
         "closed_on",
-        "successor",
+        "successors",
     ]
-    list_select_related = ["region", "successor"]
+    list_select_related = ["region"]
     list_filter = [
         ("systems", admin.RelatedFieldListFilter),
         "kind",
@@ -60,21 +73,37 @@ class OrganisationAdmin(RegistryModelAdmin):
         "is_demo",
     ]
     search_fields = ["name", "ods_code", "town", "postcode"]
-    autocomplete_fields = ["successor"]
     fieldsets = [
         (None, {"fields": ["name", "kind", "trust_type", "ods_code", "region"]}),
         ("Address", {"fields": ["town", "postcode"]}),
-        ("Lifecycle", {"fields": ["opened", "closed", "successor"]}),
+        ("Lifecycle", {"fields": ["opened", "closed"]}),
         ("Data", {"fields": ["is_demo"]}),
     ]
 
-    inlines = [OrganisationSystemInline]
+    inlines = [OrganisationSystemInline, OrganisationSuccessorInline]
 
     opened_on = date_column("opened")
     closed_on = date_column("closed")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("systems")
+        # The successors' names in the same query as the rows: the list stays at a fixed
+        # number of queries.
+        names = (
+            OrganisationSuccession.objects.filter(predecessor=OuterRef("pk"))
+            .values("predecessor")
+            .annotate(names=StringAgg("successor__name", ", ", order_by=("effective", "pk")))
+            .values("names")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("systems")
+            .annotate(successor_names=Subquery(names))
+        )
+
+    @admin.display(description="successors")
+    def successors(self, obj):
+        return obj.successor_names or ""
 
     @admin.display(description="ICS footprints")
     def footprints(self, obj):

@@ -89,14 +89,6 @@ class Organisation(models.Model):
     postcode = models.CharField(max_length=10, blank=True)
     opened = models.DateField(null=True, blank=True)
     closed = models.DateField(null=True, blank=True)
-    successor = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="predecessors",
-        help_text="The organisation that took over its functions (e.g. a CCG's ICB).",
-    )
     is_demo = models.BooleanField(
         "demo data", default=False, help_text="Fictional record created by load_demo."
     )
@@ -120,11 +112,6 @@ class Organisation(models.Model):
                 condition=Q(trust_type="") | Q(kind__in=NHS_TRUST_KINDS),
                 name="bodies_organisation_trust_type_only_for_trusts",
                 violation_error_message="Only an NHS trust has a trust type.",
-            ),
-            models.CheckConstraint(
-                condition=~Q(successor=F("id")),
-                name="bodies_organisation_not_own_successor",
-                violation_error_message="An organisation cannot be its own successor.",
             ),
         ]
 
@@ -357,7 +344,8 @@ def succession_constraints(prefix: str, noun: str) -> list:
         models.CheckConstraint(
             condition=~Q(predecessor=F("successor")),
             name=f"{prefix}_not_own_successor",
-            violation_error_message=f"A {noun} cannot be its own successor.",
+            violation_error_message=f"{'An' if noun[0] in 'aeiou' else 'A'} {noun} cannot be "
+            "its own successor.",
         ),
     ]
 

@@ -904,7 +904,6 @@ def write_reference_data(data: ReferenceData, *, path: Path) -> ImportResult:
                     "kind": OrganisationKind.CCG,
                     "region_id": regions[system["region_code"]].pk,
                     "closed": CCGS_ABOLISHED,
-                    "successor_id": icbs[icb_code].pk,
                     "is_demo": False,
                 }
                 label_of[code] = "sub-ICB locations (former CCGs)"
@@ -914,6 +913,14 @@ def write_reference_data(data: ReferenceData, *, path: Path) -> ImportResult:
             organisations, outcomes = _sync(Organisation, "ods_code", desired, when_blank=inferred)
             for code, outcome in outcomes.items():
                 tallies[label_of[code]].count(outcome)
+
+            step = "successions"
+            _add_successions(
+                {
+                    (organisations[code].pk, icbs[icb_code].pk)
+                    for code, icb_code in data.sub_icb_locations.items()
+                }
+            )
 
             step = "footprint links"
             organisations.update(icbs)
@@ -1057,6 +1064,24 @@ def _update(service, argument: str, row: models.Model, fields: dict) -> str:
         return UNCHANGED
     service(**{argument: row}, **changed)
     return UPDATED
+
+
+def _add_successions(pairs: set[tuple[int, int]]) -> None:
+    """Record each former CCG as succeeded by its ICB on 1 July 2022 (R30), once."""
+    recorded = set(
+        OrganisationSuccession.objects.filter(
+            predecessor_id__in={predecessor for predecessor, _ in pairs}
+        ).values_list("predecessor_id", "successor_id")
+    )
+    OrganisationSuccession.objects.bulk_create(
+        OrganisationSuccession(
+            predecessor_id=predecessor,
+            successor_id=successor,
+            kind=SuccessionKind.TRANSFER_OF_FUNCTIONS,
+            effective=ICBS_ESTABLISHED,
+        )
+        for predecessor, successor in sorted(pairs - recorded)
+    )
 
 
 def _sync_footprint(

@@ -1,14 +1,91 @@
-"""Reads of the national configuration."""
+"""Reads of lifecycles: what was in force on a date, who came before and after whom, and
+which cluster a system was in (R30).
+
+Each function adds a fixed number of queries to a queryset, however many rows it holds:
+lists of systems, bodies and organisations show their lineage without one query a row.
+"""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from bodies.models import IntegratedCareSystem
+from bodies.models import (
+    Body,
+    BodySuccession,
+    ClusterMember,
+    IntegratedCareSystem,
+    Organisation,
+    OrganisationSuccession,
+    SuccessionKind,
+    SystemSuccession,
+)
+from core.db import in_force_on
+
+# Each lifecycle's first and last day, both inclusive (R30).
+LIFECYCLES = {
+    IntegratedCareSystem: ("go_live", "abolished"),
+    Body: ("established", "abolished"),
+    Organisation: ("opened", "closed"),
+}
+SUCCESSIONS = {
+    IntegratedCareSystem: SystemSuccession,
+    Body: BodySuccession,
+    Organisation: OrganisationSuccession,
+}
+
+
+def in_force(queryset: QuerySet, as_of: datetime.date) -> QuerySet:
+    """The systems, bodies or organisations of ``queryset`` in force on ``as_of``: a system
+    from its go-live to the day it was abolished, a body from its establishment to its
+    abolition, an organisation from its opening to its closure (an unknown start counts
+    as always was, an unknown end as still in force)."""
+    return queryset.filter(in_force_on(as_of, *LIFECYCLES[queryset.model]))
+
+
+def with_lineage(queryset: QuerySet) -> QuerySet:
+    """``queryset`` with each row's successions prefetched (two queries in all):
+    ``successions_to`` (its predecessors, each with ``predecessor``) and
+    ``successions_from`` (its successors, each with ``successor``)."""
+    succession = SUCCESSIONS[queryset.model]
+    return queryset.prefetch_related(
+        Prefetch("successions_to", queryset=succession.objects.select_related("predecessor")),
+        Prefetch("successions_from", queryset=succession.objects.select_related("successor")),
+    )
+
+
+def cluster_members_on(as_of: datetime.date) -> QuerySet:
+    """Memberships of clusters on ``as_of``, of clusters themselves in force that day."""
+    return ClusterMember.objects.filter(
+        in_force_on(as_of, "start", "end"),
+        in_force_on(as_of, "cluster__start", "cluster__end"),
+    )
+
+
+def with_cluster_on(queryset: QuerySet, as_of: datetime.date) -> QuerySet:
+    """Systems with ``clusters_on_date``: the cluster membership in force on ``as_of`` (a
+    list of at most one, R30), its cluster, and that cluster's members on the date, each
+    with its system; two queries in all."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "cluster_memberships",
+            queryset=cluster_members_on(as_of)
+            .select_related("cluster")
+            .prefetch_related(
+                Prefetch(
+                    "cluster__members",
+                    queryset=cluster_members_on(as_of).select_related("system"),
+                    to_attr="members_on_date",
+                )
+            ),
+            to_attr="clusters_on_date",
+        )
+    )
 
 
 def systems_as_at(as_of: datetime.date) -> QuerySet[IntegratedCareSystem]:
-    """The systems in force on ``as_of``: established on or before it, not yet abolished.
+    """The national configuration on ``as_of``: systems established on or before it, not
+    yet abolished.
 
     ``abolished`` is a system's last day, so a system abolished on 31 March 2026 is in the
     configuration of that day and not in that of 1 April 2026, when its successor is. A
@@ -17,3 +94,63 @@ def systems_as_at(as_of: datetime.date) -> QuerySet[IntegratedCareSystem]:
     return IntegratedCareSystem.objects.filter(
         Q(go_live__lte=as_of) & (Q(abolished__isnull=True) | Q(abolished__gte=as_of))
     )
+
+
+@dataclass(frozen=True)
+class Link:
+    """A predecessor or successor of a system, body or organisation."""
+
+    other: object
+    kind: str
+    effective: datetime.date
+
+    @property
+    def kind_label(self) -> str:
+        return SuccessionKind(self.kind).label
+
+
+def predecessors(obj) -> list[Link]:
+    """Who ``obj`` followed (read from :func:`with_lineage`'s prefetch when there)."""
+    return [Link(s.predecessor, s.kind, s.effective) for s in obj.successions_to.all()]
+
+
+def successors(obj) -> list[Link]:
+    """Who followed ``obj``."""
+    return [Link(s.successor, s.kind, s.effective) for s in obj.successions_from.all()]
+
+
+@dataclass
+class ClusterOnDate:
+    """A system's cluster on a date and the other systems in it that day."""
+
+    cluster: object
+    others: list[IntegratedCareSystem]
+
+    @property
+    def shared_posts(self) -> list[str]:
+        return [
+            post
+            for post, shared in (
+                ("chair", self.cluster.shares_chair),
+                ("chief executive", self.cluster.shares_chief_executive),
+            )
+            if shared
+        ]
+
+
+def cluster_of(ics: IntegratedCareSystem) -> ClusterOnDate | None:
+    """The cluster of a system read through :func:`with_cluster_on`, or None."""
+    membership = next(iter(ics.clusters_on_date), None)
+    if membership is None:
+        return None
+    cluster = membership.cluster
+    return ClusterOnDate(
+        cluster=cluster,
+        others=[m.system for m in cluster.members_on_date if m.system_id != ics.pk],
+    )
+
+
+def systems_with_lineage(as_of: datetime.date) -> QuerySet:
+    """Systems with their predecessors, successors and cluster on ``as_of`` (for
+    :func:`predecessors`, :func:`successors` and :func:`cluster_of`)."""
+    return with_cluster_on(with_lineage(IntegratedCareSystem.objects.all()), as_of)

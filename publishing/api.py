@@ -25,7 +25,9 @@ class SystemPopoloActions:
     def popolo(self, request, code):
         """The system's governance as Popolo JSON: organizations (the ICB, its bodies and
         committees, nominating organisations), posts (seats), persons, memberships, and
-        motions and vote events for public decisions; the whole history, not one date."""
+        motions and vote events for public decisions; the whole history, not one date.
+        Organisations and bodies carry their founding and dissolution dates, and their
+        predecessors and successors (a merger, R30) as an extension of Popolo."""
         ics = self.get_object()
         return Response(popolo_export(ics=ics))
 

@@ -8,6 +8,12 @@ a Motion is a public (Part A) ``Decision`` and its VoteEvent the votes on it (R2
 are stable strings made from the record's kind and id (``committee-12``). Only public
 records and fields are exported: no private items, no e-mail addresses, ever.
 
+Popolo has no succession: organisations and bodies carry this registry's extension,
+``predecessors`` and ``successors`` (``popolo_schemas/succession.json``), each link with
+the other organization's id and name, how one followed the other (``classification``:
+merger, split, boundary transfer, rename, transfer of functions) and the successor's
+first day (``start_date``), R30. Founding and dissolution dates are Popolo's own.
+
 The export is checked against the Popolo JSON schemas kept in ``popolo_schemas/``.
 """
 
@@ -21,6 +27,7 @@ from referencing import Registry, Resource
 from rest_framework import serializers
 
 from bodies.models import Body, Organisation
+from bodies.selectors import predecessors, successors, with_lineage
 from committees.models import Committee, Seat
 from decisions.models import Decision, Part, Vote
 from decisions.selectors import decision_outcomes
@@ -51,6 +58,32 @@ def organisation_id(pk) -> str:
     return f"organisation-{pk}"
 
 
+def body_id(pk) -> str:
+    return f"body-{pk}"
+
+
+def succession_links(links, id_of) -> list[dict]:
+    """Predecessors or successors in the registry's extension (``succession.json``)."""
+    return [
+        {
+            "id": id_of(link.other.pk),
+            "name": link.other.name,
+            "classification": link.kind,
+            "start_date": _date(link.effective),
+        }
+        for link in links
+    ]
+
+
+def lineage(record, id_of) -> dict:
+    """``predecessors`` and ``successors`` of an organisation or body (R30), read from
+    :func:`bodies.selectors.with_lineage`."""
+    return {
+        "predecessors": succession_links(predecessors(record), id_of),
+        "successors": succession_links(successors(record), id_of),
+    }
+
+
 def popolo_organisation(organisation: Organisation) -> dict:
     identifiers = (
         [{"scheme": "ODS", "identifier": organisation.ods_code}] if organisation.ods_code else []
@@ -63,6 +96,7 @@ def popolo_organisation(organisation: Organisation) -> dict:
             "identifiers": identifiers,
             "founding_date": _date(organisation.opened),
             "dissolution_date": _date(organisation.closed),
+            **lineage(organisation, organisation_id),
         }
     )
 
@@ -70,7 +104,7 @@ def popolo_organisation(organisation: Organisation) -> dict:
 def popolo_export(*, ics) -> dict:
     """The Popolo document of ``ics``: every body, committee, seat and membership, past and
     present, the people who held the seats and the organisations they represent."""
-    bodies = list(Body.objects.filter(ics=ics).order_by("pk"))
+    bodies = list(with_lineage(Body.objects.filter(ics=ics)).order_by("pk"))
     committees = list(Committee.objects.filter(ics=ics).order_by("pk"))
     seats = list(Seat.objects.filter(ics=ics).prefetch_related("nominating_organisations"))
     memberships = list(Membership.objects.filter(ics=ics).order_by("seat_id", "start"))
@@ -93,17 +127,20 @@ def popolo_export(*, ics) -> dict:
     organisation_ids |= {m.on_behalf_of_id for m in memberships if m.on_behalf_of_id}
     for seat in seats:
         organisation_ids |= {o.pk for o in seat.nominating_organisations.all()}
-    organisations = Organisation.objects.filter(pk__in=organisation_ids).order_by("pk")
+    organisations = with_lineage(Organisation.objects.filter(pk__in=organisation_ids)).order_by(
+        "pk"
+    )
 
     organizations = [popolo_organisation(o) for o in organisations]
     organizations += [
         _clean(
             {
-                "id": f"body-{body.pk}",
+                "id": body_id(body.pk),
                 "name": body.name,
                 "classification": f"body:{body.kind}",
                 "founding_date": _date(body.established),
                 "dissolution_date": _date(body.abolished),
+                **lineage(body, body_id),
             }
         )
         for body in bodies
@@ -116,7 +153,7 @@ def popolo_export(*, ics) -> dict:
                 "classification": f"committee:{committee.kind}",
                 "parent_id": f"committee-{committee.parent_id}"
                 if committee.parent_id
-                else f"body-{committee.body_id}",
+                else body_id(committee.body_id),
                 "founding_date": _date(committee.established),
                 "dissolution_date": _date(committee.abolished),
             }
@@ -229,7 +266,9 @@ class PopoloSerializer(serializers.Serializer):
 
     persons = serializers.ListField(child=serializers.DictField(), help_text="Popolo Person.")
     organizations = serializers.ListField(
-        child=serializers.DictField(), help_text="Popolo Organization."
+        child=serializers.DictField(),
+        help_text="Popolo Organization; organisations and bodies also carry predecessors "
+        "and successors (this registry's extension: id, name, classification, start_date).",
     )
     posts = serializers.ListField(child=serializers.DictField(), help_text="Popolo Post.")
     memberships = serializers.ListField(

@@ -643,7 +643,7 @@ def _abolish(r: Resolved, successor, report: WhatIf, *, by) -> None:
         report.add("Abolished", f"System {system.name} ({system.code}): last day {en_gb(eve)}")
         if system.icb_id and system.icb_id != successor.icb_id:
             icb = system.icb
-            organisation_update(organisation=icb, by=by, closed=eve, successor=successor.icb)
+            organisation_update(organisation=icb, by=by, closed=eve)
             report.add("Abolished", f"Organisation {icb}: closed {en_gb(eve)}")
 
 

@@ -103,7 +103,13 @@ def registry_rows():
         name="Somerset Council", kind=OrganisationKind.LOCAL_AUTHORITY, ods_code="E0001"
     )
     council.systems.add(ics)
-    OrganisationFactory(name="NHS Somerset CCG", kind=OrganisationKind.CCG, successor=ics.icb)
+    ccg = OrganisationFactory(name="NHS Somerset CCG", kind=OrganisationKind.CCG)
+    OrganisationSuccession.objects.create(
+        predecessor=ccg,
+        successor=ics.icb,
+        kind=SuccessionKind.TRANSFER_OF_FUNCTIONS,
+        effective=GO_LIVE,
+    )
     board_body = BodyFactory(ics=ics, name="NHS Somerset ICB", kind="icb", lead_provider=None)
     board_body.member_organisations.add(council)
     board = CommitteeFactory(body=board_body, name="ICB Board", kind=CommitteeKind.BOARD)
@@ -270,7 +276,20 @@ def build_regions(n):
 def build_organisations(n):
     for _ in range(n):
         ics = IntegratedCareSystemFactory()
-        OrganisationFactory(region=ics.region, successor=OrganisationFactory()).systems.add(ics)
+        organisation = OrganisationFactory(region=ics.region)
+        organisation.systems.add(ics)
+        OrganisationSuccession.objects.create(
+            predecessor=OrganisationFactory(),
+            successor=organisation,
+            kind=SuccessionKind.MERGER,
+            effective=GO_LIVE,
+        )
+        OrganisationSuccession.objects.create(
+            predecessor=organisation,
+            successor=OrganisationFactory(),
+            kind=SuccessionKind.MERGER,
+            effective=MERGED,
+        )
 
 
 def build_systems(n):
@@ -365,6 +384,58 @@ def test_organisation_search_finds_a_trust_by_its_ods_code(officer_client):
     found = results(officer_client.get(admin_url(Organisation, "changelist"), {"q": "RH5"}))
 
     assert found == [trust]
+
+
+def test_organisation_list_names_each_ones_successors(officer_client):
+    """R30: the CCG's row names the ICB that took over its functions."""
+    ccg = OrganisationFactory(name="NHS Somerset CCG", kind=OrganisationKind.CCG)
+    icb = OrganisationFactory(name="NHS Somerset ICB", kind=OrganisationKind.ICB)
+    OrganisationSuccession.objects.create(
+        predecessor=ccg, successor=icb, kind=SuccessionKind.TRANSFER_OF_FUNCTIONS, effective=GO_LIVE
+    )
+
+    rows = {o.name: o for o in results(officer_client.get(admin_url(Organisation, "changelist")))}
+
+    model_admin = admin.site._registry[Organisation]
+    assert model_admin.successors(rows["NHS Somerset CCG"]) == "NHS Somerset ICB"
+    assert model_admin.successors(rows["NHS Somerset ICB"]) == ""
+
+
+def test_officer_records_an_organisations_successor_on_its_page(officer_client):
+    ccg = OrganisationFactory(name="NHS Somerset CCG", kind=OrganisationKind.CCG)
+    icb = OrganisationFactory(name="NHS Somerset ICB", kind=OrganisationKind.ICB)
+    page = officer_client.get(admin_url(ccg, "change"))
+    data = add_inline_rows(
+        form_data(page),
+        inline_prefix(page, OrganisationSuccession),
+        {"successor": icb.pk, "kind": "transfer_of_functions", "effective": "2022-07-01"},
+    )
+
+    response = officer_client.post(admin_url(ccg, "change"), data)
+
+    assert response.status_code == 302
+    link = OrganisationSuccession.objects.get()
+    assert (link.predecessor, link.successor, link.effective) == (ccg, icb, GO_LIVE)
+
+
+def test_an_organisation_recorded_as_its_own_successor_gets_the_constraint_message(
+    officer_client,
+):
+    ccg = OrganisationFactory(name="NHS Somerset CCG", kind=OrganisationKind.CCG)
+    page = officer_client.get(admin_url(ccg, "change"))
+    data = add_inline_rows(
+        form_data(page),
+        inline_prefix(page, OrganisationSuccession),
+        {"successor": ccg.pk, "kind": "rename", "effective": "2022-07-01"},
+    )
+
+    response = officer_client.post(admin_url(ccg, "change"), data)
+
+    assert response.status_code == 200
+    assert row_errors(response, OrganisationSuccession) == [
+        "An organisation cannot be its own successor."
+    ]
+    assert not OrganisationSuccession.objects.exists()
 
 
 def test_membership_search_finds_a_holder_by_family_name(officer_client):

@@ -6,12 +6,21 @@ queries than the first.
 """
 
 import datetime
+import itertools
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from bodies.models import (
+    BodySuccession,
+    Cluster,
+    ClusterMember,
+    OrganisationSuccession,
+    SuccessionKind,
+    SystemSuccession,
+)
 from committees.models import CommitteesInCommon, Role
 from committees.services import committees_in_common_create
 from decisions import services
@@ -39,8 +48,12 @@ def list_urls(unit):
         "/regions/",
         "/organisations/",
         f"/organisations/?system={code}",
+        "/organisations/?as_of=2023-01-01",
         "/systems/",
+        "/systems/?as_of=2023-01-01",
+        f"/systems/{code}/",
         "/bodies/",
+        "/bodies/?as_of=2023-01-01",
         f"/bodies/?system={code}",
         "/committees/",
         "/committees-in-common/",
@@ -85,11 +98,12 @@ def committees_in_common(ics, *, bodies: int = 2):
 
 
 def grow(unit, *, units: int = 4, systems: int = 3, seats: int = 6):
+    grown = []
     for _ in range(units):
-        governance_unit(unit.ics)
+        grown.append(governance_unit(unit.ics))
         committees_in_common(unit.ics, bodies=3)
-    for _ in range(systems):
-        governance_unit(IntegratedCareSystemFactory())
+    grown += [governance_unit(IntegratedCareSystemFactory()) for _ in range(systems)]
+    lineage([unit, *grown])
     members = []
     for _ in range(seats):
         membership = MembershipFactory(
@@ -106,6 +120,25 @@ def grow(unit, *, units: int = 4, systems: int = 3, seats: int = 6):
     # More meetings, decisions, votes and delegations in the same system.
     for day, member in enumerate(members[:units], start=1):
         decisions_unit(unit.board, member, unit.nominator, day=datetime.date(2022, 10, day))
+
+
+def lineage(units):
+    """Each unit's system, body and lead provider succeeded by the next one's from 1 April
+    2023 (R30), and every system in one cluster (a registry with no cluster reads the
+    clusters' members in one query less: the first read has one too)."""
+    effective = datetime.date(2023, 4, 1)
+    for before, after in itertools.pairwise(units):
+        link = {"kind": SuccessionKind.BOUNDARY_TRANSFER, "effective": effective}
+        if before.ics != after.ics:
+            SystemSuccession.objects.create(predecessor=before.ics, successor=after.ics, **link)
+        BodySuccession.objects.create(predecessor=before.body, successor=after.body, **link)
+        OrganisationSuccession.objects.create(
+            predecessor=before.nominator, successor=after.nominator, **link
+        )
+    cluster, _ = Cluster.objects.get_or_create(name="Grown cluster", start=GO_LIVE)
+    clustered = set(cluster.members.values_list("system_id", flat=True))
+    for ics in {unit.ics for unit in units if unit.ics.pk not in clustered}:
+        ClusterMember.objects.create(cluster=cluster, system=ics, start=GO_LIVE)
 
 
 def leaves(data) -> int:
@@ -129,6 +162,7 @@ def count_queries(client, url) -> int:
 def test_list_endpoints_run_a_fixed_number_of_queries(caller, django_assert_max_num_queries):
     unit = governance_unit(IntegratedCareSystemFactory())
     committees_in_common(unit.ics)
+    lineage([unit])
     client = (
         session_client(make_officer(unit.ics, username="officer_a"))
         if caller == "officer"

@@ -67,6 +67,22 @@ def test_every_changing_operation_requires_if_match():
             assert headers.get("If-Match", False) is changing, (method, path)
 
 
+@pytest.mark.parametrize("resource", ["systems", "bodies", "organisations"])
+def test_the_lists_of_systems_bodies_and_organisations_document_as_of(resource):
+    """R30: ``as_of`` gives that date's configuration."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    parameters = schema["paths"][f"/api/v1/{resource}/"]["get"]["parameters"]
+    (as_of,) = [p for p in parameters if p["name"] == "as_of"]
+    assert as_of["schema"] == {"type": "string", "format": "date"}
+    assert "in force on this date" in as_of["description"]
+    properties = schema["components"]["schemas"]
+    model = {"systems": "System", "bodies": "Body", "organisations": "Organisation"}[resource]
+    for field in ("predecessors", "successors"):
+        assert properties[model]["properties"][field]["items"] == {
+            "$ref": "#/components/schemas/SuccessionLink"
+        }
+
+
 @pytest.fixture(scope="module")
 def registry(django_db_setup, django_db_blocker):
     def build():

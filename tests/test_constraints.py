@@ -126,21 +126,6 @@ def test_an_organisation_closing_before_it_opened_is_refused_with_a_clear_messag
         ccg.full_clean()
 
 
-@proves("bodies_organisation_not_own_successor")
-def test_database_refuses_an_organisation_that_succeeds_itself():
-    ccg = OrganisationFactory(kind="ccg")
-    with refused_by("bodies_organisation_not_own_successor"):
-        Organisation.objects.filter(pk=ccg.pk).update(successor=F("id"))
-
-
-@explains("bodies_organisation_not_own_successor")
-def test_an_organisation_that_succeeds_itself_is_refused_with_a_clear_message():
-    ccg = OrganisationFactory(kind="ccg")
-    ccg.successor = ccg
-    with refused_with_message_of("bodies_organisation_not_own_successor"):
-        ccg.full_clean()
-
-
 # Systems and bodies --------------------------------------------------------------------
 
 

@@ -22,7 +22,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pghistory.models import Context
 
-from bodies.models import IntegratedCareSystem, Organisation, OrganisationKind, Region, TrustType
+from bodies.models import (
+    IntegratedCareSystem,
+    Organisation,
+    OrganisationKind,
+    OrganisationSuccession,
+    Region,
+    SuccessionKind,
+    TrustType,
+)
 from bodies.reference import (
     DEFAULT_PATH,
     ICBS_ESTABLISHED,
@@ -108,7 +116,7 @@ def update_events() -> int:
 
 
 def organisation(ods_code: str) -> Organisation:
-    return Organisation.objects.select_related("region", "successor").get(ods_code=ods_code)
+    return Organisation.objects.select_related("region").get(ods_code=ods_code)
 
 
 def system_codes(org: Organisation) -> set[str]:
@@ -327,11 +335,16 @@ def test_former_ccg_is_succeeded_by_its_icb_and_closed_30_june_2022(imported):
     icb = organisation("QSL")
     assert ccg.kind == OrganisationKind.CCG
     assert ccg.name == "NHS Somerset ICB – 11X (sub-ICB location, former CCG)"
-    assert ccg.successor == icb
+    (succession,) = ccg.successions_from.all()
+    assert (succession.successor, succession.kind, succession.effective) == (
+        icb,
+        SuccessionKind.TRANSFER_OF_FUNCTIONS,
+        datetime.date(2022, 7, 1),
+    )
     assert ccg.closed == datetime.date(2022, 6, 30)
     assert icb.opened == datetime.date(2022, 7, 1)
     assert system_codes(ccg) == {"QSL"}
-    assert ccg in icb.predecessors.all()
+    assert ccg.pk in icb.successions_to.values_list("predecessor", flat=True)
 
 
 @pytest.mark.django_db
@@ -427,6 +440,20 @@ def test_import_sets_trust_types_and_keeps_an_officers_correction(imported):
 
     assert "Nothing to change" in output
     assert organisation("RH5").trust_type == TrustType.INTEGRATED
+
+
+@pytest.mark.django_db
+def test_rerun_records_each_ccg_succession_once_and_keeps_an_officers_edit(imported):
+    """R30: the CCG -> ICB successions are made once; a rerun adds none and changes none."""
+    ccgs = Organisation.objects.filter(kind=OrganisationKind.CCG)
+    links = OrganisationSuccession.objects.filter(predecessor__in=ccgs)
+    assert links.count() == ccgs.count() > 0
+    links.filter(predecessor__ods_code="11X").update(source="Establishment order 2022")
+
+    run_import()
+
+    assert links.count() == ccgs.count()
+    assert links.get(predecessor__ods_code="11X").source == "Establishment order 2022"
 
 
 @pytest.mark.django_db

@@ -1,9 +1,17 @@
-"""Regions, organisations and systems as the API shows them (bodies: ``committees.api``)."""
+"""Regions, organisations and systems as the API shows them (bodies: ``committees.api``).
 
+Systems, bodies and organisations each carry their ``predecessors`` and ``successors``
+(R30): who they followed or who followed them, how (merger, split, boundary transfer,
+rename, transfer of functions) and from when.
+"""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bodies.models import IntegratedCareSystem, Organisation, Region
-from core.api.serializers import RegistrySerializer
+from bodies.models import IntegratedCareSystem, Organisation, Region, SuccessionKind
+from bodies.selectors import cluster_of, predecessors, successors
+from core.api.serializers import LabelledSerializer, RegistrySerializer
 
 
 class RegionSerializer(RegistrySerializer):
@@ -14,21 +22,138 @@ class RegionSerializer(RegistrySerializer):
         fields = ["id", "code", "ons_code", "name"]
 
 
-class SystemSerializer(RegistrySerializer):
+class SuccessionLinkSerializer(LabelledSerializer):
+    """A predecessor or successor, with how and from when one followed the other."""
+
+    id = serializers.IntegerField(help_text="The predecessor's or successor's id.")
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=SuccessionKind.choices,
+        help_text="How one followed the other: merger, split, boundary transfer, rename or "
+        "transfer of functions.",
+    )
+    effective = serializers.DateField(
+        help_text="The successor's first day in the predecessor's place (e.g. 2026-04-01)."
+    )
+    url = serializers.CharField(help_text="Its address in this API.")
+
+
+def _links(links, url_of) -> list[dict]:
+    return SuccessionLinkSerializer(
+        [
+            {
+                "id": link.other.pk,
+                "name": link.other.name,
+                "kind": link.kind,
+                "effective": link.effective,
+                "url": url_of(link.other),
+            }
+            for link in links
+        ],
+        many=True,
+    ).data
+
+
+class LineageFields(serializers.Serializer):
+    """``predecessors`` and ``successors`` read from :func:`bodies.selectors.with_lineage`.
+
+    ``route`` names the resource the links point to; ``lookup`` its lookup field.
+    """
+
+    route: str
+    lookup = "pk"
+
+    predecessors = serializers.SerializerMethodField(
+        help_text="Who this one followed (e.g. the ICBs merged into it), oldest first."
+    )
+    successors = serializers.SerializerMethodField(
+        help_text="Who followed this one (e.g. the ICB it merged into), oldest first."
+    )
+
+    def url_of(self, obj) -> str:
+        return reverse(f"api:{self.route}-detail", args=[getattr(obj, self.lookup)])
+
+    @extend_schema_field(SuccessionLinkSerializer(many=True))
+    def get_predecessors(self, obj):
+        return _links(predecessors(obj), self.url_of)
+
+    @extend_schema_field(SuccessionLinkSerializer(many=True))
+    def get_successors(self, obj):
+        return _links(successors(obj), self.url_of)
+
+
+class ClusterMemberSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The system's code (its ICB's ODS code).")
+    name = serializers.CharField()
+
+
+class SystemClusterSerializer(serializers.Serializer):
+    """ICBs that stay separate legal bodies but share a chair and/or chief executive."""
+
+    name = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField(allow_null=True, help_text="Last day of the cluster.")
+    shares_chair = serializers.BooleanField()
+    shares_chief_executive = serializers.BooleanField()
+    members = ClusterMemberSerializer(
+        many=True, help_text="Every system in the cluster on the date, this one among them."
+    )
+
+
+class SystemSerializer(LineageFields, RegistrySerializer):
     """An integrated care system, known by its ICB's ODS code."""
+
+    route = "system"
+    lookup = "code"
 
     region = serializers.SlugRelatedField(
         slug_field="code", read_only=True, help_text="The NHS England region's code."
     )
+    cluster = serializers.SerializerMethodField(
+        help_text="The cluster the system is in on the as_of date (today by default), with "
+        "the systems in it that day; null when in none."
+    )
 
     class Meta:
         model = IntegratedCareSystem
-        fields = ["id", "code", "ons_code", "name", "region", "icb", "status", "go_live"]
+        fields = [
+            "id",
+            "code",
+            "ons_code",
+            "name",
+            "region",
+            "icb",
+            "status",
+            "go_live",
+            "abolished",
+            "predecessors",
+            "successors",
+            "cluster",
+        ]
         read_only_fields = fields
 
+    @extend_schema_field(SystemClusterSerializer(allow_null=True))
+    def get_cluster(self, ics):
+        found = cluster_of(ics)
+        if found is None:
+            return None
+        cluster = found.cluster
+        return SystemClusterSerializer(
+            {
+                "name": cluster.name,
+                "start": cluster.start,
+                "end": cluster.end,
+                "shares_chair": cluster.shares_chair,
+                "shares_chief_executive": cluster.shares_chief_executive,
+                "members": sorted([ics, *found.others], key=lambda system: system.name),
+            }
+        ).data
 
-class OrganisationSerializer(RegistrySerializer):
+
+class OrganisationSerializer(LineageFields, RegistrySerializer):
     """A legal entity: a trust, council, CCG, ICB, PCN, VCSE body..."""
+
+    route = "organisation"
 
     region = serializers.SlugRelatedField(
         slug_field="code",
@@ -57,7 +182,8 @@ class OrganisationSerializer(RegistrySerializer):
             "postcode",
             "opened",
             "closed",
-            "successor",
+            "predecessors",
+            "successors",
             "is_demo",
         ]
         read_only_fields = fields

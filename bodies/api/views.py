@@ -1,7 +1,8 @@
 """Regions, organisations and systems (reference data, read-only) and bodies."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -13,8 +14,32 @@ from bodies.api.serializers import (
 )
 from bodies.filtersets import OrganisationFilterSet, SystemFilterSet
 from bodies.models import IntegratedCareSystem, Organisation, Region
+from bodies.selectors import in_force, with_cluster_on, with_lineage
 from core.api.pagination import CursorPagination
 from core.api.viewsets import RegistryReadOnlyViewSet
+
+
+def as_of_list(lifecycle: str, more: str = "") -> OpenApiParameter:
+    """The ``as_of`` parameter of a list: that date's configuration."""
+    return OpenApiParameter(
+        "as_of",
+        OpenApiTypes.DATE,
+        OpenApiParameter.QUERY,
+        description="Only those in force on this date (ISO 8601, YYYY-MM-DD): "
+        f"{lifecycle}. Omitted: all of them, past, present and future.{more}",
+    )
+
+
+class InForceListMixin:
+    """``?as_of=YYYY-MM-DD`` on a list gives that date's configuration (R30): the systems,
+    bodies or organisations in force that day. A date that is not YYYY-MM-DD is a 400
+    naming ``as_of``. Other answers (a record, its actions) are not filtered by it."""
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.action == "list" and self.request.query_params.get("as_of"):
+            queryset = in_force(queryset, self.as_of)
+        return queryset
 
 
 class RegionViewSet(RegistryReadOnlyViewSet):
@@ -28,10 +53,20 @@ class RegionViewSet(RegistryReadOnlyViewSet):
     ordering = ["name"]
 
 
-class OrganisationViewSet(RegistryReadOnlyViewSet):
-    """Trusts, councils, ICBs, CCGs and the other legal entities; by id or by ODS code."""
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[as_of_list("opened on or before the date and not closed before it")]
+    )
+)
+class OrganisationViewSet(InForceListMixin, RegistryReadOnlyViewSet):
+    """Trusts, councils, ICBs, CCGs and the other legal entities; by id or by ODS code.
 
-    queryset = Organisation.objects.select_related("region").prefetch_related("systems")
+    Each lists its predecessors and successors (a former CCG's ICB, R30).
+    """
+
+    queryset = with_lineage(
+        Organisation.objects.select_related("region").prefetch_related("systems")
+    )
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilterSet
     pagination_class = CursorPagination
@@ -53,10 +88,35 @@ class OrganisationViewSet(RegistryReadOnlyViewSet):
         return Response(self.get_serializer(organisation).data)
 
 
-class SystemViewSet(RegistryReadOnlyViewSet):
-    """Integrated care systems, by code: their ICB's ODS code (``/systems/QSL/``)."""
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            as_of_list(
+                "gone live on or before the date and not abolished before it",
+                " Each system's cluster is the one on this date (today's when omitted).",
+            )
+        ]
+    ),
+    retrieve=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "as_of",
+                OpenApiTypes.DATE,
+                OpenApiParameter.QUERY,
+                description="The date of the cluster shown (ISO 8601, YYYY-MM-DD); today in "
+                "England when omitted.",
+            )
+        ]
+    ),
+)
+class SystemViewSet(InForceListMixin, RegistryReadOnlyViewSet):
+    """Integrated care systems, by code: their ICB's ODS code (``/systems/QSL/``).
 
-    queryset = IntegratedCareSystem.objects.select_related("region")
+    Each lists its predecessors and successors (the systems merged into it, the one it
+    merged into, R30), and its cluster on ``as_of``.
+    """
+
+    queryset = with_lineage(IntegratedCareSystem.objects.select_related("region"))
     serializer_class = SystemSerializer
     filterset_class = SystemFilterSet
     lookup_field = "code"
@@ -64,6 +124,9 @@ class SystemViewSet(RegistryReadOnlyViewSet):
     search_fields = ["name", "code", "ons_code"]
     ordering_fields = ["name", "code"]
     ordering = ["name"]
+
+    def get_queryset(self):
+        return with_cluster_on(super().get_queryset(), self.as_of)
 
     def get_object(self):
         # Codes are upper case; accept any case (``/systems/qsl/``).

@@ -3,6 +3,7 @@ report's shape (computed by ``memberships``, which knows who holds the seats).""
 
 from rest_framework import serializers
 
+from bodies.api.serializers import LineageFields
 from bodies.models import Body, IntegratedCareSystem, Organisation
 from committees.models import (
     Committee,
@@ -16,8 +17,10 @@ from committees.rules import Severity
 from core.api.serializers import CurrentLinksField, LabelledSerializer, RegistrySerializer
 
 
-class BodySerializer(RegistrySerializer):
+class BodySerializer(LineageFields, RegistrySerializer):
     """A governance arrangement of a system: its ICB, ICP, places, collaboratives."""
+
+    route = "body"
 
     ics = serializers.SlugRelatedField(
         slug_field="code",
@@ -58,6 +61,8 @@ class BodySerializer(RegistrySerializer):
             "abolished",
             "description",
             "board",
+            "predecessors",
+            "successors",
         ]
         create_only = ["ics"]
 

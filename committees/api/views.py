@@ -5,9 +5,12 @@ Seats (with their holders) and compliance reports need who holds the seats: they
 """
 
 from django.db.models import OuterRef, Prefetch, Subquery
+from drf_spectacular.utils import extend_schema, extend_schema_view
 
+from bodies.api.views import InForceListMixin, as_of_list
 from bodies.filtersets import BodyFilterSet
 from bodies.models import Body
+from bodies.selectors import with_lineage
 from committees.api.serializers import (
     BodySerializer,
     CommitteeSerializer,
@@ -34,15 +37,23 @@ from core.api.serializers import links_prefetch
 from core.api.viewsets import RegistryViewSet
 
 
-class BodyViewSet(RegistryViewSet):
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[as_of_list("established on or before the date and not abolished before it")]
+    )
+)
+class BodyViewSet(InForceListMixin, RegistryViewSet):
     """ICB boards, ICPs, place partnerships, provider collaboratives and other bodies.
 
     Creating a body creates its board (``board``), the committee that holds its seats.
+    Each lists its predecessors and successors (R30).
     """
 
-    queryset = Body.objects.select_related("ics").prefetch_related(
-        links_prefetch(Body, "member_organisations"),
-        links_prefetch(Body, "convening_organisations"),
+    queryset = with_lineage(
+        Body.objects.select_related("ics").prefetch_related(
+            links_prefetch(Body, "member_organisations"),
+            links_prefetch(Body, "convening_organisations"),
+        )
     )
     serializer_class = BodySerializer
     filterset_class = BodyFilterSet

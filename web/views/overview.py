@@ -10,15 +10,24 @@ from itertools import groupby
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.generic import RedirectView
 
 from bodies.filtersets import SystemFilterSet
 from bodies.models import IntegratedCareSystem
+from bodies.selectors import (
+    cluster_of,
+    in_force,
+    predecessors,
+    successors,
+    systems_with_lineage,
+)
 from core.dates import en_gb
 from publishing.selectors import recent_changes, system_overview, systems_at_a_glance
 from web.access import access_for
 from web.forms import AsOfForm, SystemFiltersForm
+from web.lineage import cluster_sentence, lineage_sentences
 from web.links import committee_url, person_url
 from web.lists import Column, csv_response
 
@@ -61,7 +70,9 @@ def overview(request):
     if invalid and request.htmx:
         # The errors show beside the fields, which the table's fragment does not hold.
         return HttpResponse(headers={"HX-Redirect": request.get_full_path()})
-    systems = IntegratedCareSystem.objects.all()
+    # The systems in force on the date (R30): an abolished system is gone after its last
+    # day, a successor there from its go-live, as in GET /api/v1/systems/?as_of=.
+    systems = in_force(IntegratedCareSystem.objects.all(), as_of)
     if filters_form.is_valid():
         # The same FilterSet as GET /api/v1/systems/ (?region=Y58&status=established).
         systems = SystemFilterSet(filters_form.cleaned_data, queryset=systems).qs
@@ -100,12 +111,23 @@ def overview(request):
     return render(request, f"{template}#systems" if request.htmx else template, context)
 
 
+def not_in_force(ics, as_of) -> str:
+    """Why a system shows nothing on a date outside its life (R30), or ''."""
+    if ics.go_live and as_of < ics.go_live:
+        why = f"its go-live date is {en_gb(ics.go_live)}"
+    elif ics.abolished and as_of > ics.abolished:
+        why = f"it is abolished, its last day being {en_gb(ics.abolished)}"
+    else:
+        return ""
+    return f"{ics.name} is not in force on {en_gb(as_of)}: {why}."
+
+
 @require_GET
 def system(request, code):
-    ics = get_object_or_404(IntegratedCareSystem.objects.select_related("region"), code=code)
-    officer = access_for(request).administers(ics.pk)
     form = AsOfForm(request.GET or None)
     as_of = form.chosen_date()
+    ics = get_object_or_404(systems_with_lineage(as_of).select_related("region"), code=code)
+    officer = access_for(request).administers(ics.pk)
     overview = system_overview(
         ics=ics, as_of=as_of, within_days=TERMS_WITHIN_DAYS, with_milestones=officer
     )
@@ -124,6 +146,8 @@ def system(request, code):
         ("Status", ics.get_status_display()),
         ("Established", en_gb(ics.go_live)),
     ]
+    if ics.abolished:
+        facts.append(("Abolished", en_gb(ics.abolished)))
     pages = [
         (text, reverse(f"web:{name}", args=[ics.code]))
         for text, name in (
@@ -143,6 +167,14 @@ def system(request, code):
         "form": form,
         "overview": overview,
         "facts": facts,
+        "lineage": lineage_sentences(
+            ics,
+            predecessors=predecessors(ics),
+            successors=successors(ics),
+            today=timezone.localdate(),
+        ),
+        "cluster": cluster_sentence(cluster_of(ics), as_of=as_of),
+        "not_in_force": not_in_force(ics, as_of),
         "officer": officer,
         "changes": changes,
         "date_query": date_query,
