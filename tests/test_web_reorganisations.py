@@ -414,6 +414,7 @@ def test_applying_writes_the_plan_and_says_so_with_links_to_the_successor(
     assert "Edit plan" not in words and "Apply plan" not in words
     # The successor is one of its systems now: its officers, too, change the plan.
     assert officer_client.get(url("reorganisation_edit", plan)).status_code == 404
+    assert "You are not yet an officer of Northshire and Southshire" in words
     officer_of(officer, successor)
     page = officer_client.get(url("reorganisation", plan))
     assert reverse("web:milestones", args=[successor.code]) in page.content.decode()
