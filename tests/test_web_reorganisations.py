@@ -302,6 +302,16 @@ def test_an_officer_of_one_predecessor_may_not_record_a_plan_of_both(client, s):
     assert not ReorganisationPlan.objects.exists()
 
 
+def test_a_plan_naming_a_system_not_in_the_registry_is_refused(officer_client, s):
+    response = officer_client.post(
+        url("reorganisation_new"), {"document": edited(**{"- system: Q9B": "- system: Q9Z"})}
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors["document"]
+    assert "predecessors[1].system: no system with code 'Q9Z'" in errors
+    assert not ReorganisationPlan.objects.exists()
+
+
 # -- Changing a plan ----------------------------------------------------------------------
 
 

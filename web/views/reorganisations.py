@@ -233,15 +233,22 @@ class PlanForm(Form):
             return None
 
     def check_systems(self, access, document) -> bool:
-        """Whether the officer administers every system the document names."""
-        if access.superuser:
-            return True
-        codes = sorted({p.system for p in document.predecessors})
+        """Whether every predecessor is a system of the registry and the officer
+        administers each (the API's rule for recording a plan)."""
+        codes = [p.system for p in document.predecessors]
         ids = dict(IntegratedCareSystem.objects.filter(code__in=codes).values_list("code", "pk"))
-        foreign = [code for code in codes if code in ids and not access.administers(ids[code])]
-        if foreign:
+        unknown = [
+            f"predecessors[{n}].system: no system with code '{code}'"
+            for n, code in enumerate(codes)
+            if code not in ids
+        ]
+        foreign = sorted({c for c in codes if c in ids and not access.administers(ids[c])})
+        if unknown:
+            self.add_error("document", unknown)
+        if foreign and not access.superuser:
             self.add_error("document", NOT_ALL_YOURS.format(systems=", ".join(foreign)))
-        return not foreign
+            return False
+        return not unknown
 
 
 class PlanEditForm(VersionedForm, PlanForm):
