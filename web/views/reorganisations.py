@@ -283,7 +283,7 @@ def document_errors(form, error: ValidationError) -> None:
         form.add_error("document", error.messages)
         return
     for name, messages_ in error.message_dict.items():
-        place = "" if name == "__all__" else f"{name}: "
+        place = "" if name in ("__all__", "document") else f"{name}: "
         form.add_error("document", [f"{place}{m}" for m in messages_])
 
 
