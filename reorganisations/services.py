@@ -124,10 +124,18 @@ def _systems_named(document: PlanDocument) -> list[IntegratedCareSystem]:
     return list(IntegratedCareSystem.objects.filter(code__in=codes))
 
 
+def _parsed(document: str) -> PlanDocument:
+    """The document read, or its problems as errors of the ``document`` field."""
+    try:
+        return parse(document)
+    except PlanError as exc:
+        raise ValidationError({"document": exc.lines}) from exc
+
+
 def reorganisation_plan_create(*, document: str, by=None) -> ReorganisationPlan:
     """Record a draft plan from its document; its name, kind, effective date and systems
     come from the document, which must read (``reorganisations.plan.parse``)."""
-    parsed = parse(document)
+    parsed = _parsed(document)
     plan = ReorganisationPlan(
         name=parsed.name, kind=parsed.kind, effective=parsed.effective, document=document
     )
@@ -144,7 +152,7 @@ def reorganisation_plan_update(
     plan = reorganisation_plan
     if plan.status == PlanStatus.APPLIED:
         raise ValidationError("This plan has been applied: it can no longer be changed.")
-    parsed = parse(document)
+    parsed = _parsed(document)
     with transaction.atomic(), audit_context(by):
         record_update(
             plan,
@@ -465,7 +473,7 @@ def _apply(plan: ReorganisationPlan, *, by, keep: bool) -> WhatIf:
 
 
 def _carry_out(r: Resolved, report: WhatIf, *, by) -> Committee:
-    doc, eve = r.document, r.document.eve
+    doc = r.document
     successor, board = _establish(r, report, by=by)
     body = board.body
     seats = _seat(r, board, report, by=by)
@@ -478,7 +486,6 @@ def _carry_out(r: Resolved, report: WhatIf, *, by) -> Committee:
         _transfer_milestones(r, successor, body, report, by=by)
     if doc.transfer_registers:
         _list_registers(r, successor, report)
-    del eve
     return board
 
 
@@ -559,7 +566,7 @@ def _seat(r: Resolved, board: Committee, report: WhatIf, *, by) -> dict[str, Sea
             nominating_organisations=nominating,
             by=by,
         )
-        offices = [o for o in seats[spec.key].unsaid_offices]
+        offices = seats[spec.key].unsaid_offices
         suffix = f" ({', '.join(offices)})" if offices else ""
         report.add(
             "Seats of the successor board",

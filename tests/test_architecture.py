@@ -1,5 +1,6 @@
 """The apps depend one way, and import-linter holds them to it (``[tool.importlinter]`` in
-pyproject.toml): ``ics_registry`` over ``publishing`` and ``demo``, over ``reminders``,
+pyproject.toml): ``ics_registry`` over ``publishing`` and ``demo``, over
+``reorganisations``, over ``reminders``,
 ``decisions``, ``memberships``, ``committees``, ``bodies``, and ``core`` at the bottom.
 
 The contracts are checked on the code as it is, and shown to fail on a copy of it with a
@@ -85,3 +86,19 @@ def test_a_lazy_import_in_core_breaks_the_foundation_contract(copy_of_the_code):
     assert result.returncode == 1
     assert "core imports no app of ours BROKEN" in result.stdout
     assert "core.dates -> bodies.models" in result.stdout
+
+
+def test_reminders_importing_reorganisations_breaks_the_layers_contract(copy_of_the_code):
+    # Reorganisation plans sit above reminders: a plan generates milestones, not the reverse.
+    add_line(copy_of_the_code / "reminders" / "models.py", "from reorganisations import plan")
+
+    result = lint_imports(copy_of_the_code)
+
+    assert result.returncode == 1
+    assert "reminders.models -> reorganisations.plan" in result.stdout
+
+
+def test_reorganisations_sit_between_publishing_and_reminders():
+    layers = next(c for c in CONFIG["contracts"] if c["id"] == "layers")["layers"]
+    assert layers.index("publishing | demo") < layers.index("reorganisations")
+    assert layers.index("reorganisations") < layers.index("reminders")

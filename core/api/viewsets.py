@@ -49,8 +49,12 @@ def is_valid_id(value: str) -> bool:
 
 def changes_a_record(method: str, view) -> bool:
     """PUT, PATCH, DELETE and every POST action on one record (``POST .../end/``, ending
-    a membership; ``.../abolish/``...): these need If-Match and lock the record."""
+    a membership; ``.../abolish/``...): these need If-Match and lock the record. A view
+    names in ``actions_changing_nothing`` the POST actions that keep nothing."""
     on_one_record = bool(getattr(view, "detail", False))
+    if getattr(view, "action", None) in getattr(view, "actions_changing_nothing", ()):
+        # e.g. a reorganisation plan's dry run: POSTed, yet nothing is kept.
+        return False
     return method in ("PUT", "PATCH", "DELETE") or (method == "POST" and on_one_record)
 
 

@@ -3,9 +3,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import RegistrySerializer
+from committees.api.serializers import FindingSerializer
+from core.api.serializers import LabelledSerializer, RegistrySerializer
 from reorganisations.models import ReorganisationPlan
-from reorganisations.plan import PlanError
 
 
 class ReorganisationPlanSerializer(RegistrySerializer):
@@ -42,30 +42,14 @@ class ReorganisationPlanSerializer(RegistrySerializer):
     def get_applied_by(self, plan) -> str | None:
         return plan.applied_by.get_username() if plan.applied_by_id else None
 
-    def create_object(self, validated_data, *, by):
-        try:
-            return super().create_object(validated_data, by=by)
-        except PlanError as exc:
-            raise serializers.ValidationError({"document": exc.lines}) from exc
 
-    def update(self, instance, validated_data):
-        try:
-            return super().update(instance, validated_data)
-        except PlanError as exc:
-            raise serializers.ValidationError({"document": exc.lines}) from exc
+class WhatIfComplianceSerializer(LabelledSerializer):
+    """The successor board's compliance on the effective date."""
 
-
-class FindingSerializer(serializers.Serializer):
-    requirement = serializers.CharField()
-    rule = serializers.CharField()
-    met = serializers.BooleanField()
-    severity = serializers.CharField()
-    message = serializers.CharField()
-
-
-class ComplianceSerializer(serializers.Serializer):
-    compliant = serializers.BooleanField()
-    findings = FindingSerializer(many=True, source="worst_first")
+    compliant = serializers.BooleanField(help_text="No breach (warnings do not count).")
+    findings = FindingSerializer(
+        many=True, source="worst_first", help_text="Breaches first, then warnings, then met."
+    )
 
 
 class WhatIfSerializer(serializers.Serializer):
@@ -76,4 +60,4 @@ class WhatIfSerializer(serializers.Serializer):
     effective = serializers.DateField()
     applied = serializers.BooleanField(help_text="False for a dry run: nothing was written.")
     changes = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-    compliance = ComplianceSerializer()
+    compliance = WhatIfComplianceSerializer()
