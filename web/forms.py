@@ -200,6 +200,8 @@ def widget_kind(widget) -> str:
         return "checkbox"
     if isinstance(widget, forms.Select):
         return "select"
+    if isinstance(widget, forms.FileInput):
+        return "file"
     if isinstance(widget, forms.Textarea):
         return "textarea"
     if isinstance(widget, forms.PasswordInput):
@@ -213,6 +215,7 @@ CLASSES = {
     "select": "nhsuk-select",
     "textarea": "nhsuk-textarea",
     "checkbox": "nhsuk-checkboxes__input",
+    "file": "nhsuk-file-upload__input",
 }
 ERROR_CLASSES = {
     "input": "nhsuk-input--error",

@@ -9,6 +9,7 @@ from web.views import (
     milestones,
     overview,
     people,
+    reorganisations,
     rules,
     structure,
 )
@@ -24,4 +25,5 @@ urlpatterns = [
     *milestones.urlpatterns,
     *auth.urlpatterns,
     *edits.urlpatterns,
+    *reorganisations.urlpatterns,
 ]
