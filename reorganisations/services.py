@@ -22,10 +22,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from guardian.shortcuts import assign_perm, get_groups_with_perms, get_users_with_perms
 
 from bodies.models import (
     Body,
@@ -54,9 +56,16 @@ from decisions.services.delegations import (
     function_holding_record,
     function_holding_update,
 )
-from memberships.models import EndReason, Membership, MembershipStatus
+from memberships.models import Employment, EndReason, Membership, MembershipStatus
 from memberships.selectors import compliance_many, held_on
-from memberships.services import body_abolish, membership_end, membership_replace, membership_start
+from memberships.services import (
+    body_abolish,
+    employment_end,
+    employment_start,
+    membership_end,
+    membership_replace,
+    membership_start,
+)
 from reminders.models import OPEN_STATUSES, ChecklistTemplate, Milestone, Status
 from reminders.services import checklist_apply, milestone_update
 from reorganisations.models import PlanStatus, ReorganisationPlan
@@ -72,6 +81,8 @@ SECTIONS = (
     "Appointments",
     "Memberships ended",
     "Abolished",
+    "Employment transferred",
+    "Officers",
     "Successions",
     "Functions",
     "Delegations",
@@ -480,6 +491,7 @@ def _carry_out(r: Resolved, report: WhatIf, *, by) -> Committee:
     _appoint(r, seats, report, by=by)
     _abolish(r, successor, report, by=by)
     _record_successions(r, successor, body, report, by=by)
+    _hand_over_officers(r, successor, report)
     if doc.transfer_functions or doc.transfer_delegations:
         _transfer_functions_and_delegations(r, successor, body, board, seats, report, by=by)
     if doc.transfer_milestones:
@@ -643,8 +655,60 @@ def _abolish(r: Resolved, successor, report: WhatIf, *, by) -> None:
         report.add("Abolished", f"System {system.name} ({system.code}): last day {en_gb(eve)}")
         if system.icb_id and system.icb_id != successor.icb_id:
             icb = system.icb
+            _transfer_employment(icb, successor.icb, r.document.effective, report, by=by)
             organisation_update(organisation=icb, by=by, closed=eve)
             report.add("Abolished", f"Organisation {icb}: closed {en_gb(eve)}")
+
+
+def _hand_over_officers(r: Resolved, successor, report: WhatIf) -> None:
+    """The predecessors' officers (the groups, or users, holding the officer permission
+    on a predecessor system) become officers of the successor, so the people who prepared
+    the merger keep working on the successor's governance from its first day."""
+    permission = settings.REGISTRY_OFFICER_PERMISSION.split(".")[1]
+    groups, users = set(), set()
+    for system in r.systems:
+        groups |= {
+            g for g, perms in get_groups_with_perms(system, True).items() if permission in perms
+        }
+        users |= {
+            u
+            for u, perms in get_users_with_perms(
+                system, attach_perms=True, with_group_users=False
+            ).items()
+            if permission in perms
+        }
+    for holder in sorted(groups, key=str) + sorted(users, key=str):
+        assign_perm(settings.REGISTRY_OFFICER_PERMISSION, holder, successor)
+        report.add("Officers", f"{holder} may now administer {successor.name}")
+
+
+def _transfer_employment(predecessor, successor, effective, report: WhatIf, *, by) -> None:
+    """The abolished ICB's staff (and those seconded to it) move to the successor ICB on
+    the effective date, as a merger's transfer scheme provides: so the successor's chief
+    executive is employed by the ICB from the first day (R3)."""
+    eve = effective - datetime.timedelta(days=1)
+    running = (
+        Employment.objects.filter(organisation=predecessor)
+        .filter(Q(end__isnull=True) | Q(end__gt=eve))
+        .select_related("person")
+        .order_by("person__family_name", "person__given_name", "pk")
+    )
+    for employment in running:
+        if employment.seconded:
+            employment_end(employment=employment, end=eve, by=by)
+        employment_start(
+            person=employment.person,
+            organisation=successor,
+            start=effective,
+            seconded=employment.seconded,
+            end=employment.end,
+            by=by,
+        )
+        how = "seconded to" if employment.seconded else "employed by"
+        report.add(
+            "Employment transferred",
+            f"{employment.person.name}: {how} {successor.name} from {en_gb(effective)}",
+        )
 
 
 def _record_successions(r: Resolved, successor, body, report: WhatIf, *, by) -> None:

@@ -15,7 +15,7 @@ from bodies.models import Cluster, ClusterMember
 from committees.models import CommitteeKind, Role
 from memberships.models import EndReason
 from memberships.selectors import compliance, composition, compositions
-from memberships.services import membership_end, membership_start
+from memberships.services import employment_start, membership_end, membership_start
 from tests.builders import compliant_icb, seat_held
 from tests.factories import CommitteeFactory
 
@@ -165,9 +165,7 @@ def test_R2_the_partner_role_counts_only_while_the_systems_are_clustered(a, b):
 
 def test_R2_employment_by_a_trust_of_another_clustered_system_is_a_role_in_the_footprint(a, b):
     cluster(a.ics, b.ics)
-    person = a.ned_deputy[1].person
-    person.employing_organisation = b.trust
-    person.save()
+    employment_start(person=a.ned_deputy[1].person, organisation=b.trust, start=CLUSTERED)
     found = independence(a)
     assert not found.met and f"Employed by {b.trust.name}" in found.message
 

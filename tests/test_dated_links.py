@@ -7,13 +7,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from bodies.models import BodyKind, BodyMemberLink, OrganisationKind, TrustType
+from bodies.models import BodyMemberLink, OrganisationKind, TrustType
 from committees.models import CommitteeKind, SeatNominationLink
 from core.services import record_update
 from memberships.selectors import compliance
 from tests.api_support import API, governance_unit, make_officer, session_client
 from tests.builders import compliant_icb, footprint_organisation
-from tests.factories import BodyFactory, CommitteeFactory, IntegratedCareSystemFactory
+from tests.factories import CommitteeFactory, IntegratedCareSystemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def test_R4_a_seat_nominated_by_a_council_then_by_a_trust_reads_the_nominator_of
 
 
 def test_R7_an_icp_whose_council_stopped_convening_it_breaches_from_that_date(icb):
-    icp = BodyFactory(ics=icb.ics, kind=BodyKind.ICP, established=D(2022, 9, 1))
+    icp = record_update(icb.icp, established=D(2022, 9, 1))
     icp.convening_organisations.add(icb.ics.icb, icb.council)
     board = CommitteeFactory(body=icp, kind=CommitteeKind.BOARD, name="Partnership")
     record_update(icp, convening_organisations=[icb.ics.icb], links_from=CHANGED)

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Group
 from django.core.management import CommandError
+from guardian.shortcuts import assign_perm
 from pghistory.models import Context
 
 from bodies.models import (
@@ -22,6 +24,7 @@ from bodies.models import (
     SystemSuccession,
 )
 from committees.models import CommitteeKind, Role
+from core.api.access import administered_systems
 from core.audit import AuditTrail
 from decisions.models import Function, Instrument
 from decisions.models.delegations import Delegation, FunctionHolding
@@ -172,7 +175,7 @@ def test_a_dry_run_lists_every_change_and_writes_nothing():
     assert not report.applied
     assert len(report.changes["Seats of the successor board"]) == 11
     assert len(report.changes["Appointments"]) == 10
-    assert len(report.changes["Memberships ended"]) == 22
+    assert len(report.changes["Memberships ended"]) == 24
     assert "System Northshire (Q9A): last day 31 March 2026" in report.changes["Abolished"]
     assert "Northshire → Northshire and Southshire (merger)" in report.changes["Successions"]
     assert report.compliance.compliant
@@ -226,7 +229,8 @@ def test_applying_establishes_the_successor_and_abolishes_the_predecessors(appli
     for old in (s.north, s.south):
         old.ics.refresh_from_db()
         assert old.ics.status == SystemStatus.ABOLISHED and old.ics.abolished == EVE
-        assert old.ics.icb.closed == EVE and old.ics.icb.successor == s.successor.icb
+        assert old.ics.icb.closed == EVE
+        assert old.ics.icb.successions_from.get().successor == s.successor.icb
         assert not old.ics.bodies.filter(abolished__isnull=True).exists()
         assert not old.ics.committees.filter(abolished__isnull=True).exists()
         assert not old.ics.seats.filter(abolished__isnull=True).exists()
@@ -237,10 +241,45 @@ def test_applying_establishes_the_successor_and_abolishes_the_predecessors(appli
         assert rows.first().note == "Reorganisation plan: Northshire and Southshire merger"
 
 
+def test_the_abolished_icbs_staff_are_employed_by_the_successor_icb_from_the_day_r3(applied):
+    chief = applied.board.seats.get(role=Role.CHIEF_EXECUTIVE).memberships.last().person
+    periods = {(e.organisation_id, e.start, e.end) for e in chief.employments.all()}
+
+    assert (applied.south.ics.icb_id, None, EVE) in periods
+    assert (applied.successor.icb_id, EFFECTIVE, None) in periods
+    (r3,) = [
+        f
+        for f in compliance_many(committees=[applied.board], as_of=EFFECTIVE)[
+            applied.board.pk
+        ].findings
+        if f.rule == "R3"
+    ]
+    assert r3.met, r3.message
+    assert f"{chief.name}: employed by" in " ".join(
+        applied.report.changes["Employment transferred"]
+    )
+
+
+def test_the_predecessors_officers_become_the_successors(django_user_model):
+    s = merger_ready()
+    group = Group.objects.create(name="Officers: Northshire")
+    assign_perm("bodies.change_integratedcaresystem", group, s.north.ics)
+    officer = django_user_model.objects.create_user("north", password="pw", is_staff=True)
+    officer.groups.add(group)
+
+    report = plan_apply(plan=reorganisation_plan_create(document=PLAN_TEXT))
+
+    successor = IntegratedCareSystem.objects.get(code="Q9M")
+    assert successor.pk in administered_systems(officer)
+    assert report.changes["Officers"] == [
+        "Officers: Northshire may now administer Northshire and Southshire"
+    ]
+
+
 def test_predecessor_memberships_end_the_day_before_with_the_reorganisation_reason(applied):
     ended = Membership.objects.filter(ics__in=[applied.north.ics, applied.south.ics])
 
-    assert ended.count() == 22
+    assert ended.count() == 24  # 10 board seats, 1 audit and 1 remuneration, each ICB
     assert set(ended.values_list("end", "end_reason")) == {(EVE, EndReason.REORGANISATION)}
     assert EndReason.REORGANISATION.label == "Body abolished in a reorganisation"
 
