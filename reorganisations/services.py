@@ -37,6 +37,7 @@ from bodies.models import (
     Organisation,
     OrganisationKind,
     OrganisationSuccession,
+    OrganisationSystemLink,
     Region,
     SystemStatus,
     SystemSuccession,
@@ -83,6 +84,7 @@ SECTIONS = (
     "Abolished",
     "Employment transferred",
     "Officers",
+    "Footprint",
     "Successions",
     "Functions",
     "Delegations",
@@ -116,7 +118,7 @@ class WhatIf:
             state = "complies" if self.compliance.compliant else "does not comply"
             out.append(
                 f"Successor board on {en_gb(self.effective)}: {state} "
-                f"({len(self.compliance.breaches)} breaches)."
+                f"({_count(len(self.compliance.breaches), 'breach', 'breaches')})."
             )
             for finding in self.compliance.worst_first:
                 mark = "met" if finding.met else finding.severity
@@ -125,6 +127,10 @@ class WhatIf:
 
     def __str__(self):
         return "\n".join(self.lines())
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 # -- recording a plan ---------------------------------------------------------------------
@@ -492,6 +498,7 @@ def _carry_out(r: Resolved, report: WhatIf, *, by) -> Committee:
     _abolish(r, successor, report, by=by)
     _record_successions(r, successor, body, report, by=by)
     _hand_over_officers(r, successor, report)
+    _carry_footprint(r, successor, report, by=by)
     if doc.transfer_functions or doc.transfer_delegations:
         _transfer_functions_and_delegations(r, successor, body, board, seats, report, by=by)
     if doc.transfer_milestones:
@@ -658,6 +665,36 @@ def _abolish(r: Resolved, successor, report: WhatIf, *, by) -> None:
             _transfer_employment(icb, successor.icb, r.document.effective, report, by=by)
             organisation_update(organisation=icb, by=by, closed=eve)
             report.add("Abolished", f"Organisation {icb}: closed {en_gb(eve)}")
+
+
+def _carry_footprint(r: Resolved, successor, report: WhatIf, *, by) -> None:
+    """The organisations serving a predecessor's area (its councils, trusts, places...)
+    serve the successor's from the effective date; their links to the predecessors end on
+    the last day, so the footprint of earlier dates stays as it was (R13, R4)."""
+    effective = r.document.effective
+    eve = effective - datetime.timedelta(days=1)
+    predecessors = {system.pk for system in r.systems}
+    closing = {system.icb_id for system in r.systems} - {successor.icb_id}
+    served = (
+        OrganisationSystemLink.objects.filter(
+            in_force_on(eve, "start", "end"), integratedcaresystem_id__in=predecessors
+        )
+        .exclude(organisation_id__in=closing)
+        .values_list("organisation_id", flat=True)
+    )
+    systems_then = defaultdict(set)
+    for org_id, ics_id in OrganisationSystemLink.objects.filter(
+        in_force_on(effective, "start", "end"), organisation_id__in=served
+    ).values_list("organisation_id", "integratedcaresystem_id"):
+        systems_then[org_id].add(ics_id)
+    for organisation in Organisation.objects.filter(pk__in=served).order_by("name"):
+        wanted = (systems_then[organisation.pk] - predecessors) | {successor.pk}
+        organisation_update(
+            organisation=organisation, by=by, systems=sorted(wanted), links_from=effective
+        )
+        report.add(
+            "Footprint", f"{organisation.name}: serves {successor.name} from {en_gb(effective)}"
+        )
 
 
 def _hand_over_officers(r: Resolved, successor, report: WhatIf) -> None:

@@ -82,7 +82,11 @@ def test_a_dry_run_answers_the_what_if_and_writes_nothing(merger):
     assert changed(before) == {}
     body = answer.json()
     assert body["applied"] is False
-    assert body["compliance"]["compliant"] is True
+    # The successor's acute trusts are in no provider collaborative of its own yet (R13).
+    assert body["compliance"]["compliant"] is False
+    findings = body["compliance"]["findings"]
+    unmet = [f["rule"] for f in findings if not f["met"] and f["severity"] != "warning"]
+    assert unmet == ["R13"]
     assert len(body["changes"]["Appointments"]) == 10
 
 

@@ -17,7 +17,14 @@ from django.core.management import CommandError
 from django.db.models import Q
 from pghistory.models import Event
 
-from bodies.models import Body, BodyKind, IntegratedCareSystem, Organisation, OrganisationKind
+from bodies.models import (
+    Body,
+    BodyKind,
+    Cluster,
+    IntegratedCareSystem,
+    Organisation,
+    OrganisationKind,
+)
 from committees.models import Committee, CommitteeKind, Participation, Role, Seat
 from committees.rules import Severity
 from core.dates import add_months, en_gb
@@ -26,6 +33,9 @@ from demo.reading import check_demo_data
 from demo.records import terms_of_office
 from memberships.models import EndReason, Membership, MembershipStatus, Person
 from memberships.selectors import compliance
+from reminders.models import Milestone
+from reorganisations.models import PlanStatus, ReorganisationPlan
+from reorganisations.services import dry_run
 from tests import demo_data as data
 from tests.conftest import run_command
 
@@ -404,6 +414,39 @@ class TestLoadedDemo:
         assert first.end == datetime.date(2022, 6, 30)
         assert (second.person, second.start) == (first.person, GO_LIVE)
         assert second.status == MembershipStatus.SUBSTANTIVE
+
+    # The reorganisation (R30) --------------------------------------------------------------
+
+    def test_bsw_dorset_and_somerset_share_their_chair_and_chief_executive_as_a_cluster(self):
+        somerset, bsw, dorset = (
+            board_of(name) for name in (data.SOMERSET_ICB, data.BSW_ICB, data.DORSET_ICB)
+        )
+        cluster = Cluster.objects.get(name="BSW, Dorset and Somerset cluster")
+        assert set(cluster.members.values_list("system__code", flat=True)) == {"QSL", "QOX", "QVV"}
+        for role in (Role.CHAIR, Role.CHIEF_EXECUTIVE):
+            shared = holder(somerset.seats.get(role=role))
+            assert holder(bsw.seats.get(role=role)) == holder(dorset.seats.get(role=role)) == shared
+            assert holder(bsw.seats.get(role=role), datetime.date(2025, 9, 30)) != shared
+        # The shared chair is independent on each board (R2): one post, not a conflict.
+        for board in (somerset, bsw, dorset):
+            (r2,) = [f for f in compliance(committee=board, as_of=AS_OF).findings if f.rule == "R2"]
+            assert r2.met, r2.message
+
+    def test_the_illustrative_merger_is_a_draft_plan_with_its_checklist_that_dry_runs(self):
+        plan = ReorganisationPlan.objects.get(name="BSW, Dorset and Somerset merger (illustrative)")
+        assert plan.status == PlanStatus.DRAFT
+        assert set(plan.systems.values_list("code", flat=True)) == {"QSL", "QOX", "QVV"}
+        checklist = Milestone.objects.filter(
+            ics__code="QSL", template_item__template__name="ICB merger"
+        )
+        assert checklist.exists() and not checklist.filter(owner=None).exists()
+        memberships = Membership.objects.count()
+
+        report = dry_run(plan)
+
+        assert Membership.objects.count() == memberships
+        assert len(report.changes["Appointments"]) == 10
+        assert report.compliance.statutory_breaches == ()
 
     # History ------------------------------------------------------------------------------
 

@@ -161,6 +161,13 @@ def test_without_rule_sets_only_the_plans_own_seats_are_created():
 # -- dry run ------------------------------------------------------------------------------
 
 
+def only_the_collaboratives_are_missing(report) -> bool:
+    """The successor's one breach: its footprint's acute trusts are in no provider
+    collaborative of its own yet (R13), the predecessors' having been abolished."""
+    (breach,) = report.breaches
+    return breach.rule == "R13" and "Not in any provider collaborative" in breach.message
+
+
 def test_a_dry_run_lists_every_change_and_writes_nothing():
     merger_ready()
     plan = reorganisation_plan_create(document=PLAN_TEXT)
@@ -178,10 +185,15 @@ def test_a_dry_run_lists_every_change_and_writes_nothing():
     assert len(report.changes["Memberships ended"]) == 24
     assert "System Northshire (Q9A): last day 31 March 2026" in report.changes["Abolished"]
     assert "Northshire → Northshire and Southshire (merger)" in report.changes["Successions"]
-    assert report.compliance.compliant
+    assert only_the_collaboratives_are_missing(report.compliance)
+    footprint = report.changes["Footprint"]
+    assert len(footprint) == 6  # each predecessor's trust, council and PCN; not its ICB
+    assert all(
+        line.endswith(": serves Northshire and Southshire from 1 April 2026") for line in footprint
+    )
     text = str(report)
     assert text.startswith("Dry run of 'Northshire and Southshire merger', effective 1 April 2026")
-    assert "Successor board on 1 April 2026: complies (0 breaches)." in text
+    assert "Successor board on 1 April 2026: does not comply (1 breach)." in text
 
 
 def test_a_dry_run_of_an_unrecorded_plan_writes_nothing_either():
@@ -189,7 +201,7 @@ def test_a_dry_run_of_an_unrecorded_plan_writes_nothing_either():
     before = row_counts()
     report = dry_run(ReorganisationPlan(document=PLAN_TEXT))
     assert changed(before) == {}
-    assert report.compliance.compliant
+    assert only_the_collaboratives_are_missing(report.compliance)
 
 
 def test_a_dry_run_reports_a_successor_board_that_would_not_comply():
@@ -276,6 +288,24 @@ def test_the_predecessors_officers_become_the_successors(django_user_model):
     ]
 
 
+def test_the_predecessors_footprint_serves_the_successor_from_the_day(applied):
+    for old, organisations in (
+        (applied.north, (applied.north.trust, applied.north.council, applied.north.pcn)),
+        (applied.south, (applied.south.trust, applied.south.council, applied.south.pcn)),
+    ):
+        for organisation in organisations:
+            periods = {
+                (link.integratedcaresystem_id, link.end, link.start)
+                for link in organisation.system_links.all()
+            }
+            assert (old.ics.pk, EVE, None) in periods
+            assert (applied.successor.pk, None, EFFECTIVE) in periods
+    # The abolished ICBs do not serve the successor; its own ICB does.
+    assert not applied.north.ics.icb.system_links.filter(
+        integratedcaresystem=applied.successor
+    ).exists()
+
+
 def test_predecessor_memberships_end_the_day_before_with_the_reorganisation_reason(applied):
     ended = Membership.objects.filter(ics__in=[applied.north.ics, applied.south.ics])
 
@@ -334,7 +364,7 @@ def test_composition_and_compliance_before_on_and_after_the_merger_r30(
         assert {h.membership.status for h in filled} == {successor_status}
     else:
         assert {h.membership.status for h in filled} == {successor_status}
-        assert reports[applied.board.pk].compliant
+        assert only_the_collaboratives_are_missing(reports[applied.board.pk])
 
 
 def test_the_applied_plan_reads_back_in_the_audit_trail(applied):
@@ -586,7 +616,7 @@ def test_the_command_dry_runs_then_applies(django_user_model, tmp_path):
 
     assert changed(before) == {}
     assert "Dry run of 'Northshire and Southshire merger'" in output
-    assert "Successor board on 1 April 2026: complies (0 breaches)." in output
+    assert "Successor board on 1 April 2026: does not comply (1 breach)." in output
 
     output = run_command("reorganise", str(FIXTURE), "--apply", "--by", "transition")
     assert output.startswith("Applied 'Northshire and Southshire merger'")
