@@ -11,7 +11,14 @@ the pictures and stops the server. The pages, all public (taken signed out):
 - ``overview.png``: governance at a glance, every system (/);
 - ``system.png``: Somerset (/systems/QSL/);
 - ``committee.png``: Somerset's ICB board, by its link on the structure page;
-- ``structure.png``: Somerset's governance structure diagram.
+- ``structure.png``: Somerset's governance structure diagram;
+- ``cluster.png``: BSW (/systems/QOX/), in the cluster with Dorset and Somerset;
+- ``plans.png``: the reorganisation plans (/reorganisations/);
+- ``plan.png``: the demo's illustrative merger plan, by its link on that list;
+
+and, signed in as the demo officer (``DEMO_OFFICER_PASSWORD``, default demo-officer):
+
+- ``dry-run.png``: that plan's dry run, every change and the successor board's compliance.
 
 A page this version of the code does not have (404, or no link to it) is left out with a
 note. Chromium is /usr/bin/chromium (``apt-get install chromium``); none is downloaded.
@@ -35,6 +42,7 @@ CHROMIUM = "/usr/bin/chromium"
 DATABASE = "ics_registry_screenshots"
 SYSTEM = "QSL"
 BOARD = "NHS Somerset Integrated Care Board"
+PLAN = "BSW, Dorset and Somerset merger (illustrative)"
 VIEWPORT = {"width": 1366, "height": 1400}
 
 
@@ -110,17 +118,31 @@ def take(page, url: str, name: str, notes: list[str], *, full_page: bool) -> boo
     return True
 
 
-def committee_url(page, base: str) -> str | None:
-    """The board's page, by the link the structure page gives it."""
-    page.goto(f"{base}/systems/{SYSTEM}/structure/")
-    # The body shares the board's name; its link goes to a place on the system's page.
+def first_link(page, base: str, text: str) -> str | None:
+    """The address of the first link in the page's main part that reads ``text`` and goes
+    to a page of its own (not a place on this one)."""
     hrefs = [
-        a.get_attribute("href") or "" for a in page.locator("main a").filter(has_text=BOARD).all()
+        a.get_attribute("href") or "" for a in page.locator("main a").filter(has_text=text).all()
     ]
-    boards = [href for href in hrefs if href and "#" not in href]
-    if not boards:
+    pages = [href for href in hrefs if href and "#" not in href]
+    if not pages:
         return None
-    return boards[0] if boards[0].startswith("http") else base + boards[0]
+    return pages[0] if pages[0].startswith("http") else base + pages[0]
+
+
+def sign_in(page, base: str) -> None:
+    page.goto(f"{base}/sign-in/")
+    page.get_by_label("Username").fill("officer")
+    password = os.environ.get("DEMO_OFFICER_PASSWORD") or "demo-officer"
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def committee_url(page, base: str) -> str | None:
+    """The board's page, by the link the structure page gives it (the body shares the
+    board's name; its link goes to a place on the system's page)."""
+    page.goto(f"{base}/systems/{SYSTEM}/structure/")
+    return first_link(page, base, BOARD)
 
 
 def main():
@@ -152,6 +174,16 @@ def main():
                 take(page, board, "committee", notes, full_page=args.full_page)
             structure = f"{base}/systems/{SYSTEM}/structure/"
             take(page, structure, "structure", notes, full_page=args.full_page)
+            take(page, f"{base}/systems/QOX/", "cluster", notes, full_page=args.full_page)
+            if take(page, f"{base}/reorganisations/", "plans", notes, full_page=args.full_page):
+                plan = first_link(page, base, PLAN)
+                if plan is None:
+                    notes.append(f"plan: no link to {PLAN!r} on the plans page; left out")
+                else:
+                    take(page, plan, "plan", notes, full_page=args.full_page)
+                    sign_in(page, base)
+                    dry_run = plan.rstrip("/") + "/dry-run/"
+                    take(page, dry_run, "dry-run", notes, full_page=args.full_page)
             browser.close()
     finally:
         if server is not None:

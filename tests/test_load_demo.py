@@ -35,6 +35,7 @@ from memberships.models import EndReason, Membership, MembershipStatus, Person
 from memberships.selectors import compliance
 from reminders.models import Milestone
 from reorganisations.models import PlanStatus, ReorganisationPlan
+from reorganisations.plan import PlanError
 from reorganisations.services import dry_run
 from tests import demo_data as data
 from tests.conftest import run_command
@@ -432,7 +433,9 @@ class TestLoadedDemo:
             (r2,) = [f for f in compliance(committee=board, as_of=AS_OF).findings if f.rule == "R2"]
             assert r2.met, r2.message
 
-    def test_the_illustrative_merger_is_a_draft_plan_with_its_checklist_that_dry_runs(self):
+    def test_the_illustrative_merger_is_a_draft_with_its_checklist_not_ready_to_apply(self):
+        """The draft's dry run names what the governance lead must settle first: the
+        delegations to committees the plan abolishes and maps to nothing."""
         plan = ReorganisationPlan.objects.get(name="BSW, Dorset and Somerset merger (illustrative)")
         assert plan.status == PlanStatus.DRAFT
         assert set(plan.systems.values_list("code", flat=True)) == {"QSL", "QOX", "QVV"}
@@ -442,11 +445,14 @@ class TestLoadedDemo:
         assert checklist.exists() and not checklist.filter(owner=None).exists()
         memberships = Membership.objects.count()
 
-        report = dry_run(plan)
+        with pytest.raises(PlanError) as refused:
+            dry_run(plan)
 
         assert Membership.objects.count() == memberships
-        assert len(report.changes["Appointments"]) == 10
-        assert report.compliance.statutory_breaches == ()
+        problems = refused.value.messages
+        assert len(problems) == 4
+        assert all("which the plan abolishes and maps to nothing" in p for p in problems)
+        assert any("Primary Care & Direct Commissioning Committee" in p for p in problems)
 
     # History ------------------------------------------------------------------------------
 
