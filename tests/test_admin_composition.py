@@ -62,7 +62,7 @@ def test_composition_page_queries_do_not_grow_with_the_board(
     for _ in range(10):
         seat_held(large.board, role="member")
     officer_client.get(composition_url(small.board, "2024-06-01"))
-    with django_assert_max_num_queries(30) as counted:
+    with django_assert_max_num_queries(31) as counted:  # 31: one reads the clusters (R2)
         officer_client.get(composition_url(small.board, "2024-06-01"))
     with django_assert_max_num_queries(len(counted.captured_queries)):
         response = officer_client.get(composition_url(large.board, "2024-06-01"))

@@ -67,12 +67,15 @@ def test_the_overview_marks_a_system_with_nothing_recorded_grey_not_recorded(cli
     assert "Compliant" not in row and "Statutory breach" not in row and "R32" not in row
 
 
-def test_the_overview_says_a_system_abolished_before_the_date_is_abolished(client):
+def test_an_abolished_system_leaves_the_overview_and_its_page_says_abolished(client):
     icb = compliant_icb()
     icb.ics.status, icb.ics.abolished = SystemStatus.ABOLISHED, datetime.date(2025, 3, 31)
     icb.ics.save()
-    row = row_of(client.get(reverse("web:overview"), {"as_of": AS_OF}), f">{icb.ics.name}<")
-    assert "nhsuk-tag--grey" in row and "Abolished" in row and "Compliant" not in row
+    after = client.get(reverse("web:overview"), {"as_of": AS_OF})
+    assert f">{icb.ics.name}<" not in after.content.decode()  # not that date's configuration
+    page = client.get(reverse("web:system", args=[icb.ics.code]), {"as_of": AS_OF})
+    heading = words(page.content.decode().split('id="summary-heading"')[1].split("</h2>")[0])
+    assert "Abolished" in heading and "Compliant" not in heading
     earlier = client.get(reverse("web:overview"), {"as_of": "2025-03-31"})
     assert ">Compliant<" in row_of(earlier, f">{icb.ics.name}<")
 
