@@ -31,7 +31,7 @@ from decisions.models import (
     Part,
     VoteValue,
 )
-from demo.loader import system_group_name
+from demo.loader import GOVERNANCE_APPS, system_group_name
 from reminders.models import Category
 from reminders.services import milestone_create
 from tests.factories import (
@@ -44,14 +44,7 @@ from tests.factories import (
     SeatFactory,
 )
 
-GOVERNANCE_APPS = (
-    "bodies",
-    "committees",
-    "memberships",
-    "decisions",
-    "reminders",
-    "reorganisations",
-)
+# The apps whose models an officer adds, changes and views: the demo officer's (load_demo).
 PRINCIPALS = ("anonymous", "partner", "officer_same", "officer_other", "revoked")
 GENEROUS_RATES = {"anon": "100000/minute", "token": "100000/minute", "user": "100000/minute"}
 API = "/api/v1"

@@ -87,6 +87,16 @@ def officer_plan(request, pk, *permissions):
     return plan, None
 
 
+def officer_draft(request, pk, *permissions, if_applied: str):
+    """:func:`officer_plan` for the pages that change a draft: an applied plan sends the
+    officer back to its page saying ``if_applied``."""
+    plan, refused = officer_plan(request, pk, *permissions)
+    if refused is None and plan.status == PlanStatus.APPLIED:
+        messages.info(request, if_applied)
+        refused = redirect(plan_url(plan))
+    return plan, refused
+
+
 def status_colour(plan) -> str:
     return "green" if plan.status == PlanStatus.APPLIED else "blue"
 
@@ -177,12 +187,14 @@ def what_if(plan, user) -> dict:
 
 @require_GET
 def plan_dry_run(request, pk):
-    plan, refused = officer_plan(request, pk, CHANGE)
+    plan, refused = officer_draft(
+        request,
+        pk,
+        CHANGE,
+        if_applied="This plan has been applied: there is nothing left to check.",
+    )
     if refused:
         return refused
-    if plan.status == PlanStatus.APPLIED:
-        messages.info(request, "This plan has been applied: there is nothing left to check.")
-        return redirect(plan_url(plan))
     context = {"plan": plan, **what_if(plan, request.user)}
     return render(request, "web/reorganisations/dry_run.html", context)
 
@@ -305,12 +317,11 @@ def plan_new(request):
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk):
-    plan, refused = officer_plan(request, pk, CHANGE)
+    plan, refused = officer_draft(
+        request, pk, CHANGE, if_applied="This plan has been applied: it can no longer be changed."
+    )
     if refused:
         return refused
-    if plan.status == PlanStatus.APPLIED:
-        messages.info(request, "This plan has been applied: it can no longer be changed.")
-        return redirect(plan_url(plan))
     form = PlanEditForm(
         request.POST or None,
         request.FILES or None,
@@ -335,12 +346,15 @@ def plan_edit(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_checklist(request, pk):
-    plan, refused = officer_plan(request, pk, CHANGE, ADD_MILESTONE)
+    plan, refused = officer_draft(
+        request,
+        pk,
+        CHANGE,
+        ADD_MILESTONE,
+        if_applied="This plan has been applied: its checklist is the successor's.",
+    )
     if refused:
         return refused
-    if plan.status == PlanStatus.APPLIED:
-        messages.info(request, "This plan has been applied: its checklist is the successor's.")
-        return redirect(plan_url(plan))
     document = parse(plan.document)
     lead_code = document.checklist.lead or document.predecessors[0].system
     lead = IntegratedCareSystem.objects.filter(code=lead_code).first()
@@ -397,12 +411,11 @@ class ApplyForm(VersionedForm, Form):
 
 @require_http_methods(["GET", "POST"])
 def plan_apply_page(request, pk):
-    plan, refused = officer_plan(request, pk, CHANGE)
+    plan, refused = officer_draft(
+        request, pk, CHANGE, if_applied="This plan has already been applied."
+    )
     if refused:
         return refused
-    if plan.status == PlanStatus.APPLIED:
-        messages.info(request, "This plan has already been applied.")
-        return redirect(plan_url(plan))
     form = ApplyForm(request.POST or None, versioned=plan)
     problems, status = [], 200
     if form.is_bound and form.is_valid():
