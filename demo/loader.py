@@ -64,9 +64,9 @@ from decisions.models import (
     Vote,
     VoteValue,
 )
-from memberships.models import EndReason, Membership, Person
+from memberships.models import Employment, EndReason, Membership, Person
 from memberships.selectors import held_on
-from memberships.services import seat_abolish
+from memberships.services import employment_start, employment_update, seat_abolish
 from reminders.models import ChecklistTemplate, Milestone, SystemContacts
 from reminders.services import (
     checklist_apply,
@@ -389,6 +389,28 @@ class _Loader:
                 spec.where,
                 f"the person {key}",
                 existing=matches[0] if matches else None,
+            )
+            for secondment in spec.secondments:
+                self._load_secondment(self.people[key], secondment)
+
+    def _load_secondment(self, person: Person, spec: records.Secondment) -> None:
+        organisation = self._organisation(spec.to)
+        key = {"person": person, "organisation": organisation, "seconded": True}
+        found = self._find(Employment, **key, start=spec.start)
+        what = f"{person.name}'s secondment to {organisation.name}"
+        if found is None:
+            self._create(
+                spec.where,
+                what,
+                lambda: employment_start(**key, start=spec.start, end=spec.end),
+            )
+        else:
+            self._update(
+                found,
+                {"end": spec.end},
+                spec.where,
+                what,
+                lambda changes: employment_update(employment=found, **changes),
             )
 
     # Governance ------------------------------------------------------------------------

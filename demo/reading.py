@@ -62,6 +62,7 @@ from .records import (
     ReferenceOrganisation,
     Requirement,
     Seat,
+    Secondment,
     StandingOrders,
     System,
     Term,
@@ -379,9 +380,14 @@ def _read_person(file: _File, key: str, where: Where, node: yaml.Node) -> Person
         node,
         f"person {key}",
         required=("given name", "family name", "email"),
-        optional=("honorific prefix", "post-nominals", "employer"),
+        optional=("honorific prefix", "post-nominals", "employer", "secondments"),
         where=where,
     )
+
+    def secondment(file, node):
+        entry = _Fields(file, node, "a secondment", ("to", "from"), ("until",))
+        return Secondment(entry.ref("to"), entry.date("from"), entry.date("until"), entry.where)
+
     email = fields.text("email")
     if "@" not in email:
         raise _Invalid(file.where(fields.node("email")), f"'{email}' is not an e-mail address")
@@ -394,6 +400,7 @@ def _read_person(file: _File, key: str, where: Where, node: yaml.Node) -> Person
         fields.ref("employer"),
         email,
         where,
+        fields.records("secondments", "secondments", secondment),
     )
 
 
@@ -1042,6 +1049,8 @@ class _Checks:
             self.problem(where, f"the e-mail address {email} is used twice")
         for person in people:
             self.organisation(person.employer)
+            for secondment in person.secondments:
+                self.organisation(secondment.to)
 
     def check_system(self, system: System) -> None:
         seats = [s for b in system.bodies for c in b.committees for s in c.seats]

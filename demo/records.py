@@ -77,6 +77,17 @@ class DemoOrganisation:
 
 
 @dataclass(frozen=True)
+class Secondment:
+    """A person seconded to an organisation for a period (R3: a cluster's shared chief
+    executive, employed by one ICB, is seconded to the others)."""
+
+    to: Ref
+    start: datetime.date
+    end: datetime.date | None
+    where: Where
+
+
+@dataclass(frozen=True)
 class Person:
     key: str
     honorific_prefix: str
@@ -86,6 +97,7 @@ class Person:
     employer: Ref | None
     email: str
     where: Where
+    secondments: tuple[Secondment, ...] = ()
 
 
 # --- Governance -----------------------------------------------------------------------
