@@ -495,6 +495,7 @@ def _carry_out(r: Resolved, report: WhatIf, *, by) -> Committee:
     body = board.body
     seats = _seat(r, board, report, by=by)
     _appoint(r, seats, report, by=by)
+    _transfer_employment(r, successor, report, by=by)
     _abolish(r, successor, report, by=by)
     _record_successions(r, successor, body, report, by=by)
     _hand_over_officers(r, successor, report)
@@ -662,7 +663,6 @@ def _abolish(r: Resolved, successor, report: WhatIf, *, by) -> None:
         report.add("Abolished", f"System {system.name} ({system.code}): last day {en_gb(eve)}")
         if system.icb_id and system.icb_id != successor.icb_id:
             icb = system.icb
-            _transfer_employment(icb, successor.icb, r.document.effective, report, by=by)
             organisation_update(organisation=icb, by=by, closed=eve)
             report.add("Abolished", f"Organisation {icb}: closed {en_gb(eve)}")
 
@@ -719,32 +719,39 @@ def _hand_over_officers(r: Resolved, successor, report: WhatIf) -> None:
         report.add("Officers", f"{holder} may now administer {successor.name}")
 
 
-def _transfer_employment(predecessor, successor, effective, report: WhatIf, *, by) -> None:
-    """The abolished ICB's staff (and those seconded to it) move to the successor ICB on
+def _transfer_employment(r: Resolved, successor, report: WhatIf, *, by) -> None:
+    """The abolished ICBs' staff, and those seconded to them, move to the successor ICB on
     the effective date, as a merger's transfer scheme provides: so the successor's chief
-    executive is employed by the ICB from the first day (R3)."""
+    executive is employed by the ICB from its first day (R3). A person employed by one
+    predecessor and seconded to another (a cluster's shared chief executive) is employed
+    by the successor; one only seconded is seconded to it."""
+    effective = r.document.effective
     eve = effective - datetime.timedelta(days=1)
+    predecessors = {s.icb_id for s in r.systems if s.icb_id} - {successor.icb_id}
     running = (
-        Employment.objects.filter(organisation=predecessor)
+        Employment.objects.filter(organisation_id__in=predecessors)
         .filter(Q(end__isnull=True) | Q(end__gt=eve))
+        .filter(Q(start__isnull=True) | Q(start__lte=eve))
         .select_related("person")
         .order_by("person__family_name", "person__given_name", "pk")
     )
+    by_person = defaultdict(list)
     for employment in running:
-        if employment.seconded:
-            employment_end(employment=employment, end=eve, by=by)
+        by_person[employment.person].append(employment)
+    for person, employments in by_person.items():
+        for employment in employments:
+            if employment.seconded:
+                employment_end(employment=employment, end=eve, by=by)
+        seconded = all(e.seconded for e in employments)
+        # An employment (not a secondment) starting on the effective date ends the
+        # person's employment by a predecessor the day before.
         employment_start(
-            person=employment.person,
-            organisation=successor,
-            start=effective,
-            seconded=employment.seconded,
-            end=employment.end,
-            by=by,
+            person=person, organisation=successor.icb, start=effective, seconded=seconded, by=by
         )
-        how = "seconded to" if employment.seconded else "employed by"
+        how = "seconded to" if seconded else "employed by"
         report.add(
             "Employment transferred",
-            f"{employment.person.name}: {how} {successor.name} from {en_gb(effective)}",
+            f"{person.name}: {how} {successor.icb.name} from {en_gb(effective)}",
         )
 
 
