@@ -104,6 +104,7 @@ class Samples:
         "decision": ("decisions", "Decision", "meeting__committee__ics__code"),
         "delegation": ("decisions", "Delegation", "from_body__ics__code"),
         "milestone": ("reminders", "Milestone", "ics__code"),
+        "reorganisation": ("reorganisations", "ReorganisationPlan", "systems__code"),
     }
 
     # Pages whose one id is not of the record their name starts with.
