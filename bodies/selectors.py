@@ -6,13 +6,15 @@ lists of systems, bodies and organisations show their lineage without one query 
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from bodies.models import (
     Body,
     BodySuccession,
+    Cluster,
     ClusterMember,
     IntegratedCareSystem,
     Organisation,
@@ -91,9 +93,7 @@ def systems_as_at(as_of: datetime.date) -> QuerySet[IntegratedCareSystem]:
     configuration of that day and not in that of 1 April 2026, when its successor is. A
     system with no go-live date (shadow or designate) is in no date's configuration.
     """
-    return IntegratedCareSystem.objects.filter(
-        Q(go_live__lte=as_of) & (Q(abolished__isnull=True) | Q(abolished__gte=as_of))
-    )
+    return in_force(IntegratedCareSystem.objects.filter(go_live__isnull=False), as_of)
 
 
 @dataclass(frozen=True)
@@ -154,3 +154,49 @@ def systems_with_lineage(as_of: datetime.date) -> QuerySet:
     """Systems with their predecessors, successors and cluster on ``as_of`` (for
     :func:`predecessors`, :func:`successors` and :func:`cluster_of`)."""
     return with_cluster_on(with_lineage(IntegratedCareSystem.objects.all()), as_of)
+
+
+# For the rules: which systems share posts with a system on a date (R2, R22).
+
+
+@dataclass(frozen=True)
+class ClusterOn:
+    """A system's cluster on a date, with every system in it that day (the system too)."""
+
+    cluster: Cluster
+    system_ids: frozenset[int]
+
+    @property
+    def shares_chair(self) -> bool:
+        return self.cluster.shares_chair
+
+    @property
+    def shares_chief_executive(self) -> bool:
+        return self.cluster.shares_chief_executive
+
+
+def clusters_on(*, systems: Iterable, as_of: datetime.date) -> dict[int, ClusterOn]:
+    """The cluster of each of ``systems`` (ids or systems) on ``as_of``, keyed by system
+    id; a system in no cluster that day is left out. One query, however many systems."""
+    system_ids = {getattr(s, "pk", s) for s in systems}
+    if not system_ids:
+        return {}
+    joined = cluster_members_on(as_of).filter(system_id__in=system_ids).values("cluster_id")
+    members = list(
+        cluster_members_on(as_of).filter(cluster_id__in=joined).select_related("cluster")
+    )
+    systems_of: dict[int, set[int]] = {}
+    for member in members:
+        systems_of.setdefault(member.cluster_id, set()).add(member.system_id)
+    return {
+        member.system_id: ClusterOn(
+            cluster=member.cluster, system_ids=frozenset(systems_of[member.cluster_id])
+        )
+        for member in members
+        if member.system_id in system_ids
+    }
+
+
+def cluster_on(*, system, as_of: datetime.date) -> ClusterOn | None:
+    """The cluster ``system`` is in on ``as_of``, or None."""
+    return clusters_on(systems=[system], as_of=as_of).get(getattr(system, "pk", system))

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import DateField, Exists, F, Func, Max, OuterRef, Prefetch, Q, QuerySet
 
-from bodies.clusters import clusters_on
 from bodies.models import (
     COLLABORATIVE_TRUST_TYPES,
     NHS_TRUST_KINDS,
@@ -26,6 +25,7 @@ from bodies.models import (
     BodyMemberLink,
     OrganisationSystemLink,
 )
+from bodies.selectors import clusters_on
 from committees.models import Committee, CommitteeKind, Role, Seat, StandingOrders
 from committees.rules import Employed, Facts, Report, evaluate
 from committees.selectors import applicable_requirements

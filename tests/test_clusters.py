@@ -10,8 +10,8 @@ import datetime
 
 import pytest
 
-from bodies.clusters import cluster_on, clusters_on
 from bodies.models import Cluster, ClusterMember
+from bodies.selectors import cluster_on, clusters_on
 from committees.models import CommitteeKind, Role
 from memberships.models import EndReason
 from memberships.selectors import compliance, composition, compositions

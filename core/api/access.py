@@ -68,6 +68,14 @@ class Access:
             return self.is_officer if officer_if_none else self.superuser
         return any(self.administers(ics_id) for ics_id in systems)
 
+    def administers_all(self, ics_ids) -> bool:
+        """Whether the caller administers every one of some systems (a reorganisation plan's:
+        none is no one's but a superuser's)."""
+        systems = set(ics_ids)
+        if self.superuser:
+            return True
+        return bool(systems) and all(self.administers(ics_id) for ics_id in systems)
+
     def may(self, permission: str) -> bool:
         """A model-level permission (e.g. ``memberships.add_membership``), officers only."""
         return self.is_officer and self.user.has_perm(permission)

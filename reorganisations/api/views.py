@@ -37,10 +37,10 @@ class ReorganisationPlanViewSet(RegistryViewSet):
     actions_changing_nothing = ("dry_run",)
 
     def may_change(self, access, obj) -> bool:
-        return self._administers_all(access, [s.pk for s in obj.systems.all()])
+        return access.administers_all(s.pk for s in obj.systems.all())
 
     def may_create(self, access, validated_data) -> bool:
-        return self._administers_all(access, self._systems_in(validated_data["document"]))
+        return access.administers_all(self._systems_in(validated_data["document"]))
 
     def perform_update(self, serializer):
         if "document" in serializer.validated_data and not self.may_create(
@@ -48,12 +48,6 @@ class ReorganisationPlanViewSet(RegistryViewSet):
         ):
             raise exceptions.PermissionDenied(NOT_ALL_YOURS)
         super().perform_update(serializer)
-
-    @staticmethod
-    def _administers_all(access, ics_ids) -> bool:
-        if access.superuser:
-            return True
-        return bool(ics_ids) and all(access.administers(pk) for pk in ics_ids)
 
     @staticmethod
     def _systems_in(document: str) -> list[int]:

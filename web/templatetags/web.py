@@ -61,3 +61,20 @@ def breadcrumbs(*hrefs_and_texts):
 def minutes(delta) -> int:
     """A ``timedelta`` in whole minutes (how long a locked-out sign-in waits)."""
     return int(delta.total_seconds() // 60) if delta else 0
+
+
+# The colour of each verdict of a system's compliance (publishing ``SystemSummary.verdict``).
+VERDICT_COLOURS = {
+    "Abolished": "grey",
+    "Not yet established": "grey",
+    "Not recorded": "grey",
+    "Statutory breach": "red",
+    "Not compliant": "orange",
+    "Compliant, with warnings": "yellow",
+    "Compliant": "green",
+}
+
+
+@register.filter
+def verdict_colour(verdict: str) -> str:
+    return VERDICT_COLOURS[verdict]
