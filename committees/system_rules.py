@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.db.models import Q
 
 from bodies.models import BodyKind
 from committees.rules import Finding, Report, Severity
@@ -62,6 +63,10 @@ class StatutoryCommittee:
 
     def matches(self, name: str) -> bool:
         return re.search(rf"\b{self.word}\b", name, re.IGNORECASE) is not None
+
+    def named(self, prefix: str = "") -> Q:
+        """The same match in the database (PostgreSQL's word boundary is ``\\y``)."""
+        return Q(**{f"{prefix}name__iregex": rf"\y{self.word}\y"})
 
 
 AUDIT_COMMITTEE = StatutoryCommittee("audit-committee", "audit committee", "audit")

@@ -29,6 +29,7 @@ from bodies.selectors import clusters_on
 from committees.models import Committee, CommitteeKind, Role, Seat, StandingOrders
 from committees.rules import Employed, Facts, Report, evaluate
 from committees.selectors import applicable_requirements
+from committees.system_rules import AUDIT_COMMITTEE
 from core.dates import term_end
 from core.db import in_force_on, prefetch_links_on
 from memberships.models import Employment, Membership, Person
@@ -419,9 +420,9 @@ def _audit_chair_people(bodies, as_of) -> dict[int, set[int]]:
     result = defaultdict(set)
     for body_id, person_id in Membership.objects.filter(
         held_on(as_of),
+        AUDIT_COMMITTEE.named(prefix="committee__"),
         seat__is_chair=True,
         seat__body_id__in=bodies,
-        committee__name__icontains="audit",
     ).values_list("seat__body_id", "person_id"):
         result[body_id].add(person_id)
     return result

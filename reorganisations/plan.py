@@ -109,6 +109,12 @@ class PlanDocument:
     checklist: Checklist = field(default_factory=Checklist)
 
     @property
+    def checklist_lead(self) -> str:
+        """The code of the system whose milestones the merger checklist is until the
+        effective date: ``checklist.lead``, else the first predecessor."""
+        return self.checklist.lead or self.predecessors[0].system
+
+    @property
     def eve(self) -> datetime.date:
         """The predecessors' last day."""
         return self.effective - datetime.timedelta(days=1)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_groups_with_perms, get_users_with_perms
 
@@ -944,6 +944,11 @@ def _list_registers(r: Resolved, successor, report: WhatIf) -> None:
 # -- the merger checklist -----------------------------------------------------------------
 
 
+def merger_checklist(ics) -> QuerySet:
+    """The milestones of the "ICB merger" checklist a system holds."""
+    return Milestone.objects.filter(ics=ics, template_item__template__name=MERGER_CHECKLIST)
+
+
 def merger_checklist_generate(
     *, plan: ReorganisationPlan, by=None, as_of: datetime.date | None = None
 ) -> list[Milestone]:
@@ -957,7 +962,7 @@ def merger_checklist_generate(
         raise ValidationError("This plan has been applied: its checklist is the successor's.")
     document = parse(plan.document)
     as_of = as_of or timezone.localdate()
-    code = document.checklist.lead or document.predecessors[0].system
+    code = document.checklist_lead
     lead = IntegratedCareSystem.objects.filter(code=code).first()
     if lead is None:
         raise PlanError([f"checklist.lead: no system with code '{code}'"])

@@ -237,6 +237,13 @@ def test_R21_senior_independent_member_who_chairs_audit_is_a_breach(icb):
     assert found.message.endswith("is both senior independent member and audit committee chair")
 
 
+def test_R21_a_committee_whose_name_only_contains_audit_is_not_the_audit_committee(icb):
+    """The R21 check and R32 know an audit committee by the same whole word of its name."""
+    group = CommitteeFactory(body=icb.body, kind=CommitteeKind.ASSURANCE, name="Auditorium Group")
+    seat_held(group, role=Role.NON_EXECUTIVE_MEMBER, is_chair=True, person=icb.ned_sim[1].person)
+    assert finding(board_report(icb), "senior-independent-member-not-audit-chair").met
+
+
 # R2: independence
 
 

@@ -31,12 +31,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bodies.models import IntegratedCareSystem
 from committees.rules import Severity
 from core.dates import en_gb
-from reminders.models import Milestone
 from reorganisations.models import PlanStatus, ReorganisationPlan
 from reorganisations.plan import PlanError, parse
 from reorganisations.services import (
     MERGER_CHECKLIST,
     dry_run,
+    merger_checklist,
     merger_checklist_generate,
     plan_apply,
     reorganisation_plan_create,
@@ -134,13 +134,11 @@ def plan_detail(request, pk):
     successor = named.get(document.successor.code) if document else None
     checklist = None
     if officer and document:
-        lead = named.get(document.checklist.lead or document.predecessors[0].system)
+        lead = named.get(document.checklist_lead)
         if lead is not None:
             checklist = {
                 "ics": lead,
-                "count": Milestone.objects.filter(
-                    ics=lead, template_item__template__name=MERGER_CHECKLIST
-                ).count(),
+                "count": merger_checklist(lead).count(),
             }
     context = {
         "plan": plan,
@@ -353,7 +351,7 @@ def plan_checklist(request, pk):
     if refused:
         return refused
     document = parse(plan.document)
-    lead_code = document.checklist.lead or document.predecessors[0].system
+    lead_code = document.checklist_lead
     lead = IntegratedCareSystem.objects.filter(code=lead_code).first()
     problems = []
     if request.method == "POST":
