@@ -80,6 +80,41 @@ class SeatRef:
 
 
 @dataclass(frozen=True)
+class CommitteeRef:
+    """A committee of a predecessor system, by its name."""
+
+    system: str
+    committee: str
+
+
+@dataclass(frozen=True)
+class BodyCarry:
+    """What becomes of one of a predecessor's other bodies (a place, a provider
+    collaborative, a partnership): carried over into the successor, renamed or not, or
+    left out (abolished with its system and not re-created). ``replaces`` are other
+    predecessors' bodies it takes the place of: not carried over themselves, their
+    delegations and milestones go to it (two partnerships becoming one, since a system
+    has one integrated care partnership)."""
+
+    system: str
+    body: str
+    name: str = ""  # empty: keeps its name
+    carry_over: bool = True
+    replaces: tuple[tuple[str, str], ...] = ()  # (system, body) of the others it stands for
+
+
+@dataclass(frozen=True)
+class CommitteeCarry:
+    """A committee of a predecessor's ICB that the successor's ICB keeps, with its seats
+    and their holders; ``replaces`` are the other predecessors' committees it takes the
+    place of (their delegations go to it, their members' memberships end)."""
+
+    source: CommitteeRef
+    name: str = ""  # empty: keeps its name
+    replaces: tuple[CommitteeRef, ...] = ()
+
+
+@dataclass(frozen=True)
 class MembershipMapping:
     source: SeatRef
     to: str  # the successor seat's key
@@ -106,6 +141,9 @@ class PlanDocument:
     transfer_delegations: bool = True
     transfer_milestones: bool = True
     transfer_registers: bool = True
+    transfer_bodies: bool = True
+    bodies: tuple[BodyCarry, ...] = ()
+    committees: tuple[CommitteeCarry, ...] = ()
     checklist: Checklist = field(default_factory=Checklist)
 
     @property
@@ -120,7 +158,7 @@ class PlanDocument:
         return self.effective - datetime.timedelta(days=1)
 
 
-TRANSFERS = ("functions", "delegations", "milestones", "registers")
+TRANSFERS = ("functions", "delegations", "milestones", "registers", "bodies")
 SEAT_FIELDS = {
     "key",
     "role",
@@ -215,6 +253,16 @@ class _Reader:
             holder=self.text(data, "holder", where, required=False),
         )
 
+    def body_ref(self, value, where: str) -> tuple[str, str]:
+        data = self.mapping(value, where, {"system", "body"})
+        return self.text(data, "system", where), self.text(data, "body", where)
+
+    def committee_ref(self, value, where: str) -> CommitteeRef:
+        data = self.mapping(value, where, {"system", "committee"})
+        return CommitteeRef(
+            system=self.text(data, "system", where), committee=self.text(data, "committee", where)
+        )
+
     def seat_spec(self, value, where: str) -> SeatSpec:
         data = self.mapping(value, where, SEAT_FIELDS)
         months = data.get("term_length_months")
@@ -261,6 +309,8 @@ def parse(text: str) -> PlanDocument:
             "successor",
             "memberships",
             "transfer",
+            "bodies",
+            "committees",
             "checklist",
         },
     )
@@ -306,6 +356,36 @@ def parse(text: str) -> PlanDocument:
             )
         )
 
+    bodies = []
+    for n, item in enumerate(r.items(top, "bodies", "")):
+        where = f"bodies[{n}]"
+        data = r.mapping(item, where, {"from", "name", "carry_over", "replaces"})
+        bodies.append(
+            BodyCarry(
+                *r.body_ref(data.get("from"), f"{where}.from"),
+                name=r.text(data, "name", where, required=False),
+                carry_over=r.flag(data, "carry_over", where, True),
+                replaces=tuple(
+                    r.body_ref(ref, f"{where}.replaces[{k}]")
+                    for k, ref in enumerate(r.items(data, "replaces", where))
+                ),
+            )
+        )
+    committees = []
+    for n, item in enumerate(r.items(top, "committees", "")):
+        where = f"committees[{n}]"
+        data = r.mapping(item, where, {"from", "name", "replaces"})
+        committees.append(
+            CommitteeCarry(
+                source=r.committee_ref(data.get("from"), f"{where}.from"),
+                name=r.text(data, "name", where, required=False),
+                replaces=tuple(
+                    r.committee_ref(ref, f"{where}.replaces[{k}]")
+                    for k, ref in enumerate(r.items(data, "replaces", where))
+                ),
+            )
+        )
+
     transfer = r.mapping(top.get("transfer", {}), "transfer", set(TRANSFERS))
     flags = {name: r.flag(transfer, name, "transfer", True) for name in TRANSFERS}
 
@@ -338,6 +418,9 @@ def parse(text: str) -> PlanDocument:
         transfer_delegations=flags["delegations"],
         transfer_milestones=flags["milestones"],
         transfer_registers=flags["registers"],
+        transfer_bodies=flags["bodies"],
+        bodies=tuple(bodies),
+        committees=tuple(committees),
         checklist=checklist,
     )
 

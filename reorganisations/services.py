@@ -11,6 +11,8 @@ The order of an apply:
 1. the successor's ICB organisation, system, ICB body, board and seats;
 2. the mapped people: designate appointments from their designate date, made
    substantive on the effective date (``membership_replace``);
+   then the places, collaboratives, partnership and ICB committees the plan carries over,
+   re-created in the successor with their holders (``reorganisations.carry_over``);
 3. the predecessors' memberships ended on their last day ("Body abolished in a
    reorganisation"), then their bodies, boards, committees and seats abolished that day,
    their systems abolished and their ICB organisations closed;
@@ -45,9 +47,11 @@ from bodies.models import (
 from bodies.services import organisation_create, organisation_update
 from committees.models import Committee, CommitteeKind, Seat
 from committees.services import body_create, committee_update, seat_create
+from committees.system_selectors import system_report
 from core.dates import en_gb
 from core.db import in_force_on
 from core.services import audit_context, record_create, record_update, save_validated
+from core.words import plural
 from core.writes import writes
 from decisions.models.delegations import Delegation, FunctionHolding
 from decisions.models.interests import InterestDeclaration
@@ -69,6 +73,7 @@ from memberships.services import (
 )
 from reminders.models import OPEN_STATUSES, ChecklistTemplate, Milestone, Status
 from reminders.services import checklist_apply, milestone_update
+from reorganisations import carry_over
 from reorganisations.models import PlanStatus, ReorganisationPlan
 from reorganisations.plan import PlanDocument, PlanError, SeatRef, SeatSpec, parse
 from reorganisations.seating import board_requirements, seats_for
@@ -81,6 +86,7 @@ SECTIONS = (
     "Seats of the successor board",
     "Appointments",
     "Memberships ended",
+    carry_over.SECTION,
     "Abolished",
     "Employment transferred",
     "Officers",
@@ -102,6 +108,7 @@ class WhatIf:
     effective: datetime.date
     changes: dict[str, list[str]] = field(default_factory=lambda: {s: [] for s in SECTIONS})
     compliance: object | None = None
+    system: object | None = None  # the successor system's R32 findings on the effective date
     applied: bool = False
 
     def add(self, section: str, line: str) -> None:
@@ -118,19 +125,23 @@ class WhatIf:
             state = "complies" if self.compliance.compliant else "does not comply"
             out.append(
                 f"Successor board on {en_gb(self.effective)}: {state} "
-                f"({_count(len(self.compliance.breaches), 'breach', 'breaches')})."
+                f"({plural(len(self.compliance.breaches), 'breach', 'breaches')})."
             )
-            for finding in self.compliance.worst_first:
-                mark = "met" if finding.met else finding.severity
-                out.append(f"  - [{mark}] {finding.message}")
+            out += _findings(self.compliance.worst_first)
+        if self.system is not None:
+            out.append(
+                f"Successor system on {en_gb(self.effective)}: {self.system.status_label.lower()} "
+                f"({plural(len(self.system.breaches), 'breach', 'breaches')})."
+            )
+            out += _findings(self.system.worst_first)
         return out
 
     def __str__(self):
         return "\n".join(self.lines())
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+def _findings(findings) -> list[str]:
+    return [f"  - [{'met' if f.met else f.severity}] {f.message}" for f in findings]
 
 
 # -- recording a plan ---------------------------------------------------------------------
@@ -214,6 +225,7 @@ class Resolved:
     mapped: list[Mapped]
     existing: IntegratedCareSystem | None  # the successor's system, if already recorded
     icb_organisation: Organisation | None  # the successor's ICB, if already recorded
+    carried: carry_over.CarryOver  # the bodies and ICB committees the successor keeps
 
 
 def plan_check(document: PlanDocument, *, plan: ReorganisationPlan | None = None) -> Resolved:
@@ -288,6 +300,7 @@ def plan_check(document: PlanDocument, *, plan: ReorganisationPlan | None = None
         by_key[spec.key] = spec
 
     mapped = _check_memberships(doc, by_key, errors)
+    carried = carry_over.resolve(doc, systems, errors)
     _check_lifecycles(doc, bodies, errors)
     if errors:
         raise PlanError(errors)
@@ -301,6 +314,7 @@ def plan_check(document: PlanDocument, *, plan: ReorganisationPlan | None = None
         mapped=mapped,
         existing=existing,
         icb_organisation=icb_organisation,
+        carried=carried,
     )
 
 
@@ -477,6 +491,7 @@ def _apply(plan: ReorganisationPlan, *, by, keep: bool) -> WhatIf:
             report.compliance = compliance_many(committees=[board], as_of=document.effective)[
                 board.pk
             ]
+            report.system = system_report(ics=board.ics, as_of=document.effective)
             if keep:
                 record_update(
                     plan,
@@ -495,15 +510,19 @@ def _carry_out(r: Resolved, report: WhatIf, *, by) -> Committee:
     body = board.body
     seats = _seat(r, board, report, by=by)
     _appoint(r, seats, report, by=by)
+    carried = carry_over.carry_over(
+        r, r.carried, successor=successor, body=body, board=board, report=report, by=by
+    )
+    carried.seats.update({m.seat.pk: seats[m.to.key] for m in r.mapped})
     _transfer_employment(r, successor, report, by=by)
     _abolish(r, successor, report, by=by)
     _record_successions(r, successor, body, report, by=by)
     _hand_over_officers(r, successor, report)
     _carry_footprint(r, successor, report, by=by)
     if doc.transfer_functions or doc.transfer_delegations:
-        _transfer_functions_and_delegations(r, successor, body, board, seats, report, by=by)
+        _transfer_functions_and_delegations(r, successor, carried, report, by=by)
     if doc.transfer_milestones:
-        _transfer_milestones(r, successor, body, report, by=by)
+        _transfer_milestones(r, successor, body, carried, report, by=by)
     if doc.transfer_registers:
         _list_registers(r, successor, report)
     return board
@@ -781,17 +800,12 @@ def _record_successions(r: Resolved, successor, body, report: WhatIf, *, by) -> 
         report.add("Successions", f"{predecessor} → {body.name}")
 
 
-def _transfer_functions_and_delegations(r, successor, body, board, seats, report, *, by):
+def _transfer_functions_and_delegations(r, successor, carried, report, *, by):
     """Statutory functions of the predecessors' ICBs, and the delegations made by or to
-    the predecessors, end on the eve and start again for the successor the next day."""
+    the predecessors, end on the eve and start again for the successor the next day,
+    with the body, committee or seat that stands for each predecessor's (``carried``)."""
     doc, eve, effective = r.document, r.document.eve, r.document.effective
     icbs = {s.icb_id: successor.icb for s in r.systems if s.icb_id}
-    bodies = {b.pk: body for b in r.icb_bodies}
-    boards = {
-        c.pk: board
-        for c in Committee.objects.filter(body__in=r.icb_bodies, kind=CommitteeKind.BOARD)
-    }
-    seat_map = {m.seat.pk: seats[m.to.key] for m in r.mapped}
     delegations = []
     if doc.transfer_delegations:
         delegations = list(
@@ -800,7 +814,7 @@ def _transfer_functions_and_delegations(r, successor, body, board, seats, report
             .select_related("from_organisation", "from_body", "from_committee__body")
             .select_related("to_body", "to_committee__body", "to_seat__committee")
         )
-    plans = [(d, _mapped_parties(d, icbs, bodies, boards, seat_map, r.bodies)) for d in delegations]
+    plans = [(d, _mapped_parties(d, icbs, carried, r.bodies)) for d in delegations]
     unmapped = [f"delegations: '{d}' {problem}" for d, problem in plans if isinstance(problem, str)]
     if unmapped:
         raise PlanError(unmapped)
@@ -854,9 +868,10 @@ def _transfer_functions_and_delegations(r, successor, body, board, seats, report
         )
 
 
-def _mapped_parties(delegation, icbs, bodies, boards, seat_map, abolished):
+def _mapped_parties(delegation, icbs, carried, abolished):
     """The delegation's parties in the successor, or a sentence saying which cannot be."""
     abolished_ids = {b.pk for b in abolished}
+    bodies, boards, seat_map = carried.bodies, carried.committees, carried.seats
     parties = {}
     for name in ("from_organisation", "from_body", "from_committee"):
         party = getattr(delegation, name)
@@ -897,7 +912,7 @@ def _mapped_parties(delegation, icbs, bodies, boards, seat_map, abolished):
     return parties
 
 
-def _transfer_milestones(r: Resolved, successor, body, report: WhatIf, *, by) -> None:
+def _transfer_milestones(r: Resolved, successor, body, carried, report: WhatIf, *, by) -> None:
     """Open milestones of the predecessors due from the effective date on become the
     successor's; those due earlier stay with the predecessor that owned them."""
     effective = r.document.effective
@@ -910,7 +925,10 @@ def _transfer_milestones(r: Resolved, successor, body, report: WhatIf, *, by) ->
         open_ones = open_ones.filter(body__in=r.bodies)
     taken = set()
     for milestone in open_ones.order_by("due_date", "pk"):
-        changes = {"ics": successor, "body": body if milestone.body_id else None}
+        changes = {
+            "ics": successor,
+            "body": carried.bodies.get(milestone.body_id, body) if milestone.body_id else None,
+        }
         if milestone.template_item_id in taken:
             changes["template_item"] = None
         elif milestone.template_item_id:

@@ -223,6 +223,7 @@ SPECTACULAR_SETTINGS = {
         "VotingMethodEnum": "committees.models.VotingMethod",
         "RequirementKindEnum": "committees.rules.RequirementKind",
         "SeverityEnum": "committees.rules.Severity",
+        "SystemComplianceStatusEnum": "committees.system_rules.SystemComplianceStatus",
         "MembershipStatusEnum": "memberships.models.MembershipStatus",
         "EndReasonEnum": "memberships.models.EndReason",
         "MeetingStatusEnum": "decisions.models.MeetingStatus",

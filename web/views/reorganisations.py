@@ -175,6 +175,7 @@ def what_if(plan, user) -> dict:
         "report": report,
         "sections": sections,
         "compliance": compliance,
+        "system": report.system,
         "unmet": [(f, Severity(f.severity).label) for f in compliance.worst_first if not f.met],
         "met": [f for f in compliance.worst_first if f.met],
     }
