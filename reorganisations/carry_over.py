@@ -69,17 +69,18 @@ class Carried:
     seats: dict[int, Seat] = field(default_factory=dict)
 
 
-def resolve(doc: PlanDocument, systems, errors: list[str]) -> CarryOver:
-    """The bodies and committees ``doc`` carries over from the whole-system predecessors
-    ``systems``; problems are added to ``errors``. Reads only."""
+def resolve(doc: PlanDocument, systems, bodies, errors: list[str], *, successor=None) -> CarryOver:
+    """The bodies and committees ``doc`` carries over: the other bodies of the
+    whole-system predecessors ``systems`` and the predecessor ``bodies`` named alone (not
+    ICBs), and the ICB committees it names; ``successor`` is an existing successor system
+    (a boundary transfer), whose own bodies' names are taken. Problems are added to
+    ``errors``. Reads only."""
     eve = doc.eve
-    by_code = {s.code: s for s in systems}
+    by_code = {b.ics.code: b.ics for b in bodies} | {s.code: s for s in systems}
     others = {
         (b.ics.code, b.name): b
-        for b in Body.objects.filter(in_force_on(eve, "established", "abolished"))
-        .filter(ics__in=systems)
-        .exclude(kind=BodyKind.ICB)
-        .select_related("ics")
+        for b in bodies
+        if b.kind != BodyKind.ICB and (b.established is None or b.established <= eve)
     }
     chosen: dict[int, tuple[Body, str]] = {}
     if doc.transfer_bodies:
@@ -90,8 +91,8 @@ def resolve(doc: PlanDocument, systems, errors: list[str]) -> CarryOver:
     def find(system: str, name: str, where: str) -> Body | None:
         if system not in by_code:
             errors.append(
-                f"{where}.system: '{system}' is not a predecessor abolished whole, so none "
-                "of its bodies is carried over"
+                f"{where}.system: '{system}' is not a predecessor: only the predecessors' "
+                "bodies are carried over"
             )
             return None
         body = others.get((system, name))
@@ -125,23 +126,31 @@ def resolve(doc: PlanDocument, systems, errors: list[str]) -> CarryOver:
             chosen.pop(other.pk, None)
     result = CarryOver(bodies=sorted(chosen.values(), key=lambda pair: (pair[1], pair[0].pk)))
     result.replaced = {pk: bodies for pk, bodies in replaced.items() if pk in chosen}
+    taken = list(successor.bodies.values_list("name", flat=True)) if successor else []
     _refuse_same_names(
-        [name for _, name in result.bodies] + [doc.successor.body_name],
+        [name for _, name in result.bodies] + (taken or [doc.successor.body_name]),
         "bodies",
-        f"would be carried into {doc.successor.code} under the same name: give one a new "
-        "name (bodies[].name) or leave one out (carry_over: false)",
+        f"would be in {doc.successor.code} under the same name: give one a new name "
+        "(bodies[].name) or leave one out (carry_over: false)",
         errors,
     )
     for kind in SINGLE_BODY_KINDS:
-        alike = [b for b, _ in result.bodies if b.kind == kind]
+        alike = [f"{b.name} of {b.ics.code}" for b, _ in result.bodies if b.kind == kind]
+        if successor is not None:
+            alike += [
+                f"{b.name} of {successor.code}"
+                for b in successor.bodies.filter(in_force_on(doc.effective), kind=kind)
+            ]
         if len(alike) > 1:
             errors.append(
                 f"bodies: a system has one {BodyKind(kind).label.lower()}, and "
-                f"{' and '.join(f'{b.name} of {b.ics.code}' for b in alike)} would all be "
-                f"carried into {doc.successor.code}: carry one over with the others in its "
-                "replaces, or leave the others out (carry_over: false)"
+                f"{' and '.join(alike)} would all be in {doc.successor.code} on "
+                f"{en_gb(doc.effective)}: carry one over with the others in its replaces, or "
+                "leave the others out (carry_over: false)"
             )
-    result.committees = _resolve_committees(doc, by_code, errors)
+    result.committees = _resolve_committees(
+        doc, {s.code: s for s in systems}, errors, successor=successor
+    )
     return result
 
 
@@ -153,7 +162,9 @@ def _refuse_same_names(names: list[str], where: str, problem: str, errors: list[
         seen.add(name)
 
 
-def _resolve_committees(doc: PlanDocument, by_code, errors: list[str]) -> list[CarriedCommittee]:
+def _resolve_committees(
+    doc: PlanDocument, by_code, errors: list[str], *, successor=None
+) -> list[CarriedCommittee]:
     eve = doc.eve
     used: dict[int, str] = {}
 
@@ -191,8 +202,15 @@ def _resolve_committees(doc: PlanDocument, by_code, errors: list[str]) -> list[C
                     committee, carry.name or committee.name, [c for c in replaces if c]
                 )
             )
+    taken = [doc.successor.board_name or ""]
+    if successor is not None:
+        taken = list(
+            Committee.objects.filter(ics=successor, body__kind=BodyKind.ICB).values_list(
+                "name", flat=True
+            )
+        )
     _refuse_same_names(
-        [c.name for c in carried] + [doc.successor.board_name or ""],
+        [c.name for c in carried] + taken,
         "committees",
         "would be committees of the successor's ICB: give one a new name (committees[].name)",
         errors,

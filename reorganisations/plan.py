@@ -67,6 +67,9 @@ class Successor:
     board_name: str = ""
     seats_from_rule_sets: bool = True
     extra_seats: tuple[SeatSpec, ...] = ()
+    # A system already established (``successor.existing``), as in a boundary transfer:
+    # it takes on what the plan moves, and nothing of it is created.
+    existing: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ class PlanDocument:
     transfer_bodies: bool = True
     bodies: tuple[BodyCarry, ...] = ()
     committees: tuple[CommitteeCarry, ...] = ()
+    footprint: tuple[str, ...] = ()  # ODS codes of organisations whose area moves
     checklist: Checklist = field(default_factory=Checklist)
 
     @property
@@ -311,6 +315,7 @@ def parse(text: str) -> PlanDocument:
             "transfer",
             "bodies",
             "committees",
+            "footprint",
             "checklist",
         },
     )
@@ -386,6 +391,19 @@ def parse(text: str) -> PlanDocument:
             )
         )
 
+    footprint = []
+    for n, code in enumerate(r.items(top, "footprint", "")):
+        if not isinstance(code, str | int) or isinstance(code, bool) or not str(code).strip():
+            r.fail(f"footprint[{n}]", "expected an organisation's ODS code")
+        else:
+            footprint.append(str(code).strip())
+    if successor is not None and successor.existing and memberships:
+        r.fail(
+            "memberships",
+            f"the successor {successor.code} exists, with its board: appoint to it in the "
+            "registry, not in the plan",
+        )
+
     transfer = r.mapping(top.get("transfer", {}), "transfer", set(TRANSFERS))
     flags = {name: r.flag(transfer, name, "transfer", True) for name in TRANSFERS}
 
@@ -421,6 +439,7 @@ def parse(text: str) -> PlanDocument:
         transfer_bodies=flags["bodies"],
         bodies=tuple(bodies),
         committees=tuple(committees),
+        footprint=tuple(footprint),
         checklist=checklist,
     )
 
@@ -434,7 +453,22 @@ def _successor(r: _Reader, value) -> Successor | None:
     if value is None:
         r.fail(where, "required")
         return None
-    data = r.mapping(value, where, {"system", "icb", "body", "board"})
+    data = r.mapping(value, where, {"existing", "system", "icb", "body", "board"})
+    if "existing" in data:
+        for key in {"system", "icb", "body", "board"} & set(data):
+            r.fail(f"{where}.{key}", "an existing successor is named by its code alone")
+        code = r.text(data, "existing", where)
+        return Successor(
+            code=code,
+            name="",
+            ons_code="",
+            region="",
+            icb_name="",
+            icb_ods_code="",
+            body_name="",
+            seats_from_rule_sets=False,
+            existing=True,
+        )
     system = r.mapping(
         data.get("system"), f"{where}.system", {"code", "name", "ons_code", "region"}
     )

@@ -148,7 +148,10 @@ def _findings(findings) -> list[str]:
 
 
 def _systems_named(document: PlanDocument) -> list[IntegratedCareSystem]:
+    """The systems a plan involves: its predecessors, and an existing successor."""
     codes = {p.system for p in document.predecessors}
+    if document.successor.existing:
+        codes.add(document.successor.code)
     return list(IntegratedCareSystem.objects.filter(code__in=codes))
 
 
@@ -226,6 +229,7 @@ class Resolved:
     existing: IntegratedCareSystem | None  # the successor's system, if already recorded
     icb_organisation: Organisation | None  # the successor's ICB, if already recorded
     carried: carry_over.CarryOver  # the bodies and ICB committees the successor keeps
+    moving: list[Organisation]  # named in ``footprint``: their area moves to the successor
 
 
 def plan_check(document: PlanDocument, *, plan: ReorganisationPlan | None = None) -> Resolved:
@@ -273,21 +277,24 @@ def plan_check(document: PlanDocument, *, plan: ReorganisationPlan | None = None
     if len({b.pk for b in bodies}) != len(bodies):
         errors.append("predecessors: a body is named twice (a whole system includes its bodies)")
 
-    region = Region.objects.filter(code=doc.successor.region).first()
-    if region is None:
-        errors.append(f"successor.system.region: no region with code '{doc.successor.region}'")
     existing = found.get(doc.successor.code)
-    if existing is not None and (existing.bodies.exists() or existing in systems):
-        errors.append(
-            f"successor.system.code: {existing} already exists with its bodies: has this "
-            "plan been applied already?"
-        )
-    icb_organisation = Organisation.objects.filter(ods_code=doc.successor.icb_ods_code).first()
-    if icb_organisation is not None and icb_organisation.kind != OrganisationKind.ICB:
-        errors.append(
-            f"successor.icb.ods_code: '{doc.successor.icb_ods_code}' is {icb_organisation}, "
-            "not an integrated care board"
-        )
+    if doc.successor.existing:
+        region, icb_organisation = _check_existing(doc, existing, systems, bodies, errors)
+    else:
+        region = Region.objects.filter(code=doc.successor.region).first()
+        if region is None:
+            errors.append(f"successor.system.region: no region with code '{doc.successor.region}'")
+        if existing is not None and (existing.bodies.exists() or existing in systems):
+            errors.append(
+                f"successor.system.code: {existing} already exists with its bodies: has this "
+                "plan been applied already?"
+            )
+        icb_organisation = Organisation.objects.filter(ods_code=doc.successor.icb_ods_code).first()
+        if icb_organisation is not None and icb_organisation.kind != OrganisationKind.ICB:
+            errors.append(
+                f"successor.icb.ods_code: '{doc.successor.icb_ods_code}' is {icb_organisation}, "
+                "not an integrated care board"
+            )
 
     seats = seats_for(
         board_requirements(doc.effective) if doc.successor.seats_from_rule_sets else (),
@@ -300,7 +307,8 @@ def plan_check(document: PlanDocument, *, plan: ReorganisationPlan | None = None
         by_key[spec.key] = spec
 
     mapped = _check_memberships(doc, by_key, errors)
-    carried = carry_over.resolve(doc, systems, errors)
+    carried = carry_over.resolve(doc, systems, bodies, errors, successor=existing)
+    moving = _check_footprint(doc, [*systems, *{b.ics for b in bodies}], errors)
     _check_lifecycles(doc, bodies, errors)
     if errors:
         raise PlanError(errors)
@@ -315,7 +323,63 @@ def plan_check(document: PlanDocument, *, plan: ReorganisationPlan | None = None
         existing=existing,
         icb_organisation=icb_organisation,
         carried=carried,
+        moving=moving,
     )
+
+
+def _check_existing(doc, existing, systems, bodies, errors: list[str]):
+    """An existing successor (a boundary transfer) is in force on the effective date, with
+    its ICB's board, and is none of the predecessors. Returns its region and ICB."""
+    code = doc.successor.code
+    if existing is None:
+        errors.append(f"successor.existing: no system with code '{code}'")
+        return None, None
+    if existing.abolished is not None and existing.abolished < doc.effective:
+        errors.append(
+            f"successor.existing: {existing} was abolished on {en_gb(existing.abolished)}"
+        )
+    if existing in systems or any(b.ics_id == existing.pk for b in bodies):
+        errors.append(f"successor.existing: {existing} is also a predecessor")
+    board = _board_of(existing, doc.effective)
+    if board is None:
+        errors.append(
+            f"successor.existing: {existing} has no ICB board in force on {en_gb(doc.effective)}"
+        )
+    return existing.region, existing.icb
+
+
+def _board_of(system, on: datetime.date) -> Committee | None:
+    return (
+        Committee.objects.filter(in_force_on(on), ics=system)
+        .filter(kind=CommitteeKind.BOARD, body__kind=BodyKind.ICB)
+        .select_related("body")
+        .first()
+    )
+
+
+def _check_footprint(doc, predecessors, errors: list[str]) -> list[Organisation]:
+    """The organisations ``footprint`` names, each serving a predecessor on the last day."""
+    found = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=doc.footprint)}
+    serving = set(
+        OrganisationSystemLink.objects.filter(
+            in_force_on(doc.eve, "start", "end"),
+            organisation__in=found.values(),
+            integratedcaresystem__in=predecessors,
+        ).values_list("organisation_id", flat=True)
+    )
+    moving = []
+    for n, code in enumerate(doc.footprint):
+        organisation = found.get(code)
+        if organisation is None:
+            errors.append(f"footprint[{n}]: no organisation with ODS code '{code}'")
+        elif organisation.pk not in serving:
+            errors.append(
+                f"footprint[{n}]: {organisation.name} serves no predecessor's area on "
+                f"{en_gb(doc.eve)}"
+            )
+        else:
+            moving.append(organisation)
+    return moving
 
 
 def find_seat(ref: SeatRef, on: datetime.date, where: str, errors: list[str]):
@@ -530,6 +594,14 @@ def _carry_out(r: Resolved, report: WhatIf, *, by) -> Committee:
 
 def _establish(r: Resolved, report: WhatIf, *, by):
     s, doc = r.document.successor, r.document
+    if s.existing:
+        board = _board_of(r.existing, doc.effective)
+        report.add(
+            "Successor established",
+            f"None: {r.existing.name} ({r.existing.code}) exists, and its board "
+            f"{board.name} takes on what the plan moves",
+        )
+        return r.existing, board
     icb = r.icb_organisation
     if icb is None:
         icb = organisation_create(
@@ -689,25 +761,33 @@ def _abolish(r: Resolved, successor, report: WhatIf, *, by) -> None:
 def _carry_footprint(r: Resolved, successor, report: WhatIf, *, by) -> None:
     """The organisations serving a predecessor's area (its councils, trusts, places...)
     serve the successor's from the effective date; their links to the predecessors end on
-    the last day, so the footprint of earlier dates stays as it was (R13, R4)."""
+    the last day, so the footprint of earlier dates stays as it was (R13, R4). For a whole
+    system that is every organisation serving it; where only part of a system moves (a
+    boundary transfer), those the plan's ``footprint`` names."""
     effective = r.document.effective
     eve = effective - datetime.timedelta(days=1)
-    predecessors = {system.pk for system in r.systems}
+    whole = {system.pk for system in r.systems}
+    # An organisation named in ``footprint`` leaves every predecessor; the others leave
+    # the systems abolished whole, keeping any link to a system that carries on.
+    parts = ({b.ics_id for b in r.bodies} | whole) - {successor.pk}
+    moving = {organisation.pk for organisation in r.moving}
     closing = {system.icb_id for system in r.systems} - {successor.icb_id}
-    served = (
+    served = set(
         OrganisationSystemLink.objects.filter(
-            in_force_on(eve, "start", "end"), integratedcaresystem_id__in=predecessors
+            in_force_on(eve, "start", "end"),
+            integratedcaresystem_id__in=[system.pk for system in r.systems],
         )
         .exclude(organisation_id__in=closing)
         .values_list("organisation_id", flat=True)
-    )
+    ) | {organisation.pk for organisation in r.moving}
     systems_then = defaultdict(set)
     for org_id, ics_id in OrganisationSystemLink.objects.filter(
         in_force_on(effective, "start", "end"), organisation_id__in=served
     ).values_list("organisation_id", "integratedcaresystem_id"):
         systems_then[org_id].add(ics_id)
     for organisation in Organisation.objects.filter(pk__in=served).order_by("name"):
-        wanted = (systems_then[organisation.pk] - predecessors) | {successor.pk}
+        leaves = parts if organisation.pk in moving else whole
+        wanted = (systems_then[organisation.pk] - leaves) | {successor.pk}
         organisation_update(
             organisation=organisation, by=by, systems=sorted(wanted), links_from=effective
         )
@@ -798,6 +878,25 @@ def _record_successions(r: Resolved, successor, body, report: WhatIf, *, by) -> 
             BodySuccession, by=by, predecessor=predecessor, successor=body, note=note, **common
         )
         report.add("Successions", f"{predecessor} → {body.name}")
+    # Part of a system moving (a boundary transfer): its system is followed, in part, by
+    # the successor; the bodies that moved record their own successions (carry_over).
+    whole = {system.pk for system in r.systems}
+    for system in {b.ics for b in r.bodies if b.ics_id not in whole}:
+        if (
+            system.pk == successor.pk
+            or SystemSuccession.objects.filter(predecessor=system, successor=successor).exists()
+        ):
+            continue
+        moved = ", ".join(sorted(b.name for b in r.bodies if b.ics_id == system.pk))
+        record_create(
+            SystemSuccession,
+            by=by,
+            predecessor=system,
+            successor=successor,
+            note=f"{note[:200]}; part: {moved}"[:300],
+            **common,
+        )
+        report.add("Successions", f"{system.name} (part: {moved}) → {successor.name} ({doc.kind})")
 
 
 def _transfer_functions_and_delegations(r, successor, carried, report, *, by):

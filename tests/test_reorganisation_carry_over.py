@@ -257,7 +257,7 @@ def test_two_partnerships_for_one_system_are_refused():
     )
     assert any(
         line.startswith("bodies: a system has one integrated care partnership, and ")
-        and "would all be carried into Q9M" in line
+        and "would all be in Q9M on 1 April 2026" in line
         for line in lines
     )
 
@@ -285,8 +285,8 @@ def test_two_partnerships_for_one_system_are_refused():
         (
             "      - {system: Q9B, body: Integrated Care Partnership}\n",
             "      - {system: Q9Z, body: Integrated Care Partnership}\n",
-            "bodies[0].replaces[0].system: 'Q9Z' is not a predecessor abolished whole, so none "
-            "of its bodies is carried over",
+            "bodies[0].replaces[0].system: 'Q9Z' is not a predecessor: only the predecessors' "
+            "bodies are carried over",
         ),
     ],
     ids=["unknown body", "the board", "named twice", "not a predecessor"],
