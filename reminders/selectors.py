@@ -20,6 +20,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     Min,
     OuterRef,
     Q,
@@ -33,9 +34,9 @@ from bodies.models import IntegratedCareSystem
 from committees.selectors import committees_in_scope
 from core.dates import add_months, en_gb
 from core.rules_catalogue import checks
-from decisions.models import InterestDeclaration
+from decisions.models import InterestDeclaration, Meeting
 from memberships.models import Membership, Person
-from memberships.selectors import compliance_many, terms_ending, vacant_seats
+from memberships.selectors import compliance_many, terms_ending, vacant_seats, with_term_end
 from reminders.models import (
     OPEN_STATUSES,
     DeliveryPreference,
@@ -462,6 +463,33 @@ def feed_milestones(feed) -> QuerySet:
     if feed.ics_id:
         return queryset.filter(ics_id=feed.ics_id)
     return queryset.filter(owner_id=feed.owner_id)
+
+
+def feed_meetings(feed, *, since: datetime.date) -> QuerySet:
+    """The meetings a calendar feed lists from ``since``: those of its system's boards and
+    committees, or of those its owner sat on (or will sit on) on the meeting's day."""
+    queryset = Meeting.objects.filter(date__gte=since).select_related("committee__body__ics")
+    if feed.ics_id:
+        return queryset.filter(committee__ics_id=feed.ics_id)
+    seated = Membership.objects.filter(
+        person_id=feed.owner_id, seat__committee_id=OuterRef("committee_id")
+    ).filter(Q(start__lte=OuterRef("date")), Q(end__isnull=True) | Q(end__gte=OuterRef("date")))
+    return queryset.filter(Exists(seated))
+
+
+def feed_term_ends(feed, *, since: datetime.date, until: datetime.date) -> QuerySet:
+    """The terms of office ending between ``since`` and ``until`` a calendar feed lists
+    (R24): in its system, or its owner's own; a membership ended before its term's end
+    (a resignation) has no term end to show."""
+    queryset = (
+        with_term_end(Membership.objects.filter(seat__term_length_months__isnull=False))
+        .filter(scheduled_term_end__gte=since, scheduled_term_end__lte=until)
+        .filter(Q(end__isnull=True) | Q(end__gte=F("scheduled_term_end")))
+        .select_related("seat__committee__body__ics")
+    )
+    if feed.ics_id:
+        return queryset.filter(ics_id=feed.ics_id)
+    return queryset.filter(person_id=feed.owner_id)
 
 
 # -- a system's milestones and readiness (the officers' milestones page) ------------------
