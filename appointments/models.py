@@ -137,7 +137,11 @@ class AppointmentRound(RegistryUrlMixin, models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(stage__in=OPEN_STAGES) & Q(closed_on__isnull=True))
-                | (Q(stage__in=FINISHED_STAGES) & Q(closed_on__gte=F("opened_on"))),
+                | (
+                    Q(stage__in=FINISHED_STAGES)
+                    & Q(closed_on__isnull=False)
+                    & Q(closed_on__gte=F("opened_on"))
+                ),
                 name="appointments_round_closed_when_finished",
                 violation_error_message="A round has a closing day, on or after it opened, "
                 "when and only when it is appointed, closed or cancelled.",
@@ -275,7 +279,11 @@ class Candidate(Step):
             ),
             models.CheckConstraint(
                 condition=(Q(outcome=Outcome.SHORTLISTED) & Q(decided_on__isnull=True))
-                | (~Q(outcome=Outcome.SHORTLISTED) & Q(decided_on__gte=F("added_on"))),
+                | (
+                    ~Q(outcome=Outcome.SHORTLISTED)
+                    & Q(decided_on__isnull=False)
+                    & Q(decided_on__gte=F("added_on"))
+                ),
                 name="appointments_candidate_decided_when_not_shortlisted",
                 violation_error_message="A candidate selected, not selected or withdrawn has "
                 "the day it was decided, on or after they became a candidate.",
