@@ -3,8 +3,8 @@
 import datetime
 from types import SimpleNamespace
 
-from appointments.models import Reason
-from appointments.services import round_open
+from appointments.models import Party, Reason
+from appointments.services import approval_record, candidate_select, nomination_record, round_open
 from bodies.models import BodyKind, OrganisationKind
 from committees.models import CommitteeKind, Role
 from tests.builders import footprint_organisation
@@ -78,3 +78,18 @@ def la_round(w, **fields):
 
 def nominee(**fields):
     return PersonFactory(**fields)
+
+
+def appointments_rows() -> None:
+    """A row of every appointments model, for tests that open every admin page."""
+    w = icb_with_seats()
+    round = la_round(w)
+    person = nominee()
+    nomination_record(round=round, organisation=w.council, person=person, nominated_on=OPENED)
+    candidate_select(candidate=round.candidates.get(), on=datetime.date(2026, 2, 1))
+    approval_record(
+        round=round,
+        party=Party.CHAIR,
+        agreed_by=w.chair.person,
+        given_on=datetime.date(2026, 2, 2),
+    )
