@@ -95,6 +95,7 @@ GOVERNANCE_APPS = (
     "committees",
     "memberships",
     "decisions",
+    "appointments",
     "reminders",
     "reorganisations",
 )

@@ -13,6 +13,7 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.exceptions import NotFound
 from rest_framework.routers import DefaultRouter
 
+from appointments.api import views as appointments
 from bodies.api import views as bodies
 from committees.api import views as committees
 from decisions.api import views as decisions
@@ -75,6 +76,7 @@ ROUTES = [
     ("interest-declarations", decisions.InterestDeclarationViewSet, "interestdeclaration"),
     ("milestones", reminders.MilestoneViewSet, "milestone"),
     ("reorganisations", reorganisations.ReorganisationPlanViewSet, "reorganisationplan"),
+    ("appointments", appointments.AppointmentRoundViewSet, "appointmentround"),
 ]
 
 router = DefaultRouter()

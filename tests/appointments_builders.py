@@ -25,8 +25,8 @@ def icb_with_seats(ics=None):
     councils jointly (R4) whose term ends on 31 March 2026, and a vacant independent
     non-executive seat; an ICP with a chair seat."""
     ics = ics or IntegratedCareSystemFactory()
-    icb = BodyFactory(ics=ics, kind=BodyKind.ICB, name=f"{ics.name} ICB")
-    board = CommitteeFactory(body=icb, kind=CommitteeKind.BOARD, name=f"{ics.name} ICB Board")
+    icb = BodyFactory(ics=ics, kind=BodyKind.ICB)
+    board = CommitteeFactory(body=icb, kind=CommitteeKind.BOARD, name=f"{icb.name} Board")
     council = footprint_organisation(ics, kind=OrganisationKind.LOCAL_AUTHORITY, name="A Council")
     other_council = footprint_organisation(
         ics, kind=OrganisationKind.LOCAL_AUTHORITY, name="B Council"
@@ -43,8 +43,8 @@ def icb_with_seats(ics=None):
     la_seat.nominating_organisations.set([council, other_council])
     la_holder = MembershipFactory(seat=la_seat, start=datetime.date(2022, 7, 1))
     nem_seat = SeatFactory(committee=board, role=Role.NON_EXECUTIVE_MEMBER)
-    icp = BodyFactory(ics=ics, kind=BodyKind.ICP, name=f"{ics.name} ICP")
-    icp_board = CommitteeFactory(body=icp, kind=CommitteeKind.BOARD, name=f"{ics.name} ICP")
+    icp = BodyFactory(ics=ics, kind=BodyKind.ICP)
+    icp_board = CommitteeFactory(body=icp, kind=CommitteeKind.BOARD, name=f"{icp.name} Board")
     icp_chair_seat = SeatFactory(committee=icp_board, role=Role.CHAIR, is_chair=True)
     return SimpleNamespace(
         ics=ics,
@@ -80,9 +80,9 @@ def nominee(**fields):
     return PersonFactory(**fields)
 
 
-def appointments_rows() -> None:
+def appointments_rows(ics=None):
     """A row of every appointments model, for tests that open every admin page."""
-    w = icb_with_seats()
+    w = icb_with_seats(ics)
     round = la_round(w)
     person = nominee()
     nomination_record(round=round, organisation=w.council, person=person, nominated_on=OPENED)
@@ -93,3 +93,4 @@ def appointments_rows() -> None:
         agreed_by=w.chair.person,
         given_on=datetime.date(2026, 2, 2),
     )
+    return w
