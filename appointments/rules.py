@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from appointments.models import Party
 from bodies.models import NHS_TRUST_KINDS, BodyKind, OrganisationKind
 from committees.models import PARTNER_MEMBER_ROLES, Role
+from core.rules_catalogue import checks
 from memberships.models import EndReason
 
 # R4: partner members are nominated jointly by the organisations of their kind
@@ -31,6 +32,7 @@ class SeatFacts:
     body_kind: str
 
 
+@checks("R7", "R11", "R20", what="Who must approve an appointment before it is made")
 def approvals_required(seat: SeatFacts) -> tuple[str, ...]:
     """The parties whose approval an appointment to ``seat`` needs, in the order given.
 
@@ -67,6 +69,7 @@ class Entitlement:
     reason: str = ""
 
 
+@checks("R4", what="Whether an organisation may nominate for a seat on a date")
 def nomination_entitlement(
     *,
     seat_label: str,
@@ -114,6 +117,7 @@ class Term:
     end_reason: str
 
 
+@checks("R24", what="How many terms in a row a person has served in a seat")
 def consecutive_terms(terms: Sequence[Term]) -> int:
     """How many terms in a row end with the latest of ``terms`` (one person, one seat).
 
