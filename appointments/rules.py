@@ -55,6 +55,44 @@ def approvals_required(seat: SeatFacts) -> tuple[str, ...]:
     return ()
 
 
+# Who gives each party's approval: the kind of organisation that agrees, where one does.
+APPROVING_KINDS = {
+    Party.NHS_ENGLAND: OrganisationKind.NHS_ENGLAND,
+    Party.ICB: OrganisationKind.ICB,
+    Party.LOCAL_GOVERNMENT: OrganisationKind.LOCAL_AUTHORITY,
+}
+
+
+def approver_problem(
+    *,
+    party: str,
+    party_label: str,
+    organisation_kind: str | None,
+    organisation_name: str,
+    agreed_by_is_chair: bool | None,
+) -> str:
+    """Why the approver recorded cannot give ``party``'s approval ("" when they can).
+
+    The chair's approval is given by the person chairing the board or committee on the
+    day; the other parties' by an organisation of their kind (NHS England, the ICB, a
+    local authority). Recording no one at all is the database's refusal.
+    """
+    if party == Party.CHAIR:
+        if agreed_by_is_chair is None:
+            return "" if organisation_kind is None else "The chair's approval names the chair."
+        if not agreed_by_is_chair:
+            return "The person recorded does not chair this board or committee on that day."
+        return ""
+    wanted = APPROVING_KINDS[party]
+    if organisation_kind is not None and organisation_kind != wanted:
+        return (
+            f"{organisation_name} cannot give the approval of {party_label}: it is not "
+            f"{'an' if OrganisationKind(wanted).label[0] in 'AEIOU' else 'a'} "
+            f"{OrganisationKind(wanted).label.lower()}."
+        )
+    return ""
+
+
 def approvals_missing(required: Iterable[str], given: Iterable[str]) -> list[str]:
     """The required parties that have not yet approved."""
     given = set(given)

@@ -26,6 +26,7 @@ from appointments.rules import (
     Term,
     approvals_missing,
     approvals_required,
+    approver_problem,
     consecutive_terms,
     nomination_entitlement,
 )
@@ -36,6 +37,7 @@ from core.db import in_force_on
 from core.services import audit_context, record_delete, record_update, save_validated
 from core.writes import writes
 from memberships.models import EndReason, Membership, MembershipStatus, Person
+from memberships.selectors import held_on
 from memberships.services import membership_end, membership_replace, membership_start
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -94,6 +96,10 @@ def round_open(
         raise ValidationError({"replaces": "The membership replaced must be one of this seat's."})
     if reason == Reason.TERM_ENDING and replaces is None:
         raise ValidationError({"replaces": "Name the membership whose term is ending."})
+    if seat.abolished is not None and seat.abolished < opened_on:
+        raise ValidationError(
+            {"seat": f"This seat was abolished on {en_gb(seat.abolished)}: it is not filled."}
+        )
     round = AppointmentRound(
         seat=seat,
         opened_on=opened_on,
@@ -108,8 +114,22 @@ def round_open(
     return save_validated(round, by=by)
 
 
+# What a generic change may correct; the rest is fixed when the round opens, or changes
+# through the round's steps.
+CORRECTABLE = {"nominations_close", "selection_by", "appointment_by", "lead"}
+
+
 def round_update(*, appointment_round: AppointmentRound, by=None, **changes) -> AppointmentRound:
-    """Correct a round's deadlines, lead or notes; its stage changes through its steps."""
+    """Correct a round's deadlines or lead; its stage changes through its steps, and its
+    seat, reason and opening are fixed (cancel a round opened by mistake)."""
+    fixed = sorted(set(changes) - CORRECTABLE)
+    if fixed:
+        raise ValidationError(
+            {
+                name: "This is fixed once the round is open: cancel it and open another."
+                for name in fixed
+            }
+        )
     return record_update(appointment_round, by=by, **changes)
 
 
@@ -298,6 +318,23 @@ def approval_record(
                     f"{labels or 'no one'}, not by {Approval(party=party).get_party_display()}."
                 }
             )
+        agreed_by_is_chair = None
+        if agreed_by is not None:
+            agreed_by_is_chair = Membership.objects.filter(
+                held_on(given_on),
+                seat__committee_id=round.seat.committee_id,
+                seat__is_chair=True,
+                person=agreed_by,
+            ).exists()
+        problem = approver_problem(
+            party=party,
+            party_label=Approval(party=party).get_party_display(),
+            organisation_kind=organisation.kind if organisation is not None else None,
+            organisation_name=organisation.name if organisation is not None else "",
+            agreed_by_is_chair=agreed_by_is_chair,
+        )
+        if problem:
+            raise ValidationError(problem)
         selected = round.candidates.get(outcome=Outcome.SELECTED)
         if given_on < selected.decided_on:
             raise ValidationError(

@@ -6,9 +6,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from appointments import selectors
 from appointments.models import (
+    Approval,
     Candidate,
     Nomination,
     Outcome,
@@ -34,6 +36,7 @@ from appointments.services import (
     round_cancel,
     round_close,
     round_open,
+    round_update,
 )
 from bodies.models import BodyKind
 from committees.models import Role
@@ -346,3 +349,66 @@ def test_the_report_command_lists_open_rounds_vacancies_and_terms_ending():
     assert "Independent non-executive member" in out
     assert "Local authority partner member" in out and "31 March 2026" in out
     assert "days vacant" in out
+
+
+def test_the_chairs_approval_is_given_by_whoever_chairs_the_board_that_day():
+    w = icb_with_seats()
+    round = la_round(w)
+    nomination_record(round=round, organisation=w.council, person=nominee(), nominated_on=OPENED)
+    candidate_select(candidate=round.candidates.get(), on=D(2026, 2, 1))
+    with pytest.raises(ValidationError, match="does not chair this board"):
+        approval_record(
+            round=round, party=Party.CHAIR, agreed_by=w.la_holder.person, given_on=D(2026, 2, 2)
+        )
+    assert not Approval.objects.exists()
+    approval_record(
+        round=round, party=Party.CHAIR, agreed_by=w.chair.person, given_on=D(2026, 2, 2)
+    )
+    round.refresh_from_db()
+    assert round.stage == Stage.AGREED
+
+
+def test_r7_local_governments_agreement_is_given_by_a_local_authority():
+    w = icb_with_seats()
+    round = round_open(seat=w.icp_chair_seat, opened_on=OPENED, reason=Reason.NEW_SEAT)
+    candidate_select(
+        candidate=candidate_add(round=round, person=nominee(), added_on=OPENED),
+        on=D(2026, 2, 1),
+    )
+    with pytest.raises(ValidationError, match="A Trust cannot give the approval of Local gov"):
+        approval_record(
+            round=round, party=Party.LOCAL_GOVERNMENT, organisation=w.trust, given_on=D(2026, 2, 2)
+        )
+
+
+def test_a_rounds_seat_and_opening_are_fixed_once_it_is_open():
+    w = icb_with_seats()
+    round = la_round(w)
+    with pytest.raises(ValidationError, match="fixed once the round is open"):
+        round_update(appointment_round=round, seat=w.nem_seat)
+    round_update(appointment_round=round, appointment_by=D(2026, 3, 13))
+    round.refresh_from_db()
+    assert round.appointment_by == D(2026, 3, 13) and round.seat == w.la_seat
+
+
+def test_no_round_opens_for_a_seat_abolished_before():
+    w = icb_with_seats()
+    w.nem_seat.abolished = D(2025, 12, 31)
+    w.nem_seat.save()
+    with pytest.raises(ValidationError, match="abolished on 31 December 2025"):
+        round_open(seat=w.nem_seat, opened_on=OPENED, reason=Reason.VACANCY)
+
+
+def test_the_appointment_is_made_on_its_admin_page_through_the_service(client, officer):
+    w = icb_with_seats()
+    round, candidate = agreed_la_round(w)
+    client.force_login(officer)
+    url = reverse("admin:appointments_appointmentround_appoint", args=[round.pk])
+    assert "Make the appointment" in client.get(url).content.decode()
+
+    response = client.post(url, {"on": "2026-03-02", "start": "2026-04-01"})
+
+    assert response.status_code == 302
+    round.refresh_from_db()
+    assert round.stage == Stage.APPOINTED
+    assert round.membership.person == candidate.person
