@@ -55,6 +55,10 @@ class CommitteeViewSet(
     abolish_with = staticmethod(committee_abolish)
 
 
+class MembershipViewSet(appointments.MembershipTermActions, memberships.MembershipViewSet):
+    __doc__ = memberships.MembershipViewSet.__doc__
+
+
 ROUTES = [
     ("regions", bodies.RegionViewSet, "region"),
     ("organisations", bodies.OrganisationViewSet, "organisation"),
@@ -67,7 +71,7 @@ ROUTES = [
     ("requirements", committees.RequirementViewSet, "requirement"),
     ("standing-orders", committees.StandingOrdersViewSet, "standingorders"),
     ("people", decisions.PersonViewSet, "person"),
-    ("memberships", memberships.MembershipViewSet, "membership"),
+    ("memberships", MembershipViewSet, "membership"),
     ("meetings", decisions.MeetingViewSet, "meeting"),
     ("attendances", decisions.AttendanceViewSet, "attendance"),
     ("decisions", decisions.DecisionViewSet, "decision"),

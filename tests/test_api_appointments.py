@@ -167,3 +167,35 @@ def test_a_step_on_a_round_changed_since_it_was_read_is_refused():
     assert late.status_code == 412
     missing = officer.client.post(officer.url("candidates"), body, format="json")
     assert missing.status_code == 428
+
+
+def test_a_holder_is_reappointed_through_the_api_up_to_the_seats_maximum_r24():
+    w = icb_with_seats()  # the local authority seat allows two consecutive terms
+    client = session_client(make_officer(w.ics, username="officer"))
+
+    def reappoint(membership_id):
+        url = f"{API}/memberships/{membership_id}/"
+        etag = client.get(url)["ETag"]
+        return client.post(url + "reappoint/", {}, format="json", HTTP_IF_MATCH=etag)
+
+    second = reappoint(w.la_holder.pk)
+    assert second.status_code == 201, second.content
+    assert (second.json()["start"], second.json()["person"]) == (
+        "2026-04-01",
+        w.la_holder.person_id,
+    )
+    third = reappoint(second.json()["id"])
+    assert third.status_code == 400
+    assert "the most its constitution allows (2)" in third.json()["detail"]
+
+
+def test_a_term_ending_with_no_successor_on_a_seat_without_carry_over_ends_through_the_api():
+    w = icb_with_seats()
+    client = session_client(make_officer(w.ics, username="officer"))
+    url = f"{API}/memberships/{w.la_holder.pk}/"
+    etag = client.get(url)["ETag"]
+
+    ended = client.post(url + "expire-term/", HTTP_IF_MATCH=etag)
+
+    assert ended.status_code == 200, ended.content
+    assert (ended.json()["end"], ended.json()["end_reason"]) == ("2026-03-31", "term_expired")

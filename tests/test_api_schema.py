@@ -72,6 +72,8 @@ def test_every_changing_operation_requires_if_match():
                     "/appoint/",
                     "/close/",
                     "/cancel/",
+                    "/reappoint/",
+                    "/expire-term/",
                 )
             )
             headers = {

@@ -412,3 +412,14 @@ def test_the_appointment_is_made_on_its_admin_page_through_the_service(client, o
     round.refresh_from_db()
     assert round.stage == Stage.APPOINTED
     assert round.membership.person == candidate.person
+
+
+def test_the_report_command_lists_holders_carrying_over_after_their_term():
+    w = icb_with_seats()
+    seat = SeatFactory(
+        committee=w.board, title="Carrying seat", term_length_months=12, carry_over_allowed=True
+    )
+    MembershipFactory(seat=seat, start=D(2024, 1, 1))
+    out = run_command("appointments_report", "--ics", w.ics.code, "--as-of", "2026-01-10")
+    assert "Holders carrying over after their term" in out
+    assert "Carrying seat" in out and "whose term ended on 31 December 2024" in out

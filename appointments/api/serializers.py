@@ -185,3 +185,12 @@ class AppointInputSerializer(StrictSerializer):
 class FinishInputSerializer(StrictSerializer):
     on = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReappointInputSerializer(StrictSerializer):
+    """A further term for the holder (R24), within the seat's maximum of consecutive terms."""
+
+    start = serializers.DateField(
+        required=False,
+        help_text="First day of the new term; by default the day after the current one ends.",
+    )

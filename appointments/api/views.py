@@ -13,6 +13,7 @@ from appointments.api.serializers import (
     CandidateInputSerializer,
     FinishInputSerializer,
     NominationInputSerializer,
+    ReappointInputSerializer,
     SelectInputSerializer,
 )
 from appointments.filtersets import AppointmentRoundFilterSet
@@ -21,6 +22,8 @@ from appointments.services import (
     approval_record,
     candidate_add,
     candidate_select,
+    membership_reappoint,
+    membership_term_expire,
     nomination_record,
     round_appoint,
     round_cancel,
@@ -28,6 +31,7 @@ from appointments.services import (
 )
 from core.api.pagination import CursorPagination
 from core.api.viewsets import RegistryViewSet
+from memberships.api.serializers import MembershipSerializer
 
 
 class AppointmentRoundViewSet(RegistryViewSet):
@@ -154,3 +158,34 @@ class AppointmentRoundViewSet(RegistryViewSet):
             FinishInputSerializer,
             lambda round, data, by: round_cancel(round=round, by=by, **data),
         )
+
+
+class MembershipTermActions:
+    """What happens to a membership at the end of its term (R24), added to
+    ``/memberships/`` by ``ics_registry.api_urls`` (memberships cannot import this app):
+    ``POST .../reappoint/`` for a further term, refused beyond the seat's maximum number
+    of consecutive terms, and ``POST .../expire-term/`` when the term ends with no
+    successor (the holder carries over where the seat allows it; otherwise the membership
+    ends on the term's last day). Both need If-Match."""
+
+    @extend_schema(request=ReappointInputSerializer, responses={201: MembershipSerializer})
+    @action(detail=True, methods=["post"])
+    def reappoint(self, request, pk):
+        """Re-appoint the holder for a further term; answers the new membership."""
+        membership = self.get_object()
+        serializer = ReappointInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with self.audit():
+            further = membership_reappoint(
+                membership=membership, by=request.user, **serializer.validated_data
+            )
+        return Response(self.representation(self.reload(further)), status=201)
+
+    @extend_schema(request=None, responses=MembershipSerializer)
+    @action(detail=True, methods=["post"], url_path="expire-term")
+    def expire_term(self, request, pk):
+        """The term has ended with no successor: carry over, or leave the seat vacant."""
+        membership = self.get_object()
+        with self.audit():
+            membership_term_expire(membership=membership, by=request.user)
+        return Response(self.representation(self.reload(membership)))

@@ -5,7 +5,12 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from appointments.selectors import days_vacant, open_rounds_by_system, terms_ending_without_round
+from appointments.selectors import (
+    carrying_over,
+    days_vacant,
+    open_rounds_by_system,
+    terms_ending_without_round,
+)
 from bodies.models import IntegratedCareSystem
 from core.dates import en_gb
 
@@ -26,7 +31,8 @@ class Command(BaseCommand):
         "Appointment reports for each integrated care system (one with --ics, or all): the "
         "appointment rounds under way and their next deadline; the days each seat was "
         "vacant from --since to --as-of; and the terms of office ending within --days of "
-        "--as-of with neither a successor recorded nor a round started (R24)."
+        "--as-of with neither a successor recorded nor a round started, and the holders "
+        "carrying over after their term until a successor starts (R24)."
     )
 
     def add_arguments(self, parser):
@@ -91,4 +97,17 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {seat.committee.body.ics.name}, {seat.committee.name}, {seat.label}: "
                 f"{membership.person_name}'s term ends on {en_gb(membership.scheduled_term_end)}"
+            )
+
+        self.stdout.write("")
+        self.stdout.write(f"Holders carrying over after their term, on {en_gb(as_of)}")
+        carrying = carrying_over(as_of=as_of, ics=system)
+        if not carrying:
+            self.stdout.write("  none")
+        for membership in carrying:
+            seat = membership.seat
+            self.stdout.write(
+                f"  {membership.ics.name}, {seat.committee.name}, {seat.label}: "
+                f"{membership.person_name}, whose term ended on "
+                f"{en_gb(membership.scheduled_term_end)}"
             )
