@@ -423,3 +423,19 @@ def test_the_report_command_lists_holders_carrying_over_after_their_term():
     out = run_command("appointments_report", "--ics", w.ics.code, "--as-of", "2026-01-10")
     assert "Holders carrying over after their term" in out
     assert "Carrying seat" in out and "whose term ended on 31 December 2024" in out
+
+
+def test_each_step_records_the_officer_who_entered_it_in_the_row_and_the_audit_trail(
+    django_user_model,
+):
+    user = django_user_model.objects.create_user("governance_officer")
+    w = icb_with_seats()
+    round = la_round(w, by=user)
+    nomination = nomination_record(
+        round=round, organisation=w.council, person=nominee(), nominated_on=OPENED, by=user
+    )
+    candidate = round.candidates.get()
+    assert (round.opened_by, nomination.recorded_by, candidate.recorded_by) == (user, user, user)
+    for row in (round, nomination, candidate):
+        (event,) = row.events.filter(pgh_label="insert")
+        assert event.pgh_context.metadata["user"] == user.pk
