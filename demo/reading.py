@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 from django.db import models
 
+from appointments.models import Reason as AppointmentReason
 from bodies.models import BodyKind, OrganisationKind, PlaceGovernanceOption
 from committees.models import CommitteeKind, Role, VotingMethod
 from committees.rules import RequirementKind, Severity
@@ -39,6 +40,7 @@ from reminders.models import Status as MilestoneStatus
 from reorganisations.plan import PlanError, parse
 
 from .records import (
+    AppointmentRoundSpec,
     Body,
     ClusterSpec,
     Committee,
@@ -53,6 +55,7 @@ from .records import (
     Meeting,
     Milestone,
     NilReturn,
+    NominationSpec,
     OutsideOrganisation,
     Party,
     Person,
@@ -81,6 +84,7 @@ MEETINGS_FILE = "meetings.yaml"
 REGISTER_FILE = "register.yaml"
 MILESTONES_FILE = "milestones.yaml"
 REORGANISATION_FILE = "reorganisation.yaml"
+APPOINTMENTS_FILE = "appointments.yaml"
 
 DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
 YES, NO = ("yes", "true"), ("no", "false")
@@ -864,6 +868,33 @@ def _read_plan(file: _File, node: yaml.Node) -> PlanSpec:
     return PlanSpec(name, document, fields.flag("merger checklist"), fields.where)
 
 
+def _read_appointment_round(file: _File, node: yaml.Node) -> AppointmentRoundSpec:
+    fields = _Fields(
+        file,
+        node,
+        "an appointment round",
+        ("system", "seat", "reason", "opened on"),
+        ("nominations close", "selection by", "appointment by", "lead", "nominations"),
+    )
+
+    def nomination(file, node):
+        entry = _Fields(file, node, "a nomination", ("by", "person", "on"))
+        return NominationSpec(entry.ref("by"), entry.ref("person"), entry.date("on"), entry.where)
+
+    return AppointmentRoundSpec(
+        system=fields.ref("system"),
+        seat=fields.ref("seat"),
+        reason=fields.code("reason", AppointmentReason),
+        opened_on=fields.date("opened on"),
+        nominations_close=fields.date("nominations close"),
+        selection_by=fields.date("selection by"),
+        appointment_by=fields.date("appointment by"),
+        lead=fields.ref("lead"),
+        nominations=fields.records("nominations", "nominations", nomination),
+        where=fields.where,
+    )
+
+
 # --- Reading all of it -----------------------------------------------------------------
 
 
@@ -904,6 +935,10 @@ def _read_reorganisation(file: _File, root: yaml.Node) -> dict:
     }
 
 
+def _read_appointments(file: _File, root: yaml.Node) -> dict:
+    return {"appointment_rounds": file.each(root, "appointment rounds", _read_appointment_round)}
+
+
 # Each file but the systems', and what reads it into fields of DemoData.
 FILES = (
     (ORGANISATIONS_FILE, _read_organisations),
@@ -914,6 +949,7 @@ FILES = (
     (REGISTER_FILE, _read_register),
     (MILESTONES_FILE, _read_milestones),
     (REORGANISATION_FILE, _read_reorganisation),
+    (APPOINTMENTS_FILE, _read_appointments),
 )
 
 
@@ -1026,6 +1062,7 @@ class _Checks:
         self.check_register()
         self.check_transitions()
         self.check_reorganisation()
+        self.check_appointments()
         return self.found
 
     def check_organisations(self) -> None:
@@ -1202,6 +1239,22 @@ class _Checks:
                         "a milestone that is not on the checklist has both a 'category' and a "
                         "'due date'; one from the checklist has neither",
                     )
+
+    def check_appointments(self) -> None:
+        for round in self.data.appointment_rounds:
+            system = self.system(round.system)
+            self.person(round.lead)
+            if system is not None:
+                keys = {s.key for b in system.bodies for c in b.committees for s in c.seats}
+                if round.seat not in keys:
+                    self.problem(
+                        round.seat.where,
+                        f"no seat with the key '{round.seat}' in system {system.code}"
+                        f"{_suggestion(round.seat, keys)}",
+                    )
+            for nomination in round.nominations:
+                self.organisation(nomination.by)
+                self.person(nomination.person)
 
     def check_reorganisation(self) -> None:
         for cluster in self.data.clusters:

@@ -402,6 +402,33 @@ class Transition:
 
 
 @dataclass(frozen=True)
+class NominationSpec:
+    """An organisation nominating a person in an appointment round (R4)."""
+
+    by: Ref
+    person: Ref
+    on: datetime.date
+    where: Where
+
+
+@dataclass(frozen=True)
+class AppointmentRoundSpec:
+    """An appointment round under way for a seat of a system (issue 12), found by the
+    seat's ``key`` in the system's file and its opening day."""
+
+    system: Ref
+    seat: Ref
+    reason: str
+    opened_on: datetime.date
+    nominations_close: datetime.date | None
+    selection_by: datetime.date | None
+    appointment_by: datetime.date | None
+    lead: Ref | None
+    nominations: tuple[NominationSpec, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
 class ClusterSpec:
     """ICBs sharing a chair and/or chief executive from a date (R30)."""
 
@@ -449,6 +476,7 @@ class DemoData:
     transitions: tuple[Transition, ...] = ()
     clusters: tuple[ClusterSpec, ...] = ()
     plans: tuple[PlanSpec, ...] = ()
+    appointment_rounds: tuple[AppointmentRoundSpec, ...] = ()
 
     def system(self, code: str) -> System:
         return next(s for s in self.systems if s.code == code)

@@ -230,6 +230,10 @@ def default_interest_days_before() -> list[int]:
     return [30, 7]
 
 
+def default_appointment_days_before() -> list[int]:
+    return [14, 7, 1]
+
+
 class Weekday(models.IntegerChoices):
     MONDAY = 0, "Monday"
     TUESDAY = 1, "Tuesday"
@@ -293,6 +297,13 @@ class ReminderPolicy(models.Model):
     interest_overdue_every_days = models.PositiveSmallIntegerField(
         default=28, help_text="Registers of interests: remind again this often once overdue."
     )
+    appointment_days_before = ArrayField(
+        models.PositiveSmallIntegerField(),
+        default=default_appointment_days_before,
+        validators=[positive_days],
+        help_text="Appointment rounds: remind the round's lead this many days before each "
+        "deadline (nominations close, selection, appointment).",
+    )
     send_from = models.TimeField(
         default=datetime.time(7, 0),
         help_text="No reminder is sent before this time of day (UK time).",
@@ -345,6 +356,7 @@ class Topic(models.TextChoices):
     TERM_ENDING = "term_ending", "Terms of office ending"
     VACANCY = "vacancy", "Vacancies breaking compliance"
     INTEREST_REFRESH = "interest_refresh", "Register of interests refresh"
+    APPOINTMENT_DEADLINE = "appointment_deadline", "Appointment round deadlines"
 
     @classmethod
     def for_category(cls, category: str) -> "Topic":
@@ -391,6 +403,7 @@ class Kind(models.TextChoices):
     TERM_ENDING = "term_ending", "Term of office ending"
     VACANCY = "vacancy", "Vacancy breaking compliance"
     INTEREST_REFRESH = "interest_refresh", "Register of interests refresh"
+    APPOINTMENT_DEADLINE = "appointment_deadline", "Appointment round deadline"
 
 
 class OutboxStatus(models.TextChoices):

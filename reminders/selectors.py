@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.urls import reverse
 
+from appointments.selectors import rounds_with_deadlines_by
 from bodies.models import IntegratedCareSystem
 from committees.selectors import committees_in_scope
 from core.dates import add_months, en_gb
@@ -428,9 +429,58 @@ def interest_reminders(
     return reminders
 
 
+# -- appointment rounds (issue 12) --------------------------------------------------------
+
+
+def appointment_reminders(
+    *, today, at, policies: Policies, leads: dict[int, Person], frequencies
+) -> list[DueReminder]:
+    """The lead of each round under way (else the system's governance lead) is reminded
+    before each deadline still ahead of the round, at the policy's thresholds: once per
+    deadline and threshold (moving a deadline re-arms its reminders)."""
+    horizon = today + datetime.timedelta(
+        days=max(max(p.appointment_days_before) for p in policies.all())
+    )
+    reminders = []
+    for round, deadline in rounds_with_deadlines_by(today=today, horizon=horizon):
+        policy = policies(round.ics_id)
+        recipient = round.lead or leads.get(round.ics_id)
+        if recipient is None or not _sends_now(policy, at):
+            continue
+        days_left = (deadline.on - today).days
+        threshold = threshold_crossed(days_left, policy.appointment_days_before)
+        if threshold is None:
+            continue
+        seat = round.seat
+        reminders.append(
+            DueReminder(
+                key=f"appointment:{round.pk}:{deadline.name}:{deadline.on.isoformat()}:"
+                f"{threshold}:person:{recipient.pk}",
+                kind=Kind.APPOINTMENT_DEADLINE,
+                topic=Topic.APPOINTMENT_DEADLINE,
+                frequency=frequencies(recipient, Topic.APPOINTMENT_DEADLINE),
+                recipient=recipient,
+                title=f"{seat.label}, {seat.committee.name}: {deadline.label} {en_gb(deadline.on)}",
+                detail=f"{round.ics.name}: the appointment round for the {seat.label} seat is "
+                f"{round.get_stage_display().lower()}; {deadline.label} "
+                f"{in_words(days_left)}.",
+                link=round.get_absolute_url(),
+                due_on=deadline.on,
+                ics=round.ics,
+            )
+        )
+    return reminders
+
+
 # -- everything due -----------------------------------------------------------------------
 
-KINDS = (milestone_reminders, term_reminders, vacancy_reminders, interest_reminders)
+KINDS = (
+    milestone_reminders,
+    term_reminders,
+    vacancy_reminders,
+    interest_reminders,
+    appointment_reminders,
+)
 
 
 def due_reminders(*, today: datetime.date, at: datetime.time = END_OF_DAY) -> list[DueReminder]:

@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
 
 from core.services import api_token_create
 from tests.api_support import API, api_rates, governance_unit  # noqa: F401
+from tests.appointments_builders import appointments_rows
 from tests.conftest import shared_data
 from tests.factories import IntegratedCareSystemFactory
 
@@ -57,7 +58,23 @@ def test_every_changing_operation_requires_if_match():
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             changing = method in ("put", "patch", "delete") or path.endswith(
-                ("/end/", "/abolish/", "/replace/", "/complete/", "/reopen/", "/apply/")
+                (
+                    "/end/",
+                    "/abolish/",
+                    "/replace/",
+                    "/complete/",
+                    "/reopen/",
+                    "/apply/",
+                    "/nominations/",
+                    "/candidates/",
+                    "/select/",
+                    "/approvals/",
+                    "/appoint/",
+                    "/close/",
+                    "/cancel/",
+                    "/reappoint/",
+                    "/expire-term/",
+                )
             )
             headers = {
                 p["name"]: p.get("required", False)
@@ -89,6 +106,7 @@ def registry(django_db_setup, django_db_blocker):
         from django.contrib.auth import get_user_model
 
         unit = governance_unit(IntegratedCareSystemFactory(code="QSL", name="Somerset"))
+        appointments_rows(unit.ics)
         governance_unit(IntegratedCareSystemFactory())
         superuser = get_user_model().objects.create_superuser("root", "root@example.nhs.uk", "pw")
         _, key = api_token_create(organisation=unit.ics.icb, name="Fuzzing", user=superuser)

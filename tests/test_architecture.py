@@ -102,3 +102,10 @@ def test_reorganisations_sit_between_publishing_and_reminders():
     layers = next(c for c in CONFIG["contracts"] if c["id"] == "layers")["layers"]
     assert layers.index("publishing | demo") < layers.index("reorganisations")
     assert layers.index("reorganisations") < layers.index("reminders")
+
+
+def test_appointments_sit_between_reminders_and_decisions():
+    """Reminders read appointment rounds' deadlines; rounds appoint through memberships."""
+    layers = next(c for c in CONFIG["contracts"] if c["id"] == "layers")["layers"]
+    (appointments,) = [layer for layer in layers if "appointments" in layer]
+    assert layers.index("reminders") < layers.index(appointments) < layers.index("decisions")

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "committees",
     "memberships",
     "decisions",
+    "appointments",
     "reminders",
     "reorganisations",
     # The top layer: no app imports these.
