@@ -1,6 +1,6 @@
 """A governance calendar as an iCalendar feed (RFC 5545) that Outlook and other calendars
-subscribe to: milestones, meetings and terms of office ending, of one system or of one
-person.
+subscribe to: milestones, meetings, terms of office ending and appointment deadlines, of
+one system or of one person.
 
 Each item is an all-day event on its day with a link back to its page. Its UID never
 changes, so a moved date or a new status updates the event in the subscriber's calendar
@@ -16,6 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from appointments.selectors import DEADLINES
 from core.dates import en_gb
 from reminders import selectors
 from reminders.emails import absolute
@@ -113,14 +114,39 @@ def term_entry(membership) -> Entry:
     )
 
 
+def deadline_entries(round) -> list[Entry]:
+    """An appointment round's deadlines its stage has not passed (nominations close only
+    while nominating, and so on)."""
+    seat = round.seat
+    lead = round.lead.name if round.lead else "the system's governance lead"
+    return [
+        Entry(
+            uid=f"appointment-{round.pk}-{name}",
+            day=getattr(round, name),
+            summary=f"{seat.label}: {label}",
+            lines=(
+                f"{round.ics.name} ICS – {seat.committee.name}: {seat.label}",
+                f"Stage: {round.get_stage_display()}; lead: {lead}",
+            ),
+            path=round.get_absolute_url(),
+            category="Appointment",
+        )
+        for name, label, stages in DEADLINES
+        if round.stage in stages and getattr(round, name)
+    ]
+
+
 def feed_entries(feed: CalendarFeed, *, today: datetime.date) -> list[Entry]:
-    """Every event of ``feed``: its milestones, meetings and terms ending, by day."""
+    """Every event of ``feed``: its milestones, meetings, terms ending and appointment
+    deadlines, by day."""
     entries = [milestone_entry(m) for m in selectors.feed_milestones(feed)]
     entries += [meeting_entry(m) for m in selectors.feed_meetings(feed, since=today - PAST)]
     entries += [
         term_entry(m)
         for m in selectors.feed_term_ends(feed, since=today - PAST, until=today + AHEAD)
     ]
+    for round in selectors.feed_rounds(feed):
+        entries += deadline_entries(round)
     return sorted(entries, key=lambda e: (e.day, e.uid))
 
 

@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.urls import reverse
 
+from appointments.models import OPEN_STAGES, AppointmentRound
 from appointments.selectors import rounds_with_deadlines_by
 from bodies.models import IntegratedCareSystem
 from committees.selectors import committees_in_scope
@@ -525,6 +526,17 @@ def feed_meetings(feed, *, since: datetime.date) -> QuerySet:
         person_id=feed.owner_id, seat__committee_id=OuterRef("committee_id")
     ).filter(Q(start__lte=OuterRef("date")), Q(end__isnull=True) | Q(end__gte=OuterRef("date")))
     return queryset.filter(Exists(seated))
+
+
+def feed_rounds(feed) -> QuerySet:
+    """The appointment rounds under way a calendar feed lists, for their deadlines: those
+    of its system, or those its owner leads."""
+    queryset = AppointmentRound.objects.filter(stage__in=OPEN_STAGES).select_related(
+        "ics", "seat__committee", "lead"
+    )
+    if feed.ics_id:
+        return queryset.filter(ics_id=feed.ics_id)
+    return queryset.filter(lead_id=feed.owner_id)
 
 
 def feed_term_ends(feed, *, since: datetime.date, until: datetime.date) -> QuerySet:

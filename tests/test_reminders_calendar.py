@@ -11,10 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from appointments.models import AppointmentRound, Stage
 from core.dates import term_end
 from memberships.models import EndReason, Membership
 from reminders import services
 from reminders.models import Status
+from tests.appointments_builders import icb_with_seats, la_round
 from tests.builders import seat_held
 from tests.decisions_factories import MeetingFactory
 from tests.factories import (
@@ -206,3 +208,27 @@ def test_a_feed_reads_in_the_same_number_of_queries_however_much_it_lists(
     with CaptureQueriesContext(connection) as large:
         assert len(events(fetch(client, feed))) == 2 + 15
     assert len(large) == len(small)
+
+
+def test_appointment_deadlines_are_in_the_systems_feed_and_the_leads(client):
+    w = icb_with_seats()
+    lead = PersonFactory()
+    round = la_round(w, lead=lead)
+    system_feed = services.calendar_feed_create(ics=w.ics)
+    lead_feed = services.calendar_feed_create(owner=lead)
+
+    found = events(fetch(client, system_feed))
+    deadlines = [e for e in found if str(e["uid"]).startswith("appointment-")]
+    assert [(e.decoded("dtstart"), str(e["summary"])) for e in deadlines] == [
+        (datetime.date(2026, 1, 31), f"{w.la_seat.label}: nominations close"),
+        (datetime.date(2026, 2, 20), f"{w.la_seat.label}: a candidate is to be selected by"),
+        (datetime.date(2026, 3, 6), f"{w.la_seat.label}: the appointment is to be made by"),
+    ]
+    assert "Stage: Nominating; lead: " + lead.name in str(deadlines[0]["description"])
+    assert {str(e["uid"]).split("@")[0] for e in events(fetch(client, lead_feed))} == {
+        f"appointment-{round.pk}-{name}"
+        for name in ("nominations_close", "selection_by", "appointment_by")
+    }
+    # Past its nominating stage, a round's nominations deadline is gone from the calendar.
+    AppointmentRound.objects.filter(pk=round.pk).update(stage=Stage.SELECTING)
+    assert len(events(fetch(client, lead_feed))) == 2
