@@ -31,6 +31,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_groups_with_perms, get_users_with_perms
 
+from appointments.models import OPEN_STAGES, AppointmentRound
+from appointments.services import round_cancel
 from bodies.models import (
     Body,
     BodyKind,
@@ -95,6 +97,7 @@ SECTIONS = (
     "Functions",
     "Delegations",
     "Milestones",
+    "Appointment rounds",
     "Registers of interests",
 )
 
@@ -579,6 +582,7 @@ def _carry_out(r: Resolved, report: WhatIf, *, by) -> Committee:
     )
     carried.seats.update({m.seat.pk: seats[m.to.key] for m in r.mapped})
     _transfer_employment(r, successor, report, by=by)
+    _end_rounds(r, carried, report, by=by)
     _abolish(r, successor, report, by=by)
     _record_successions(r, successor, body, report, by=by)
     _hand_over_officers(r, successor, report)
@@ -756,6 +760,31 @@ def _abolish(r: Resolved, successor, report: WhatIf, *, by) -> None:
             icb = system.icb
             organisation_update(organisation=icb, by=by, closed=eve)
             report.add("Abolished", f"Organisation {icb}: closed {en_gb(eve)}")
+
+
+def _end_rounds(r: Resolved, carried, report: WhatIf, *, by) -> None:
+    """Appointment rounds under way for the predecessors' seats are cancelled on the last
+    day, saying why: a seat carried over is a new seat of the successor, whose round the
+    officer opens there (its deadlines and nominations are the successor's to set)."""
+    eve = r.document.eve
+    rounds = (
+        AppointmentRound.objects.filter(stage__in=OPEN_STAGES, seat__body__in=r.bodies)
+        .select_related("seat__committee")
+        .order_by("pk")
+    )
+    for round in rounds:
+        new = carried.seats.get(round.seat_id)
+        where = (
+            f"the seat is carried over as {new.label} of {new.committee.name}: open its round there"
+            if new is not None
+            else "the seat is abolished with no successor seat"
+        )
+        note = f"Ended by the reorganisation '{r.document.name}': {where}."
+        round_cancel(round=round, on=max(eve, round.opened_on), note=note, by=by)
+        report.add(
+            "Appointment rounds",
+            f"{round.seat.label}, {round.seat.committee.name}: cancelled {en_gb(eve)}; {where}",
+        )
 
 
 def _carry_footprint(r: Resolved, successor, report: WhatIf, *, by) -> None:

@@ -11,6 +11,8 @@ import datetime
 
 import pytest
 
+from appointments.models import Reason, Stage
+from appointments.services import round_open
 from bodies.models import BodyKind, BodySuccession, IntegratedCareSystem
 from committees.models import (
     CommitteeKind,
@@ -311,3 +313,23 @@ def test_the_format_reads_the_carry_over_keys():
         "Remuneration Committee",
     ]
     assert plan.transfer_bodies
+
+
+def test_appointment_rounds_for_the_predecessors_seats_are_cancelled_saying_why():
+    s = merger_ready()
+    _, _, place_seat, _, _ = with_a_place(s.north)
+    opened = datetime.date(2026, 2, 1)
+    carried_round = round_open(seat=place_seat, opened_on=opened, reason=Reason.NEW_SEAT)
+    board_round = round_open(seat=s.north.ned_sim[0], opened_on=opened, reason=Reason.NEW_SEAT)
+
+    report = plan_apply(plan=reorganisation_plan_create(document=PLAN_TEXT))
+
+    carried_round.refresh_from_db()
+    board_round.refresh_from_db()
+    assert (carried_round.stage, carried_round.closed_on) == (Stage.CANCELLED, EVE)
+    assert "is carried over as Council member of Northtown Place Board" in (
+        carried_round.outcome_note
+    )
+    assert board_round.stage == Stage.CANCELLED
+    assert "abolished with no successor seat" in board_round.outcome_note
+    assert len(report.changes["Appointment rounds"]) == 2
