@@ -102,12 +102,8 @@ def resolve(doc: PlanDocument, systems, bodies, errors: list[str], *, successor=
                 f"{where}.body: {by_code[system]} has no body '{name}' other than its ICB on "
                 f"{en_gb(eve)} (its others: {', '.join(names) or 'none'})"
             )
-        elif body.pk in named:
-            errors.append(f"{where}: this body is already named by {named[body.pk]}")
             return None
-        else:
-            named[body.pk] = where
-        return body
+        return _named_once(body, "body", where, named, errors)
 
     for n, carry in enumerate(doc.bodies):
         body = find(carry.system, carry.body, f"bodies[{n}].from")
@@ -154,6 +150,15 @@ def resolve(doc: PlanDocument, systems, bodies, errors: list[str], *, successor=
     return result
 
 
+def _named_once(found, noun: str, where: str, named: dict, errors: list[str]):
+    """``found``, the first time the plan names it; a second naming is an error."""
+    if found.pk in named:
+        errors.append(f"{where}: this {noun} is already named by {named[found.pk]}")
+        return None
+    named[found.pk] = where
+    return found
+
+
 def _refuse_same_names(names: list[str], where: str, problem: str, errors: list[str]) -> None:
     seen = set()
     for name in names:
@@ -184,12 +189,8 @@ def _resolve_committees(
                 f"{where}.committee: {system}'s ICB has no committee '{ref.committee}' on "
                 f"{en_gb(eve)} (its board is succeeded by the successor's board)"
             )
-        elif committee.pk in used:
-            errors.append(f"{where}: this committee is already named by {used[committee.pk]}")
             return None
-        else:
-            used[committee.pk] = where
-        return committee
+        return _named_once(committee, "committee", where, used, errors)
 
     carried = []
     for n, carry in enumerate(doc.committees):
