@@ -3,6 +3,7 @@
 
     python3 dev.py up      # install, migrate, load reference and demo data, start the product
     python3 dev.py test    # install, run the whole test suite (extra arguments go to pytest)
+    python3 dev.py bench   # the API against its floor under gunicorn (benchmarks/api.py)
     python3 dev.py vendor  # maintainers: refresh static/vendor/ from package.json (needs npm)
 
 Both create ``.venv`` and install the project into it when ``pyproject.toml`` changes. When
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
-USAGE = "usage: python3 dev.py {up|test|stop-db|vendor} [arguments]"
+USAGE = "usage: python3 dev.py {up|test|bench|stop-db|vendor} [arguments]"
 CHROMIUM = Path("/usr/bin/chromium")
 
 
@@ -140,6 +141,12 @@ def test(args) -> None:
     sys.exit(result.returncode)
 
 
+def bench(args) -> None:
+    """The API against its floor (benchmarks/api.py; its arguments pass through)."""
+    result = subprocess.run([str(PYTHON), "benchmarks/api.py", *args], cwd=ROOT)
+    sys.exit(result.returncode)
+
+
 def stop_db(args) -> None:
     if not os.environ.get("REDIS_URL"):
         run(PYTHON, "-m", "ics_registry.local_redis", "stop")
@@ -215,7 +222,7 @@ def copy_tree_or_file(origin: Path, target: Path) -> None:
     target.write_text(text, encoding="utf-8")
 
 
-COMMANDS = {"up": up, "test": test, "stop-db": stop_db, "vendor": vendor}
+COMMANDS = {"up": up, "test": test, "bench": bench, "stop-db": stop_db, "vendor": vendor}
 
 
 def main(argv) -> None:
