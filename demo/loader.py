@@ -95,6 +95,7 @@ GOVERNANCE_APPS = (
     "committees",
     "memberships",
     "decisions",
+    "documents",
     "reminders",
     "reorganisations",
 )
