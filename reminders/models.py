@@ -230,6 +230,10 @@ def default_interest_days_before() -> list[int]:
     return [30, 7]
 
 
+def default_document_review_days_before() -> list[int]:
+    return [60, 30, 7]
+
+
 class Weekday(models.IntegerChoices):
     MONDAY = 0, "Monday"
     TUESDAY = 1, "Tuesday"
@@ -293,6 +297,13 @@ class ReminderPolicy(models.Model):
     interest_overdue_every_days = models.PositiveSmallIntegerField(
         default=28, help_text="Registers of interests: remind again this often once overdue."
     )
+    document_review_days_before = ArrayField(
+        models.PositiveSmallIntegerField(),
+        default=default_document_review_days_before,
+        validators=[positive_days],
+        help_text="Governance documents: remind the owner (else the governance lead) this many "
+        "days before the review date (R33).",
+    )
     send_from = models.TimeField(
         default=datetime.time(7, 0),
         help_text="No reminder is sent before this time of day (UK time).",
@@ -345,6 +356,7 @@ class Topic(models.TextChoices):
     TERM_ENDING = "term_ending", "Terms of office ending"
     VACANCY = "vacancy", "Vacancies breaking compliance"
     INTEREST_REFRESH = "interest_refresh", "Register of interests refresh"
+    DOCUMENT_REVIEW = "document_review", "Governance documents due for review"
 
     @classmethod
     def for_category(cls, category: str) -> "Topic":
@@ -391,6 +403,7 @@ class Kind(models.TextChoices):
     TERM_ENDING = "term_ending", "Term of office ending"
     VACANCY = "vacancy", "Vacancy breaking compliance"
     INTEREST_REFRESH = "interest_refresh", "Register of interests refresh"
+    DOCUMENT_REVIEW = "document_review", "Governance document due for review"
 
 
 class OutboxStatus(models.TextChoices):
