@@ -248,6 +248,33 @@ def endpoints(w):
             own,
             200,
         ),
+        "documents": (
+            f"/documents/{a.document.pk}/",
+            "patch",
+            None,
+            {"title": "Constitution (amended)"},
+            public,
+            own,
+            200,
+        ),
+        "document versions": (
+            f"/document-versions/{a.document_version.pk}/",
+            "patch",
+            None,
+            {"notes": "Published on the ICB's website"},
+            public,
+            own,
+            200,
+        ),
+        "draft document versions": (
+            f"/document-versions/{a.draft_version.pk}/",
+            "post",
+            f"/document-versions/{a.draft_version.pk}/approve/",
+            {"effective_from": "2024-04-01"},
+            READ_PRIVATE,
+            WRITE_PRIVATE,
+            200,
+        ),
         "milestones": (
             f"/milestones/{a.milestone.pk}/",
             "patch",
@@ -289,6 +316,9 @@ ENDPOINT_NAMES = [
     "votes",
     "delegations",
     "interest declarations",
+    "documents",
+    "document versions",
+    "draft document versions",
     "milestones",
 ]
 
