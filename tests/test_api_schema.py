@@ -57,7 +57,15 @@ def test_every_changing_operation_requires_if_match():
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             changing = method in ("put", "patch", "delete") or path.endswith(
-                ("/end/", "/abolish/", "/replace/", "/complete/", "/reopen/", "/apply/")
+                (
+                    "/end/",
+                    "/abolish/",
+                    "/replace/",
+                    "/complete/",
+                    "/reopen/",
+                    "/apply/",
+                    "/approve/",
+                )
             )
             headers = {
                 p["name"]: p.get("required", False)

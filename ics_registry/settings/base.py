@@ -239,6 +239,9 @@ SPECTACULAR_SETTINGS = {
         "VoteValueEnum": "decisions.models.VoteValue",
         "InterestTypeEnum": "decisions.models.InterestType",
         "ResultEnum": "decisions.rules.Result",
+        "ImpactAssessmentEnum": "decisions.models.ImpactAssessment",
+        "DocumentKindEnum": "documents.models.DocumentKind",
+        "VersionStatusEnum": "documents.models.VersionStatus",
     },
 }
 
