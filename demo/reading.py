@@ -33,12 +33,14 @@ from decisions.models import (
     InterestType,
     Part,
 )
+from documents.models import DocumentKind, VersionStatus
 from memberships.models import EndReason, MembershipStatus
 from reminders.models import Category
 from reminders.models import Status as MilestoneStatus
 from reorganisations.plan import PlanError, parse
 
 from .records import (
+    Approval,
     Body,
     ClusterSpec,
     Committee,
@@ -46,6 +48,8 @@ from .records import (
     Delegation,
     DemoData,
     DemoOrganisation,
+    Document,
+    DocumentVersion,
     Gift,
     Holding,
     Interest,
@@ -80,6 +84,7 @@ DELEGATIONS_FILE = "delegations.yaml"
 MEETINGS_FILE = "meetings.yaml"
 REGISTER_FILE = "register.yaml"
 MILESTONES_FILE = "milestones.yaml"
+DOCUMENTS_FILE = "documents.yaml"
 REORGANISATION_FILE = "reorganisation.yaml"
 
 DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -833,6 +838,65 @@ def _read_transition(file: _File, node: yaml.Node) -> Transition:
     )
 
 
+def _read_document(file: _File, node: yaml.Node) -> Document:
+    fields = _Fields(
+        file,
+        node,
+        "a governance document",
+        ("system", "body", "kind", "title", "versions"),
+        ("committee", "owner"),
+    )
+
+    def version(file, node):
+        entry = _Fields(
+            file,
+            node,
+            "a document version",
+            ("version",),
+            (
+                "status",
+                "effective from",
+                "effective to",
+                "approved on",
+                "approved by",
+                "next review",
+                "link",
+                "public",
+                "notes",
+            ),
+        )
+        approval = entry.node("approved by")
+        approved_by = None
+        if approval is not None:
+            by = _Fields(file, approval, "an approving decision", ("committee", "date", "item"))
+            approved_by = Approval(by.text("committee"), by.date("date"), by.text("item"), by.where)
+        return DocumentVersion(
+            label=entry.text("version"),
+            status=entry.code("status", VersionStatus, VersionStatus.DRAFT),
+            effective_from=entry.date("effective from"),
+            effective_to=entry.date("effective to"),
+            approved_on=entry.date("approved on"),
+            approved_by=approved_by,
+            next_review=entry.date("next review"),
+            url=entry.text("link"),
+            public=entry.flag("public"),
+            notes=entry.text("notes"),
+            where=entry.where,
+        )
+
+    subject = Party(
+        None, fields.ref("system"), fields.text("body"), fields.text("committee"), fields.where
+    )
+    return Document(
+        subject=subject,
+        kind=fields.code("kind", DocumentKind),
+        title=fields.text("title"),
+        owner=fields.ref("owner"),
+        versions=fields.records("versions", "versions", version),
+        where=fields.where,
+    )
+
+
 def _read_cluster(file: _File, node: yaml.Node) -> ClusterSpec:
     fields = _Fields(
         file,
@@ -896,6 +960,10 @@ def _read_milestones(file: _File, root: yaml.Node) -> dict:
     return {"transitions": file.each(root, "systems' transitions", _read_transition)}
 
 
+def _read_documents(file: _File, root: yaml.Node) -> dict:
+    return {"documents": file.each(root, "governance documents", _read_document)}
+
+
 def _read_reorganisation(file: _File, root: yaml.Node) -> dict:
     fields = _Fields(file, root, "the reorganisation file", (), ("clusters", "plans"))
     return {
@@ -913,6 +981,7 @@ FILES = (
     (MEETINGS_FILE, _read_meetings),
     (REGISTER_FILE, _read_register),
     (MILESTONES_FILE, _read_milestones),
+    (DOCUMENTS_FILE, _read_documents),
     (REORGANISATION_FILE, _read_reorganisation),
 )
 
@@ -1025,6 +1094,7 @@ class _Checks:
         self.check_meetings()
         self.check_register()
         self.check_transitions()
+        self.check_documents()
         self.check_reorganisation()
         return self.found
 
@@ -1201,6 +1271,37 @@ class _Checks:
                         milestone.where,
                         "a milestone that is not on the checklist has both a 'category' and a "
                         "'due date'; one from the checklist has neither",
+                    )
+
+    def check_documents(self) -> None:
+        held = {
+            (m.committee.system, m.committee.body, m.committee.committee, m.date): {
+                i.number for i in m.items
+            }
+            for m in self.data.meetings
+        }
+        for document in self.data.documents:
+            self.party(document.subject)
+            self.person(document.owner)
+            for label in _duplicates(v.label for v in document.versions):
+                self.problem(document.where, f"version '{label}' is listed twice")
+            for version in document.versions:
+                approval = version.approved_by
+                if approval is None:
+                    continue
+                subject = document.subject
+                items = held.get((subject.system, subject.body, approval.committee, approval.date))
+                if items is None:
+                    self.problem(
+                        approval.where,
+                        f"no meeting of {approval.committee} on {approval.date.isoformat()} in "
+                        f"{MEETINGS_FILE}",
+                    )
+                elif approval.item not in items:
+                    self.problem(
+                        approval.where,
+                        f"the meeting of {approval.committee} on {approval.date.isoformat()} "
+                        f"has no item {approval.item}",
                     )
 
     def check_reorganisation(self) -> None:

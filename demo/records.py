@@ -402,6 +402,48 @@ class Transition:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """The item of a meeting of the document's body that approved a version: the board or
+    committee, the meeting's date and the item's number (``meetings.yaml``)."""
+
+    committee: str
+    date: datetime.date
+    item: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class DocumentVersion:
+    """One version of a governance document, as recorded (a draft, or an approved or
+    superseded one with its dates)."""
+
+    label: str
+    status: str
+    effective_from: datetime.date | None
+    effective_to: datetime.date | None
+    approved_on: datetime.date | None
+    approved_by: Approval | None
+    next_review: datetime.date | None
+    url: str
+    public: bool
+    notes: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Document:
+    """A governance document of a body, or of one of its boards or committees, with its
+    versions, oldest first (issue 12)."""
+
+    subject: Party
+    kind: str
+    title: str
+    owner: Ref | None
+    versions: tuple[DocumentVersion, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
 class ClusterSpec:
     """ICBs sharing a chair and/or chief executive from a date (R30)."""
 
@@ -447,6 +489,7 @@ class DemoData:
     nil_returns: tuple[NilReturn, ...] = ()
     gifts: tuple[Gift, ...] = ()
     transitions: tuple[Transition, ...] = ()
+    documents: tuple[Document, ...] = ()
     clusters: tuple[ClusterSpec, ...] = ()
     plans: tuple[PlanSpec, ...] = ()
 
