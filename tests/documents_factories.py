@@ -44,3 +44,11 @@ def approved(document, label="1.0", *, effective_from=IN_FORCE_FROM, **fields) -
 
 def draft(document, label="2.0", **fields) -> DocumentVersion:
     return document_version_create(document=document, label=label, **fields)
+
+
+def documents_rows(body) -> None:
+    """A constitution of ``body`` with an approved, public version and a draft of the next,
+    as the admin's tests need a row of every model."""
+    document = constitution(body)
+    approved(document, url="https://example.nhs.uk/constitution.pdf", public=True)
+    draft(document)

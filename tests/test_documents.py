@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from committees.rules import Severity
 from committees.system_rules import SystemComplianceStatus
@@ -292,3 +293,45 @@ def test_the_document_facts_take_the_same_queries_however_many_systems(icb):
     approved(constitution(other.body))
     MeetingFactory(committee=other.remuneration, date=D(2024, 4, 10))
     assert count([icb.ics.pk, other.ics.pk, IntegratedCareSystemFactory().pk]) == one == 3
+
+
+# -- the admin -----------------------------------------------------------------------------
+
+
+def test_a_draft_is_approved_on_its_admin_page_superseding_the_version_in_force(client, officer):
+    document = constitution()
+    first = approved(document, "1.0")
+    second = draft(document, "2.0")
+    client.force_login(officer)
+    page = reverse("admin:documents_documentversion_approve", args=[second.pk])
+    assert (
+        "Approve this version"
+        in client.get(
+            reverse("admin:documents_documentversion_change", args=[second.pk])
+        ).content.decode()
+    )
+
+    response = client.post(page, {"effective_from": "2024-04-01", "next_review": "2025-03-31"})
+
+    assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.effective_to) == (VersionStatus.SUPERSEDED, D(2024, 3, 31))
+    assert (second.status, second.next_review) == (VersionStatus.APPROVED, D(2025, 3, 31))
+
+
+def test_a_refused_approval_in_the_admin_says_why_and_changes_nothing(client, officer):
+    document = constitution()
+    approved(document, "1.0", effective_from=D(2023, 4, 1))
+    second = draft(document, "2.0")
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("admin:documents_documentversion_approve", args=[second.pk]),
+        {"effective_from": "2023-01-01"},
+    )
+
+    assert response.status_code == 200
+    assert "takes effect on 1 April 2023" in response.content.decode()
+    second.refresh_from_db()
+    assert second.status == VersionStatus.DRAFT
