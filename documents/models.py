@@ -15,6 +15,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from bodies.models import Body, IntegratedCareSystem
 from committees.models import Committee
@@ -289,6 +290,10 @@ class DocumentVersion(RegistryUrlMixin, models.Model):
         if self.effective_to is None:
             return f"in force from {en_gb(self.effective_from)}"
         return f"in force {en_gb(self.effective_from)} to {en_gb(self.effective_to)}"
+
+    def get_file_url(self) -> str:
+        """Where the version's file is read, through the registry (never MEDIA_URL)."""
+        return reverse("documents:version_file", args=[self.pk]) if self.file else ""
 
     def clean(self):
         reject_reversed_period(self, "effective_from", "effective_to", VERSION_ENDS_BEFORE_START)

@@ -5,6 +5,7 @@ the decision cover sheet's fields."""
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from decisions.models import MeetingStatus
@@ -220,3 +221,25 @@ def test_an_impact_assessment_not_done_without_a_reason_is_refused(ics, officer)
     )
     assert response.status_code == 400
     assert "says why" in response.content.decode()
+
+
+def test_an_uploaded_file_is_read_through_the_registry_by_whoever_may_read_the_version(
+    body, officer
+):
+    document = constitution(body)
+    public = approved(
+        document,
+        "1.0",
+        file=SimpleUploadedFile("constitution.pdf", b"%PDF-1.4 constitution"),
+        public=True,
+    )
+    hidden = draft(document, "2.0", file=SimpleUploadedFile("draft.pdf", b"%PDF-1.4 draft"))
+
+    anyone = APIClient()
+    url = anyone.get(f"{API}/document-versions/{public.pk}/").json()["file"]
+    assert url == f"http://testserver/documents/versions/{public.pk}/file/"
+    served = anyone.get(url)
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == b"%PDF-1.4 constitution"
+    assert anyone.get(f"/documents/versions/{hidden.pk}/file/").status_code == 404
+    assert officer.get(f"/documents/versions/{hidden.pk}/file/").status_code == 200

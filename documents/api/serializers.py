@@ -40,7 +40,9 @@ class DocumentVersionSerializer(RegistrySerializer):
         help_text="The recorded decision that approved it.",
     )
     approval = serializers.SerializerMethodField()
-    file = serializers.FileField(read_only=True, allow_null=True, use_url=True)
+    file = serializers.SerializerMethodField(
+        help_text="The address of the uploaded file, if any (uploaded in the admin)."
+    )
 
     class Meta:
         model = DocumentVersion
@@ -61,6 +63,13 @@ class DocumentVersionSerializer(RegistrySerializer):
             "notes",
         ]
         create_only = ["document"]
+
+    def get_file(self, version) -> str | None:
+        url = version.get_file_url()
+        if not url:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
 
     @extend_schema_field(ApprovalSerializer(allow_null=True))
     def get_approval(self, version):
