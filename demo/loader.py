@@ -875,6 +875,7 @@ class _Loader:
             "delegation": self.delegations[spec.delegation] if spec.delegation else None,
             "function_exercised": spec.function,
             "amount": spec.amount,
+            **dict(spec.cover_sheet),
         }
         what = f"item {spec.number} at {meeting}"
         decision = self._sync(

@@ -29,6 +29,7 @@ from decisions.models import (
     Function,
     GiftDecision,
     GiftKind,
+    ImpactAssessment,
     Instrument,
     InterestType,
     Part,
@@ -697,7 +698,33 @@ ITEM_KEYS = (
     "amount",
     "organisations concerned",
     "conflicts of interest",
+    "cover sheet",
 )
+# The keys of an item's cover sheet, as the Somerset papers name them.
+IMPACTS = ("equality", "quality", "privacy", "sustainability")
+COVER_SHEET_TEXT = {
+    "version": "paper_version",
+    "executive lead": "executive_lead",
+    "clinical lead": "clinical_lead",
+    "author": "author",
+    **{f"{name} impact note": f"{name}_impact_note" for name in IMPACTS},
+    "risk": "risk_description",
+    "baf reference": "baf_reference",
+}
+COVER_SHEET_SCORES = {"risk consequence": "risk_consequence", "risk likelihood": "risk_likelihood"}
+
+
+def _read_cover_sheet(file: _File, node: yaml.Node | None) -> tuple:
+    if node is None:
+        return ()
+    impacts = {f"{name} impact": f"{name}_impact" for name in IMPACTS}
+    fields = _Fields(
+        file, node, "a cover sheet", optional=(*COVER_SHEET_TEXT, *COVER_SHEET_SCORES, *impacts)
+    )
+    sheet = {field: fields.text(key) for key, field in COVER_SHEET_TEXT.items()}
+    sheet |= {field: fields.code(key, ImpactAssessment) for key, field in impacts.items()}
+    sheet |= {field: fields.whole_number(key) for key, field in COVER_SHEET_SCORES.items()}
+    return tuple(sheet.items())
 
 
 def _read_item(file: _File, node: yaml.Node) -> Item:
@@ -719,6 +746,7 @@ def _read_item(file: _File, node: yaml.Node) -> Item:
         concerns=fields.refs("organisations concerned"),
         conflicts=fields.refs("conflicts of interest"),
         where=fields.where,
+        cover_sheet=_read_cover_sheet(file, fields.node("cover sheet")),
     )
 
 

@@ -322,6 +322,8 @@ class Item:
     concerns: tuple[Ref, ...]
     conflicts: tuple[Ref, ...]
     where: Where
+    # The paper's cover sheet: Decision fields (``COVER_SHEET_FIELDS``) and their values.
+    cover_sheet: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from committees.system_rules import SystemComplianceStatus
+from decisions.models import Decision, ImpactAssessment
 from decisions.selectors import decision_outcomes
 from demo.reading import check_demo_data
 from documents.models import DocumentKind, DocumentVersion, GovernanceDocument, VersionStatus
@@ -113,3 +114,19 @@ class TestDocumentsDemo:
         assert "document versions: 0 created, 1 updated" in output
         version.refresh_from_db()
         assert version.next_review == D(2027, 3, 31)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("loaded")
+class TestCoverSheetDemo:
+    def test_the_board_assurance_framework_paper_has_its_cover_sheet(self):
+        decision = Decision.objects.get(
+            meeting__committee__name=data.SOMERSET_ICB,
+            meeting__date=D(2022, 9, 8),
+            item_number="6",
+        )
+        assert (decision.paper_version, decision.executive_lead) == ("1.0", "Lucy Brimble")
+        assert decision.sustainability_impact == ImpactAssessment.NOT_DONE
+        assert decision.sustainability_impact_note.startswith("To follow")
+        assert (decision.risk_score, decision.risk_rating) == (9, "High (amber)")
+        assert decision.baf_reference == "BAF 1"
