@@ -33,6 +33,7 @@ from documents.services import (
 )
 from publishing.selectors import system_compliance
 from tests.builders import compliant_icb
+from tests.conftest import run_command
 from tests.decisions_factories import DecisionFactory, MeetingFactory
 from tests.documents_factories import approved, constitution, draft, terms_of_reference
 from tests.factories import CommitteeFactory, IntegratedCareSystemFactory
@@ -335,3 +336,21 @@ def test_a_refused_approval_in_the_admin_says_why_and_changes_nothing(client, of
     assert "takes effect on 1 April 2023" in response.content.decode()
     second.refresh_from_db()
     assert second.status == VersionStatus.DRAFT
+
+
+def test_manage_py_compliance_prints_the_document_findings_R33_R34(icb):
+    approved(constitution(icb.body, title="ICB Constitution"), next_review=D(2024, 3, 31))
+    MeetingFactory(committee=icb.audit, date=D(2024, 4, 10))
+
+    output = run_command("compliance", ics=icb.ics.code, as_of="2024-06-01")
+
+    system = f"{icb.ics.name} ICS, on 1 June 2024: statutory bodies and committees in place"
+    assert system in output
+    assert (
+        "!! R33 ICB Constitution (version 1.0): its review was due on 31 March 2024 [warning]"
+    ) in output
+    assert (
+        "!! R34 Audit Committee met on 10 April 2024 with no terms of reference in force "
+        "[constitution]"
+    ) in output
+    assert "1 not compliant" in output
