@@ -102,3 +102,10 @@ def test_reorganisations_sit_between_publishing_and_reminders():
     layers = next(c for c in CONFIG["contracts"] if c["id"] == "layers")["layers"]
     assert layers.index("publishing | demo") < layers.index("reorganisations")
     assert layers.index("reorganisations") < layers.index("reminders")
+
+
+def test_documents_sit_between_reminders_and_decisions():
+    """Documents are approved by decisions and their reviews are reminded: reminders (and
+    publishing, for the compliance report) read documents; documents read decisions."""
+    layers = next(c for c in CONFIG["contracts"] if c["id"] == "layers")["layers"]
+    assert layers.index("reminders") < layers.index("documents") < layers.index("decisions")
