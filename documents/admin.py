@@ -7,6 +7,7 @@ from django.contrib import admin
 
 from core.admin import LifecycleAction, RegistryModelAdmin, RegistryTabularInline, date_column
 from decisions.models import Decision
+from decisions.selectors import decision_outcome
 from documents import services
 from documents.models import DocumentVersion, GovernanceDocument
 
@@ -79,14 +80,33 @@ class DocumentVersionAdmin(RegistryModelAdmin):
     search_fields = ["document__title", "label"]
     autocomplete_fields = ["document", "approved_by_decision"]
     date_hierarchy = "next_review"
+    readonly_fields = ["approval_validity"]
     fieldsets = [
         (None, {"fields": ["document", "label", "status", "notes"]}),
         (
             "Approval",
-            {"fields": ["approved_by_decision", "approved_on", "effective_from", "effective_to"]},
+            {
+                "fields": [
+                    "approved_by_decision",
+                    "approval_validity",
+                    "approved_on",
+                    "effective_from",
+                    "effective_to",
+                ]
+            },
         ),
         ("Review and publication", {"fields": ["next_review", "url", "file", "public"]}),
     ]
+
+    @admin.display(description="approving decision validly made?")
+    def approval_validity(self, version):
+        """As ``decisions`` computes it for the decision (R25-R27, R29), never typed in."""
+        if version.approved_by_decision_id is None:
+            return "No approving decision recorded."
+        outcome = decision_outcome(version.approved_by_decision)
+        if outcome.valid:
+            return "Yes: validly made."
+        return "No: " + " ".join(outcome.reasons)
 
     in_force_from = date_column("effective_from", "in force from")
     in_force_to = date_column("effective_to", "in force to")

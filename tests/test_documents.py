@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from committees.models import CommitteeKind
 from committees.rules import Severity
 from committees.system_rules import SystemComplianceStatus
 from decisions.models import DecisionType, MeetingStatus
@@ -354,3 +355,18 @@ def test_manage_py_compliance_prints_the_document_findings_R33_R34(icb):
         "[constitution]"
     ) in output
     assert "1 not compliant" in output
+
+
+def test_a_versions_admin_page_says_whether_its_approving_decision_was_validly_made(
+    client, officer
+):
+    committee = CommitteeFactory(kind=CommitteeKind.BOARD)
+    # Nobody attended the meeting: it was not quorate, so the approval was not valid.
+    decision = DecisionFactory(meeting=MeetingFactory(committee=committee, date=D(2022, 6, 15)))
+    version = approved(constitution(committee.body), approved_by_decision=decision)
+    client.force_login(officer)
+
+    page = client.get(reverse("admin:documents_documentversion_change", args=[version.pk]))
+
+    assert page.status_code == 200
+    assert "No: " in page.content.decode()
