@@ -5,8 +5,9 @@ The CSV files in ``bodies/data/ods/`` (see SOURCE.md there) are read and checked
 before anything is written, so bad input is reported with its file and line and leaves the
 database as it was. The write is one transaction keyed on natural codes (region code, ICB
 and other ODS codes): a re-run updates what changed, creates what is new and never
-duplicates. Nothing is deleted except footprint links between imported organisations and
-imported systems that the data no longer lists.
+duplicates. Nothing is deleted: a footprint link between an imported organisation and an
+imported system that the data no longer lists ends the day before the import (one that
+had not started yet is removed), so the footprint of earlier dates stays as it was.
 """
 
 import csv
@@ -20,12 +21,14 @@ from pathlib import Path
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
+from django.utils import timezone
 
 from bodies.models import (
     IntegratedCareSystem,
     Organisation,
     OrganisationKind,
     OrganisationSuccession,
+    OrganisationSystemLink,
     Region,
     SuccessionKind,
     SystemStatus,
@@ -34,6 +37,7 @@ from bodies.models import (
 )
 from bodies.services import organisation_create, organisation_update
 from core.dates import en_gb
+from core.db import in_force_on
 from core.services import audit_context, integrity_error_message, record_create, record_update
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "ods"
@@ -724,9 +728,9 @@ class Tally:
         setattr(self, outcome, getattr(self, outcome) + 1)
 
     def describe(self) -> str:
-        if self.verbs == ("added", "removed"):
+        if self.verbs == ("added", "ended"):
             return (
-                f"{self.label}: {self.created} added, {self.removed} removed, "
+                f"{self.label}: {self.created} added, {self.removed} ended, "
                 f"{self.unchanged} unchanged"
             )
         return (
@@ -828,7 +832,7 @@ def write_reference_data(data: ReferenceData, *, path: Path) -> ImportResult:
             "sub-ICB locations (former CCGs)",
         )
     }
-    links = Tally("footprint links", verbs=("added", "removed"))
+    links = Tally("footprint links", verbs=("added", "ended"))
     step = "regions"
     try:
         with transaction.atomic(), audit_context(command="import_ods"):
@@ -1090,30 +1094,40 @@ def _sync_footprint(
     organisation_ids: list[int],
     system_ids: list[int],
     tally: Tally,
+    today: datetime.date | None = None,
 ) -> None:
-    """Link organisations to the systems they serve; unlink what the data no longer lists.
+    """Link organisations to the systems they serve; end the links the data no longer lists.
 
     Only links between imported organisations and imported systems are the import's to
-    remove; a link an officer made to any other system stays.
+    end; a link an officer made to any other system stays. A link in force today that the
+    data drops ends yesterday, so compliance on earlier dates still reads it (one starting
+    later is removed); a pair linked before, ended by a reorganisation, is not linked again.
     """
-    through = Organisation.systems.through
-    existing = {
-        (organisation_id, system_id): pk
-        for pk, organisation_id, system_id in through.objects.filter(
-            organisation_id__in=organisation_ids, integratedcaresystem_id__in=system_ids
-        ).values_list("pk", "organisation_id", "integratedcaresystem_id")
-    }
-    to_add = sorted(desired - existing.keys())
-    to_remove = [pk for pair, pk in existing.items() if pair not in desired]
+    today = today or timezone.localdate()
+    through = OrganisationSystemLink
+    links = through.objects.filter(
+        organisation_id__in=organisation_ids, integratedcaresystem_id__in=system_ids
+    )
+    known = set(links.values_list("organisation_id", "integratedcaresystem_id"))
+    to_add = sorted(desired - known)
+    running = [
+        link
+        for link in links.filter(in_force_on(today, "start", "end"))
+        if (link.organisation_id, link.integratedcaresystem_id) not in desired
+    ]
     through.objects.bulk_create(
         through(organisation_id=organisation_id, integratedcaresystem_id=system_id)
         for organisation_id, system_id in to_add
     )
-    if to_remove:
-        through.objects.filter(pk__in=to_remove).delete()
+    for link in running:
+        if link.start is not None and link.start >= today:
+            link.delete()
+        else:
+            link.end = today - datetime.timedelta(days=1)
+            link.save(update_fields=["end"])
     tally.created = len(to_add)
-    tally.removed = len(to_remove)
-    tally.unchanged = len(existing) - len(to_remove)
+    tally.removed = len(running)
+    tally.unchanged = len(known & desired)
 
 
 def import_ods(path: Path | str = DEFAULT_PATH) -> ImportResult:

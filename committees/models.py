@@ -308,6 +308,19 @@ class Seat(RegistryUrlMixin, models.Model):
         blank=True,
         help_text="Length of one term of office (R24).",
     )
+    max_terms = models.PositiveSmallIntegerField(
+        "maximum consecutive terms",
+        null=True,
+        blank=True,
+        help_text="How many terms in a row one person may serve in this seat, as the "
+        "constitution sets (empty: no limit). Re-appointment beyond it is refused.",
+    )
+    carry_over_allowed = models.BooleanField(
+        "holder carries over",
+        default=False,
+        help_text="When a term ends with no successor, the holder stays in the seat until the "
+        "successor starts, where the constitution allows it; otherwise the seat falls vacant.",
+    )
     is_chair = models.BooleanField("chair", default=False)
     is_deputy_chair = models.BooleanField("deputy chair", default=False)
     is_senior_independent_member = models.BooleanField("senior independent member", default=False)
@@ -330,6 +343,11 @@ class Seat(RegistryUrlMixin, models.Model):
                 condition=Q(term_length_months__isnull=True) | Q(term_length_months__gt=0),
                 name="committees_seat_term_length_positive",
                 violation_error_message="A term length is at least one month.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_terms__isnull=True) | Q(max_terms__gt=0),
+                name="committees_seat_max_terms_positive",
+                violation_error_message="A seat's maximum number of terms is at least one.",
             ),
             models.UniqueConstraint(
                 fields=["committee"],

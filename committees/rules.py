@@ -224,22 +224,28 @@ def check_independence(requirement, facts: Facts) -> Finding:
 
 @checks("R4", what="Partner members' seats are nominated by the right kind of organisation")
 def check_nomination(requirement, facts: Facts) -> Finding:
+    """Each seat of the requirement's roles is nominated by organisations of the right
+    kinds that are open on the date: a council closed in a local government
+    reorganisation nominates no one after its last day (its successor does)."""
     kinds = set(requirement.nominating_kinds)
-    wrong = []
+    wrong, parts = [], []
     for holding in _matching(requirement, facts.holdings):
         nominators = list(holding.seat.nominating_organisations.all())
-        if not nominators or any(o.kind not in kinds for o in nominators):
-            wrong.append(holding)
+        closed = [o for o in nominators if o.closed is not None and o.closed < facts.as_of]
+        label = _noun(holding.seat.label)
+        if not nominators:
+            parts.append(f"the {label} seat has no nominating organisation")
+        elif any(o.kind not in kinds for o in nominators):
+            names = ", ".join(o.name for o in nominators)
+            parts.append(f"the {label} seat is nominated by {names}")
+        elif closed:
+            names = ", ".join(f"{o.name} (closed {en_gb(o.closed)})" for o in closed)
+            parts.append(f"the {label} seat is nominated by {names}")
+        else:
+            continue
+        wrong.append(holding)
     if not wrong:
         return _finding(requirement, True, f"Every {requirement.description} is rightly nominated")
-    parts = []
-    for holding in wrong:
-        names = ", ".join(o.name for o in holding.seat.nominating_organisations.all())
-        parts.append(
-            f"the {_noun(holding.seat.label)} seat is nominated by {names}"
-            if names
-            else f"the {_noun(holding.seat.label)} seat has no nominating organisation"
-        )
     joined = "; ".join(parts)
     message = f"{joined[0].upper()}{joined[1:]}, not by {requirement.nominator_phrase}"
     return _finding(requirement, False, message, wrong)

@@ -23,6 +23,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from guardian.shortcuts import assign_perm, get_perms
 
+from appointments.models import AppointmentRound, Reason, Stage
+from appointments.services import nomination_record
 from bodies.models import (
     SINGLE_BODY_KINDS,
     Body,
@@ -98,6 +100,7 @@ GOVERNANCE_APPS = (
     "memberships",
     "decisions",
     "documents",
+    "appointments",
     "reminders",
     "reorganisations",
 )
@@ -192,6 +195,7 @@ class _Loader:
         self.bodies: dict[tuple[str, str], Body] = {}
         self.committees: dict[tuple[str, str, str], Committee] = {}
         self.delegations: dict[str, Delegation] = {}
+        self.seats: dict[tuple[str, str], Seat] = {}
         # Rows created by this run: bringing them to the data's state is part of creating
         # them, not an update.
         self.fresh: set[tuple[type, int]] = set()
@@ -220,6 +224,8 @@ class _Loader:
             self._load_cluster(cluster)
         for plan in self.data.plans:
             self._load_plan(plan)
+        for round in self.data.appointment_rounds:
+            self._load_appointment_round(round)
         self._load_officer(officer_password)
 
     # Writing through the services -----------------------------------------------------
@@ -452,6 +458,8 @@ class _Loader:
                     lambda m: (m.seat_id, m.person_id, m.start),
                 )
                 for seat, seat_spec in seats:
+                    if seat_spec.key:
+                        self.seats[system.code, seat_spec.key] = seat
                     for term in self._holders(seat_spec, committee_spec, seats_by_key):
                         self._load_membership(seat, seat_spec, term, held)
 
@@ -1031,6 +1039,48 @@ class _Loader:
             what,
             lambda changes: milestone_progress(milestone=milestone, **changes),
         )
+
+    # Appointment rounds (issue 12) ------------------------------------------------------
+
+    def _load_appointment_round(self, spec: records.AppointmentRoundSpec) -> None:
+        """A round under way, found by its seat and opening day; its nominations are
+        recorded while it is still nominating (an officer may have taken it further)."""
+        seat = self.seats[spec.system, spec.seat]
+        replaces = None
+        if spec.reason == Reason.TERM_ENDING:
+            replaces = seat.memberships.filter(held_on(spec.opened_on)).first()
+        what = f"the appointment round for {seat}"
+        round = self._sync(
+            AppointmentRound,
+            {"seat": seat, "opened_on": spec.opened_on},
+            {
+                "nominations_close": spec.nominations_close,
+                "selection_by": spec.selection_by,
+                "appointment_by": spec.appointment_by,
+                "lead": self.people[spec.lead] if spec.lead else None,
+            },
+            spec.where,
+            what,
+            on_create={"reason": spec.reason, "replaces": replaces},
+        )
+        for nomination in spec.nominations:
+            organisation = self._organisation(nomination.by)
+            person = self.people[nomination.person]
+            if (
+                round.stage != Stage.NOMINATING
+                or round.nominations.filter(organisation=organisation, person=person).exists()
+            ):
+                continue
+            self._create(
+                nomination.where,
+                f"the nomination of {person} by {organisation.name}",
+                lambda organisation=organisation, person=person, on=nomination.on: (
+                    nomination_record(
+                        round=round, organisation=organisation, person=person, nominated_on=on
+                    )
+                ),
+            )
+            self._created(round.candidates.get(person=person))
 
     # The reorganisation (R30) -----------------------------------------------------------
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 from django.db import models
 
+from appointments.models import Reason as AppointmentReason
 from bodies.models import BodyKind, OrganisationKind, PlaceGovernanceOption
 from committees.models import CommitteeKind, Role, VotingMethod
 from committees.rules import RequirementKind, Severity
@@ -41,6 +42,7 @@ from reminders.models import Status as MilestoneStatus
 from reorganisations.plan import PlanError, parse
 
 from .records import (
+    AppointmentRoundSpec,
     Approval,
     Body,
     ClusterSpec,
@@ -58,6 +60,7 @@ from .records import (
     Meeting,
     Milestone,
     NilReturn,
+    NominationSpec,
     OutsideOrganisation,
     Party,
     Person,
@@ -87,6 +90,7 @@ REGISTER_FILE = "register.yaml"
 MILESTONES_FILE = "milestones.yaml"
 DOCUMENTS_FILE = "documents.yaml"
 REORGANISATION_FILE = "reorganisation.yaml"
+APPOINTMENTS_FILE = "appointments.yaml"
 
 DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
 YES, NO = ("yes", "true"), ("no", "false")
@@ -956,6 +960,33 @@ def _read_plan(file: _File, node: yaml.Node) -> PlanSpec:
     return PlanSpec(name, document, fields.flag("merger checklist"), fields.where)
 
 
+def _read_appointment_round(file: _File, node: yaml.Node) -> AppointmentRoundSpec:
+    fields = _Fields(
+        file,
+        node,
+        "an appointment round",
+        ("system", "seat", "reason", "opened on"),
+        ("nominations close", "selection by", "appointment by", "lead", "nominations"),
+    )
+
+    def nomination(file, node):
+        entry = _Fields(file, node, "a nomination", ("by", "person", "on"))
+        return NominationSpec(entry.ref("by"), entry.ref("person"), entry.date("on"), entry.where)
+
+    return AppointmentRoundSpec(
+        system=fields.ref("system"),
+        seat=fields.ref("seat"),
+        reason=fields.code("reason", AppointmentReason),
+        opened_on=fields.date("opened on"),
+        nominations_close=fields.date("nominations close"),
+        selection_by=fields.date("selection by"),
+        appointment_by=fields.date("appointment by"),
+        lead=fields.ref("lead"),
+        nominations=fields.records("nominations", "nominations", nomination),
+        where=fields.where,
+    )
+
+
 # --- Reading all of it -----------------------------------------------------------------
 
 
@@ -1000,6 +1031,10 @@ def _read_reorganisation(file: _File, root: yaml.Node) -> dict:
     }
 
 
+def _read_appointments(file: _File, root: yaml.Node) -> dict:
+    return {"appointment_rounds": file.each(root, "appointment rounds", _read_appointment_round)}
+
+
 # Each file but the systems', and what reads it into fields of DemoData.
 FILES = (
     (ORGANISATIONS_FILE, _read_organisations),
@@ -1011,6 +1046,7 @@ FILES = (
     (MILESTONES_FILE, _read_milestones),
     (DOCUMENTS_FILE, _read_documents),
     (REORGANISATION_FILE, _read_reorganisation),
+    (APPOINTMENTS_FILE, _read_appointments),
 )
 
 
@@ -1124,6 +1160,7 @@ class _Checks:
         self.check_transitions()
         self.check_documents()
         self.check_reorganisation()
+        self.check_appointments()
         return self.found
 
     def check_organisations(self) -> None:
@@ -1331,6 +1368,22 @@ class _Checks:
                         f"the meeting of {approval.committee} on {approval.date.isoformat()} "
                         f"has no item {approval.item}",
                     )
+
+    def check_appointments(self) -> None:
+        for round in self.data.appointment_rounds:
+            system = self.system(round.system)
+            self.person(round.lead)
+            if system is not None:
+                keys = {s.key for b in system.bodies for c in b.committees for s in c.seats}
+                if round.seat not in keys:
+                    self.problem(
+                        round.seat.where,
+                        f"no seat with the key '{round.seat}' in system {system.code}"
+                        f"{_suggestion(round.seat, keys)}",
+                    )
+            for nomination in round.nominations:
+                self.organisation(nomination.by)
+                self.person(nomination.person)
 
     def check_reorganisation(self) -> None:
         for cluster in self.data.clusters:

@@ -415,6 +415,16 @@ class Approval:
 
 
 @dataclass(frozen=True)
+class NominationSpec:
+    """An organisation nominating a person in an appointment round (R4)."""
+
+    by: Ref
+    person: Ref
+    on: datetime.date
+    where: Where
+
+
+@dataclass(frozen=True)
 class DocumentVersion:
     """One version of a governance document, as recorded (a draft, or an approved or
     superseded one with its dates)."""
@@ -442,6 +452,23 @@ class Document:
     title: str
     owner: Ref | None
     versions: tuple[DocumentVersion, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class AppointmentRoundSpec:
+    """An appointment round under way for a seat of a system (issue 12), found by the
+    seat's ``key`` in the system's file and its opening day."""
+
+    system: Ref
+    seat: Ref
+    reason: str
+    opened_on: datetime.date
+    nominations_close: datetime.date | None
+    selection_by: datetime.date | None
+    appointment_by: datetime.date | None
+    lead: Ref | None
+    nominations: tuple[NominationSpec, ...]
     where: Where
 
 
@@ -494,6 +521,7 @@ class DemoData:
     documents: tuple[Document, ...] = ()
     clusters: tuple[ClusterSpec, ...] = ()
     plans: tuple[PlanSpec, ...] = ()
+    appointment_rounds: tuple[AppointmentRoundSpec, ...] = ()
 
     def system(self, code: str) -> System:
         return next(s for s in self.systems if s.code == code)

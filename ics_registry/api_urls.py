@@ -13,6 +13,7 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.exceptions import NotFound
 from rest_framework.routers import DefaultRouter
 
+from appointments.api import views as appointments
 from bodies.api import views as bodies
 from committees.api import views as committees
 from decisions.api import views as decisions
@@ -55,6 +56,10 @@ class CommitteeViewSet(
     abolish_with = staticmethod(committee_abolish)
 
 
+class MembershipViewSet(appointments.MembershipTermActions, memberships.MembershipViewSet):
+    __doc__ = memberships.MembershipViewSet.__doc__
+
+
 ROUTES = [
     ("regions", bodies.RegionViewSet, "region"),
     ("organisations", bodies.OrganisationViewSet, "organisation"),
@@ -67,7 +72,7 @@ ROUTES = [
     ("requirements", committees.RequirementViewSet, "requirement"),
     ("standing-orders", committees.StandingOrdersViewSet, "standingorders"),
     ("people", decisions.PersonViewSet, "person"),
-    ("memberships", memberships.MembershipViewSet, "membership"),
+    ("memberships", MembershipViewSet, "membership"),
     ("meetings", decisions.MeetingViewSet, "meeting"),
     ("attendances", decisions.AttendanceViewSet, "attendance"),
     ("decisions", decisions.DecisionViewSet, "decision"),
@@ -78,6 +83,7 @@ ROUTES = [
     ("document-versions", documents.DocumentVersionViewSet, "documentversion"),
     ("milestones", reminders.MilestoneViewSet, "milestone"),
     ("reorganisations", reorganisations.ReorganisationPlanViewSet, "reorganisationplan"),
+    ("appointments", appointments.AppointmentRoundViewSet, "appointmentround"),
 ]
 
 router = DefaultRouter()

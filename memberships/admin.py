@@ -576,7 +576,14 @@ class SeatAdmin(RegistryModelAdmin):
         ),
         (
             "Appointment",
-            {"fields": ["independence_required", "term_length_months"]},
+            {
+                "fields": [
+                    "independence_required",
+                    "term_length_months",
+                    "max_terms",
+                    "carry_over_allowed",
+                ]
+            },
         ),
         ("Lifecycle", {"fields": ["established", "abolished"]}),
     ]

@@ -190,6 +190,7 @@ class ReminderPolicyAdmin(RegistryModelAdmin):
             },
         ),
         ("Terms of office (R24)", {"fields": ["term_days_before"]}),
+        ("Appointment rounds", {"fields": ["appointment_days_before"]}),
         (
             "Registers of interests (R28)",
             {

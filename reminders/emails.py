@@ -27,6 +27,7 @@ SUBJECT_PREFIX = {
     Kind.VACANCY: "Vacancy breaks compliance",
     Kind.INTEREST_REFRESH: "Register of interests",
     Kind.DOCUMENT_REVIEW: "Document review",
+    Kind.APPOINTMENT_DEADLINE: "Appointment deadline",
 }
 GROUP_LABELS = {
     Kind.MILESTONE_OVERDUE: "Overdue milestones",
@@ -35,6 +36,7 @@ GROUP_LABELS = {
     Kind.VACANCY: "Vacancies breaking compliance",
     Kind.INTEREST_REFRESH: "Register of interests",
     Kind.DOCUMENT_REVIEW: "Governance documents due for review",
+    Kind.APPOINTMENT_DEADLINE: "Appointment deadlines",
 }
 
 

@@ -234,6 +234,10 @@ def default_document_review_days_before() -> list[int]:
     return [60, 30, 7]
 
 
+def default_appointment_days_before() -> list[int]:
+    return [14, 7, 1]
+
+
 class Weekday(models.IntegerChoices):
     MONDAY = 0, "Monday"
     TUESDAY = 1, "Tuesday"
@@ -304,6 +308,13 @@ class ReminderPolicy(models.Model):
         help_text="Governance documents: remind the owner (else the governance lead) this many "
         "days before the review date (R33).",
     )
+    appointment_days_before = ArrayField(
+        models.PositiveSmallIntegerField(),
+        default=default_appointment_days_before,
+        validators=[positive_days],
+        help_text="Appointment rounds: remind the round's lead this many days before each "
+        "deadline (nominations close, selection, appointment).",
+    )
     send_from = models.TimeField(
         default=datetime.time(7, 0),
         help_text="No reminder is sent before this time of day (UK time).",
@@ -357,6 +368,7 @@ class Topic(models.TextChoices):
     VACANCY = "vacancy", "Vacancies breaking compliance"
     INTEREST_REFRESH = "interest_refresh", "Register of interests refresh"
     DOCUMENT_REVIEW = "document_review", "Governance documents due for review"
+    APPOINTMENT_DEADLINE = "appointment_deadline", "Appointment round deadlines"
 
     @classmethod
     def for_category(cls, category: str) -> "Topic":
@@ -404,6 +416,7 @@ class Kind(models.TextChoices):
     VACANCY = "vacancy", "Vacancy breaking compliance"
     INTEREST_REFRESH = "interest_refresh", "Register of interests refresh"
     DOCUMENT_REVIEW = "document_review", "Governance document due for review"
+    APPOINTMENT_DEADLINE = "appointment_deadline", "Appointment round deadline"
 
 
 class OutboxStatus(models.TextChoices):

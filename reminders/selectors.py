@@ -20,6 +20,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     Min,
     OuterRef,
     Q,
@@ -29,14 +30,16 @@ from django.db.models import (
 )
 from django.urls import reverse
 
+from appointments.models import OPEN_STAGES, AppointmentRound
+from appointments.selectors import rounds_with_deadlines_by
 from bodies.models import IntegratedCareSystem
 from committees.selectors import committees_in_scope
 from core.dates import add_months, en_gb
 from core.rules_catalogue import checks
-from decisions.models import InterestDeclaration
+from decisions.models import InterestDeclaration, Meeting
 from documents.selectors import due_for_review
 from memberships.models import Membership, Person
-from memberships.selectors import compliance_many, terms_ending, vacant_seats
+from memberships.selectors import compliance_many, terms_ending, vacant_seats, with_term_end
 from reminders.models import (
     OPEN_STATUSES,
     DeliveryPreference,
@@ -475,6 +478,49 @@ def document_review_reminders(
     return reminders
 
 
+# -- appointment rounds (issue 12) --------------------------------------------------------
+
+
+def appointment_reminders(
+    *, today, at, policies: Policies, leads: dict[int, Person], frequencies
+) -> list[DueReminder]:
+    """The lead of each round under way (else the system's governance lead) is reminded
+    before each deadline still ahead of the round, at the policy's thresholds: once per
+    deadline and threshold (moving a deadline re-arms its reminders)."""
+    horizon = today + datetime.timedelta(
+        days=max(max(p.appointment_days_before) for p in policies.all())
+    )
+    reminders = []
+    for round, deadline in rounds_with_deadlines_by(today=today, horizon=horizon):
+        policy = policies(round.ics_id)
+        recipient = round.lead or leads.get(round.ics_id)
+        if recipient is None or not _sends_now(policy, at):
+            continue
+        days_left = (deadline.on - today).days
+        threshold = threshold_crossed(days_left, policy.appointment_days_before)
+        if threshold is None:
+            continue
+        seat = round.seat
+        reminders.append(
+            DueReminder(
+                key=f"appointment:{round.pk}:{deadline.name}:{deadline.on.isoformat()}:"
+                f"{threshold}:person:{recipient.pk}",
+                kind=Kind.APPOINTMENT_DEADLINE,
+                topic=Topic.APPOINTMENT_DEADLINE,
+                frequency=frequencies(recipient, Topic.APPOINTMENT_DEADLINE),
+                recipient=recipient,
+                title=f"{seat.label}, {seat.committee.name}: {deadline.label} {en_gb(deadline.on)}",
+                detail=f"{round.ics.name}: the appointment round for the {seat.label} seat is "
+                f"{round.get_stage_display().lower()}; {deadline.label} "
+                f"{in_words(days_left)}.",
+                link=round.get_absolute_url(),
+                due_on=deadline.on,
+                ics=round.ics,
+            )
+        )
+    return reminders
+
+
 # -- everything due -----------------------------------------------------------------------
 
 KINDS = (
@@ -483,6 +529,7 @@ KINDS = (
     vacancy_reminders,
     interest_reminders,
     document_review_reminders,
+    appointment_reminders,
 )
 
 
@@ -516,6 +563,44 @@ def feed_milestones(feed) -> QuerySet:
     if feed.ics_id:
         return queryset.filter(ics_id=feed.ics_id)
     return queryset.filter(owner_id=feed.owner_id)
+
+
+def feed_meetings(feed, *, since: datetime.date) -> QuerySet:
+    """The meetings a calendar feed lists from ``since``: those of its system's boards and
+    committees, or of those its owner sat on (or will sit on) on the meeting's day."""
+    queryset = Meeting.objects.filter(date__gte=since).select_related("committee__body__ics")
+    if feed.ics_id:
+        return queryset.filter(committee__ics_id=feed.ics_id)
+    seated = Membership.objects.filter(
+        person_id=feed.owner_id, seat__committee_id=OuterRef("committee_id")
+    ).filter(Q(start__lte=OuterRef("date")), Q(end__isnull=True) | Q(end__gte=OuterRef("date")))
+    return queryset.filter(Exists(seated))
+
+
+def feed_rounds(feed) -> QuerySet:
+    """The appointment rounds under way a calendar feed lists, for their deadlines: those
+    of its system, or those its owner leads."""
+    queryset = AppointmentRound.objects.filter(stage__in=OPEN_STAGES).select_related(
+        "ics", "seat__committee", "lead"
+    )
+    if feed.ics_id:
+        return queryset.filter(ics_id=feed.ics_id)
+    return queryset.filter(lead_id=feed.owner_id)
+
+
+def feed_term_ends(feed, *, since: datetime.date, until: datetime.date) -> QuerySet:
+    """The terms of office ending between ``since`` and ``until`` a calendar feed lists
+    (R24): in its system, or its owner's own; a membership ended before its term's end
+    (a resignation) has no term end to show."""
+    queryset = (
+        with_term_end(Membership.objects.filter(seat__term_length_months__isnull=False))
+        .filter(scheduled_term_end__gte=since, scheduled_term_end__lte=until)
+        .filter(Q(end__isnull=True) | Q(end__gte=F("scheduled_term_end")))
+        .select_related("seat__committee__body__ics")
+    )
+    if feed.ics_id:
+        return queryset.filter(ics_id=feed.ics_id)
+    return queryset.filter(person_id=feed.owner_id)
 
 
 # -- a system's milestones and readiness (the officers' milestones page) ------------------

@@ -67,6 +67,9 @@ class Successor:
     board_name: str = ""
     seats_from_rule_sets: bool = True
     extra_seats: tuple[SeatSpec, ...] = ()
+    # A system already established (``successor.existing``), as in a boundary transfer:
+    # it takes on what the plan moves, and nothing of it is created.
+    existing: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,41 @@ class SeatRef:
     seat: str
     committee: str = ""
     holder: str = ""
+
+
+@dataclass(frozen=True)
+class CommitteeRef:
+    """A committee of a predecessor system, by its name."""
+
+    system: str
+    committee: str
+
+
+@dataclass(frozen=True)
+class BodyCarry:
+    """What becomes of one of a predecessor's other bodies (a place, a provider
+    collaborative, a partnership): carried over into the successor, renamed or not, or
+    left out (abolished with its system and not re-created). ``replaces`` are other
+    predecessors' bodies it takes the place of: not carried over themselves, their
+    delegations and milestones go to it (two partnerships becoming one, since a system
+    has one integrated care partnership)."""
+
+    system: str
+    body: str
+    name: str = ""  # empty: keeps its name
+    carry_over: bool = True
+    replaces: tuple[tuple[str, str], ...] = ()  # (system, body) of the others it stands for
+
+
+@dataclass(frozen=True)
+class CommitteeCarry:
+    """A committee of a predecessor's ICB that the successor's ICB keeps, with its seats
+    and their holders; ``replaces`` are the other predecessors' committees it takes the
+    place of (their delegations go to it, their members' memberships end)."""
+
+    source: CommitteeRef
+    name: str = ""  # empty: keeps its name
+    replaces: tuple[CommitteeRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +144,10 @@ class PlanDocument:
     transfer_delegations: bool = True
     transfer_milestones: bool = True
     transfer_registers: bool = True
+    transfer_bodies: bool = True
+    bodies: tuple[BodyCarry, ...] = ()
+    committees: tuple[CommitteeCarry, ...] = ()
+    footprint: tuple[str, ...] = ()  # ODS codes of organisations whose area moves
     checklist: Checklist = field(default_factory=Checklist)
 
     @property
@@ -120,7 +162,7 @@ class PlanDocument:
         return self.effective - datetime.timedelta(days=1)
 
 
-TRANSFERS = ("functions", "delegations", "milestones", "registers")
+TRANSFERS = ("functions", "delegations", "milestones", "registers", "bodies")
 SEAT_FIELDS = {
     "key",
     "role",
@@ -215,6 +257,16 @@ class _Reader:
             holder=self.text(data, "holder", where, required=False),
         )
 
+    def body_ref(self, value, where: str) -> tuple[str, str]:
+        data = self.mapping(value, where, {"system", "body"})
+        return self.text(data, "system", where), self.text(data, "body", where)
+
+    def committee_ref(self, value, where: str) -> CommitteeRef:
+        data = self.mapping(value, where, {"system", "committee"})
+        return CommitteeRef(
+            system=self.text(data, "system", where), committee=self.text(data, "committee", where)
+        )
+
     def seat_spec(self, value, where: str) -> SeatSpec:
         data = self.mapping(value, where, SEAT_FIELDS)
         months = data.get("term_length_months")
@@ -261,6 +313,9 @@ def parse(text: str) -> PlanDocument:
             "successor",
             "memberships",
             "transfer",
+            "bodies",
+            "committees",
+            "footprint",
             "checklist",
         },
     )
@@ -306,6 +361,49 @@ def parse(text: str) -> PlanDocument:
             )
         )
 
+    bodies = []
+    for n, item in enumerate(r.items(top, "bodies", "")):
+        where = f"bodies[{n}]"
+        data = r.mapping(item, where, {"from", "name", "carry_over", "replaces"})
+        bodies.append(
+            BodyCarry(
+                *r.body_ref(data.get("from"), f"{where}.from"),
+                name=r.text(data, "name", where, required=False),
+                carry_over=r.flag(data, "carry_over", where, True),
+                replaces=tuple(
+                    r.body_ref(ref, f"{where}.replaces[{k}]")
+                    for k, ref in enumerate(r.items(data, "replaces", where))
+                ),
+            )
+        )
+    committees = []
+    for n, item in enumerate(r.items(top, "committees", "")):
+        where = f"committees[{n}]"
+        data = r.mapping(item, where, {"from", "name", "replaces"})
+        committees.append(
+            CommitteeCarry(
+                source=r.committee_ref(data.get("from"), f"{where}.from"),
+                name=r.text(data, "name", where, required=False),
+                replaces=tuple(
+                    r.committee_ref(ref, f"{where}.replaces[{k}]")
+                    for k, ref in enumerate(r.items(data, "replaces", where))
+                ),
+            )
+        )
+
+    footprint = []
+    for n, code in enumerate(r.items(top, "footprint", "")):
+        if not isinstance(code, str | int) or isinstance(code, bool) or not str(code).strip():
+            r.fail(f"footprint[{n}]", "expected an organisation's ODS code")
+        else:
+            footprint.append(str(code).strip())
+    if successor is not None and successor.existing and memberships:
+        r.fail(
+            "memberships",
+            f"the successor {successor.code} exists, with its board: appoint to it in the "
+            "registry, not in the plan",
+        )
+
     transfer = r.mapping(top.get("transfer", {}), "transfer", set(TRANSFERS))
     flags = {name: r.flag(transfer, name, "transfer", True) for name in TRANSFERS}
 
@@ -338,6 +436,10 @@ def parse(text: str) -> PlanDocument:
         transfer_delegations=flags["delegations"],
         transfer_milestones=flags["milestones"],
         transfer_registers=flags["registers"],
+        transfer_bodies=flags["bodies"],
+        bodies=tuple(bodies),
+        committees=tuple(committees),
+        footprint=tuple(footprint),
         checklist=checklist,
     )
 
@@ -351,7 +453,22 @@ def _successor(r: _Reader, value) -> Successor | None:
     if value is None:
         r.fail(where, "required")
         return None
-    data = r.mapping(value, where, {"system", "icb", "body", "board"})
+    data = r.mapping(value, where, {"existing", "system", "icb", "body", "board"})
+    if "existing" in data:
+        for key in {"system", "icb", "body", "board"} & set(data):
+            r.fail(f"{where}.{key}", "an existing successor is named by its code alone")
+        code = r.text(data, "existing", where)
+        return Successor(
+            code=code,
+            name="",
+            ons_code="",
+            region="",
+            icb_name="",
+            icb_ods_code="",
+            body_name="",
+            seats_from_rule_sets=False,
+            existing=True,
+        )
     system = r.mapping(
         data.get("system"), f"{where}.system", {"code", "name", "ons_code", "region"}
     )

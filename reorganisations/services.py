@@ -11,6 +11,8 @@ The order of an apply:
 1. the successor's ICB organisation, system, ICB body, board and seats;
 2. the mapped people: designate appointments from their designate date, made
    substantive on the effective date (``membership_replace``);
+   then the places, collaboratives, partnership and ICB committees the plan carries over,
+   re-created in the successor with their holders (``reorganisations.carry_over``);
 3. the predecessors' memberships ended on their last day ("Body abolished in a
    reorganisation"), then their bodies, boards, committees and seats abolished that day,
    their systems abolished and their ICB organisations closed;
@@ -29,6 +31,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_groups_with_perms, get_users_with_perms
 
+from appointments.models import OPEN_STAGES, AppointmentRound
+from appointments.services import round_cancel
 from bodies.models import (
     Body,
     BodyKind,
@@ -45,9 +49,11 @@ from bodies.models import (
 from bodies.services import organisation_create, organisation_update
 from committees.models import Committee, CommitteeKind, Seat
 from committees.services import body_create, committee_update, seat_create
+from committees.system_selectors import system_report
 from core.dates import en_gb
 from core.db import in_force_on
 from core.services import audit_context, record_create, record_update, save_validated
+from core.words import plural
 from core.writes import writes
 from decisions.models.delegations import Delegation, FunctionHolding
 from decisions.models.interests import InterestDeclaration
@@ -69,6 +75,7 @@ from memberships.services import (
 )
 from reminders.models import OPEN_STATUSES, ChecklistTemplate, Milestone, Status
 from reminders.services import checklist_apply, milestone_update
+from reorganisations import carry_over
 from reorganisations.models import PlanStatus, ReorganisationPlan
 from reorganisations.plan import PlanDocument, PlanError, SeatRef, SeatSpec, parse
 from reorganisations.seating import board_requirements, seats_for
@@ -81,6 +88,7 @@ SECTIONS = (
     "Seats of the successor board",
     "Appointments",
     "Memberships ended",
+    carry_over.SECTION,
     "Abolished",
     "Employment transferred",
     "Officers",
@@ -89,6 +97,7 @@ SECTIONS = (
     "Functions",
     "Delegations",
     "Milestones",
+    "Appointment rounds",
     "Registers of interests",
 )
 
@@ -102,6 +111,7 @@ class WhatIf:
     effective: datetime.date
     changes: dict[str, list[str]] = field(default_factory=lambda: {s: [] for s in SECTIONS})
     compliance: object | None = None
+    system: object | None = None  # the successor system's R32 findings on the effective date
     applied: bool = False
 
     def add(self, section: str, line: str) -> None:
@@ -118,26 +128,33 @@ class WhatIf:
             state = "complies" if self.compliance.compliant else "does not comply"
             out.append(
                 f"Successor board on {en_gb(self.effective)}: {state} "
-                f"({_count(len(self.compliance.breaches), 'breach', 'breaches')})."
+                f"({plural(len(self.compliance.breaches), 'breach', 'breaches')})."
             )
-            for finding in self.compliance.worst_first:
-                mark = "met" if finding.met else finding.severity
-                out.append(f"  - [{mark}] {finding.message}")
+            out += _findings(self.compliance.worst_first)
+        if self.system is not None:
+            out.append(
+                f"Successor system on {en_gb(self.effective)}: {self.system.status_label.lower()} "
+                f"({plural(len(self.system.breaches), 'breach', 'breaches')})."
+            )
+            out += _findings(self.system.worst_first)
         return out
 
     def __str__(self):
         return "\n".join(self.lines())
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+def _findings(findings) -> list[str]:
+    return [f"  - [{'met' if f.met else f.severity}] {f.message}" for f in findings]
 
 
 # -- recording a plan ---------------------------------------------------------------------
 
 
 def _systems_named(document: PlanDocument) -> list[IntegratedCareSystem]:
+    """The systems a plan involves: its predecessors, and an existing successor."""
     codes = {p.system for p in document.predecessors}
+    if document.successor.existing:
+        codes.add(document.successor.code)
     return list(IntegratedCareSystem.objects.filter(code__in=codes))
 
 
@@ -214,6 +231,8 @@ class Resolved:
     mapped: list[Mapped]
     existing: IntegratedCareSystem | None  # the successor's system, if already recorded
     icb_organisation: Organisation | None  # the successor's ICB, if already recorded
+    carried: carry_over.CarryOver  # the bodies and ICB committees the successor keeps
+    moving: list[Organisation]  # named in ``footprint``: their area moves to the successor
 
 
 def plan_check(document: PlanDocument, *, plan: ReorganisationPlan | None = None) -> Resolved:
@@ -261,21 +280,24 @@ def plan_check(document: PlanDocument, *, plan: ReorganisationPlan | None = None
     if len({b.pk for b in bodies}) != len(bodies):
         errors.append("predecessors: a body is named twice (a whole system includes its bodies)")
 
-    region = Region.objects.filter(code=doc.successor.region).first()
-    if region is None:
-        errors.append(f"successor.system.region: no region with code '{doc.successor.region}'")
     existing = found.get(doc.successor.code)
-    if existing is not None and (existing.bodies.exists() or existing in systems):
-        errors.append(
-            f"successor.system.code: {existing} already exists with its bodies: has this "
-            "plan been applied already?"
-        )
-    icb_organisation = Organisation.objects.filter(ods_code=doc.successor.icb_ods_code).first()
-    if icb_organisation is not None and icb_organisation.kind != OrganisationKind.ICB:
-        errors.append(
-            f"successor.icb.ods_code: '{doc.successor.icb_ods_code}' is {icb_organisation}, "
-            "not an integrated care board"
-        )
+    if doc.successor.existing:
+        region, icb_organisation = _check_existing(doc, existing, systems, bodies, errors)
+    else:
+        region = Region.objects.filter(code=doc.successor.region).first()
+        if region is None:
+            errors.append(f"successor.system.region: no region with code '{doc.successor.region}'")
+        if existing is not None and (existing.bodies.exists() or existing in systems):
+            errors.append(
+                f"successor.system.code: {existing} already exists with its bodies: has this "
+                "plan been applied already?"
+            )
+        icb_organisation = Organisation.objects.filter(ods_code=doc.successor.icb_ods_code).first()
+        if icb_organisation is not None and icb_organisation.kind != OrganisationKind.ICB:
+            errors.append(
+                f"successor.icb.ods_code: '{doc.successor.icb_ods_code}' is {icb_organisation}, "
+                "not an integrated care board"
+            )
 
     seats = seats_for(
         board_requirements(doc.effective) if doc.successor.seats_from_rule_sets else (),
@@ -288,6 +310,8 @@ def plan_check(document: PlanDocument, *, plan: ReorganisationPlan | None = None
         by_key[spec.key] = spec
 
     mapped = _check_memberships(doc, by_key, errors)
+    carried = carry_over.resolve(doc, systems, bodies, errors, successor=existing)
+    moving = _check_footprint(doc, [*systems, *{b.ics for b in bodies}], errors)
     _check_lifecycles(doc, bodies, errors)
     if errors:
         raise PlanError(errors)
@@ -301,7 +325,64 @@ def plan_check(document: PlanDocument, *, plan: ReorganisationPlan | None = None
         mapped=mapped,
         existing=existing,
         icb_organisation=icb_organisation,
+        carried=carried,
+        moving=moving,
     )
+
+
+def _check_existing(doc, existing, systems, bodies, errors: list[str]):
+    """An existing successor (a boundary transfer) is in force on the effective date, with
+    its ICB's board, and is none of the predecessors. Returns its region and ICB."""
+    code = doc.successor.code
+    if existing is None:
+        errors.append(f"successor.existing: no system with code '{code}'")
+        return None, None
+    if existing.abolished is not None and existing.abolished < doc.effective:
+        errors.append(
+            f"successor.existing: {existing} was abolished on {en_gb(existing.abolished)}"
+        )
+    if existing in systems or any(b.ics_id == existing.pk for b in bodies):
+        errors.append(f"successor.existing: {existing} is also a predecessor")
+    board = _board_of(existing, doc.effective)
+    if board is None:
+        errors.append(
+            f"successor.existing: {existing} has no ICB board in force on {en_gb(doc.effective)}"
+        )
+    return existing.region, existing.icb
+
+
+def _board_of(system, on: datetime.date) -> Committee | None:
+    return (
+        Committee.objects.filter(in_force_on(on), ics=system)
+        .filter(kind=CommitteeKind.BOARD, body__kind=BodyKind.ICB)
+        .select_related("body")
+        .first()
+    )
+
+
+def _check_footprint(doc, predecessors, errors: list[str]) -> list[Organisation]:
+    """The organisations ``footprint`` names, each serving a predecessor on the last day."""
+    found = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=doc.footprint)}
+    serving = set(
+        OrganisationSystemLink.objects.filter(
+            in_force_on(doc.eve, "start", "end"),
+            organisation__in=found.values(),
+            integratedcaresystem__in=predecessors,
+        ).values_list("organisation_id", flat=True)
+    )
+    moving = []
+    for n, code in enumerate(doc.footprint):
+        organisation = found.get(code)
+        if organisation is None:
+            errors.append(f"footprint[{n}]: no organisation with ODS code '{code}'")
+        elif organisation.pk not in serving:
+            errors.append(
+                f"footprint[{n}]: {organisation.name} serves no predecessor's area on "
+                f"{en_gb(doc.eve)}"
+            )
+        else:
+            moving.append(organisation)
+    return moving
 
 
 def find_seat(ref: SeatRef, on: datetime.date, where: str, errors: list[str]):
@@ -477,6 +558,7 @@ def _apply(plan: ReorganisationPlan, *, by, keep: bool) -> WhatIf:
             report.compliance = compliance_many(committees=[board], as_of=document.effective)[
                 board.pk
             ]
+            report.system = system_report(ics=board.ics, as_of=document.effective)
             if keep:
                 record_update(
                     plan,
@@ -495,15 +577,20 @@ def _carry_out(r: Resolved, report: WhatIf, *, by) -> Committee:
     body = board.body
     seats = _seat(r, board, report, by=by)
     _appoint(r, seats, report, by=by)
+    carried = carry_over.carry_over(
+        r, r.carried, successor=successor, body=body, board=board, report=report, by=by
+    )
+    carried.seats.update({m.seat.pk: seats[m.to.key] for m in r.mapped})
     _transfer_employment(r, successor, report, by=by)
+    _end_rounds(r, carried, report, by=by)
     _abolish(r, successor, report, by=by)
     _record_successions(r, successor, body, report, by=by)
     _hand_over_officers(r, successor, report)
     _carry_footprint(r, successor, report, by=by)
     if doc.transfer_functions or doc.transfer_delegations:
-        _transfer_functions_and_delegations(r, successor, body, board, seats, report, by=by)
+        _transfer_functions_and_delegations(r, successor, carried, report, by=by)
     if doc.transfer_milestones:
-        _transfer_milestones(r, successor, body, report, by=by)
+        _transfer_milestones(r, successor, body, carried, report, by=by)
     if doc.transfer_registers:
         _list_registers(r, successor, report)
     return board
@@ -511,6 +598,14 @@ def _carry_out(r: Resolved, report: WhatIf, *, by) -> Committee:
 
 def _establish(r: Resolved, report: WhatIf, *, by):
     s, doc = r.document.successor, r.document
+    if s.existing:
+        board = _board_of(r.existing, doc.effective)
+        report.add(
+            "Successor established",
+            f"None: {r.existing.name} ({r.existing.code}) exists, and its board "
+            f"{board.name} takes on what the plan moves",
+        )
+        return r.existing, board
     icb = r.icb_organisation
     if icb is None:
         icb = organisation_create(
@@ -667,28 +762,61 @@ def _abolish(r: Resolved, successor, report: WhatIf, *, by) -> None:
             report.add("Abolished", f"Organisation {icb}: closed {en_gb(eve)}")
 
 
+def _end_rounds(r: Resolved, carried, report: WhatIf, *, by) -> None:
+    """Appointment rounds under way for the predecessors' seats are cancelled on the last
+    day, saying why: a seat carried over is a new seat of the successor, whose round the
+    officer opens there (its deadlines and nominations are the successor's to set)."""
+    eve = r.document.eve
+    rounds = (
+        AppointmentRound.objects.filter(stage__in=OPEN_STAGES, seat__body__in=r.bodies)
+        .select_related("seat__committee")
+        .order_by("pk")
+    )
+    for round in rounds:
+        new = carried.seats.get(round.seat_id)
+        where = (
+            f"the seat is carried over as {new.label} of {new.committee.name}: open its round there"
+            if new is not None
+            else "the seat is abolished with no successor seat"
+        )
+        note = f"Ended by the reorganisation '{r.document.name}': {where}."
+        round_cancel(round=round, on=max(eve, round.opened_on), note=note, by=by)
+        report.add(
+            "Appointment rounds",
+            f"{round.seat.label}, {round.seat.committee.name}: cancelled {en_gb(eve)}; {where}",
+        )
+
+
 def _carry_footprint(r: Resolved, successor, report: WhatIf, *, by) -> None:
     """The organisations serving a predecessor's area (its councils, trusts, places...)
     serve the successor's from the effective date; their links to the predecessors end on
-    the last day, so the footprint of earlier dates stays as it was (R13, R4)."""
+    the last day, so the footprint of earlier dates stays as it was (R13, R4). For a whole
+    system that is every organisation serving it; where only part of a system moves (a
+    boundary transfer), those the plan's ``footprint`` names."""
     effective = r.document.effective
     eve = effective - datetime.timedelta(days=1)
-    predecessors = {system.pk for system in r.systems}
+    whole = {system.pk for system in r.systems}
+    # An organisation named in ``footprint`` leaves every predecessor; the others leave
+    # the systems abolished whole, keeping any link to a system that carries on.
+    parts = ({b.ics_id for b in r.bodies} | whole) - {successor.pk}
+    moving = {organisation.pk for organisation in r.moving}
     closing = {system.icb_id for system in r.systems} - {successor.icb_id}
-    served = (
+    served = set(
         OrganisationSystemLink.objects.filter(
-            in_force_on(eve, "start", "end"), integratedcaresystem_id__in=predecessors
+            in_force_on(eve, "start", "end"),
+            integratedcaresystem_id__in=[system.pk for system in r.systems],
         )
         .exclude(organisation_id__in=closing)
         .values_list("organisation_id", flat=True)
-    )
+    ) | {organisation.pk for organisation in r.moving}
     systems_then = defaultdict(set)
     for org_id, ics_id in OrganisationSystemLink.objects.filter(
         in_force_on(effective, "start", "end"), organisation_id__in=served
     ).values_list("organisation_id", "integratedcaresystem_id"):
         systems_then[org_id].add(ics_id)
     for organisation in Organisation.objects.filter(pk__in=served).order_by("name"):
-        wanted = (systems_then[organisation.pk] - predecessors) | {successor.pk}
+        leaves = parts if organisation.pk in moving else whole
+        wanted = (systems_then[organisation.pk] - leaves) | {successor.pk}
         organisation_update(
             organisation=organisation, by=by, systems=sorted(wanted), links_from=effective
         )
@@ -779,19 +907,33 @@ def _record_successions(r: Resolved, successor, body, report: WhatIf, *, by) -> 
             BodySuccession, by=by, predecessor=predecessor, successor=body, note=note, **common
         )
         report.add("Successions", f"{predecessor} → {body.name}")
+    # Part of a system moving (a boundary transfer): its system is followed, in part, by
+    # the successor; the bodies that moved record their own successions (carry_over).
+    whole = {system.pk for system in r.systems}
+    for system in {b.ics for b in r.bodies if b.ics_id not in whole}:
+        if (
+            system.pk == successor.pk
+            or SystemSuccession.objects.filter(predecessor=system, successor=successor).exists()
+        ):
+            continue
+        moved = ", ".join(sorted(b.name for b in r.bodies if b.ics_id == system.pk))
+        record_create(
+            SystemSuccession,
+            by=by,
+            predecessor=system,
+            successor=successor,
+            note=f"{note[:200]}; part: {moved}"[:300],
+            **common,
+        )
+        report.add("Successions", f"{system.name} (part: {moved}) → {successor.name} ({doc.kind})")
 
 
-def _transfer_functions_and_delegations(r, successor, body, board, seats, report, *, by):
+def _transfer_functions_and_delegations(r, successor, carried, report, *, by):
     """Statutory functions of the predecessors' ICBs, and the delegations made by or to
-    the predecessors, end on the eve and start again for the successor the next day."""
+    the predecessors, end on the eve and start again for the successor the next day,
+    with the body, committee or seat that stands for each predecessor's (``carried``)."""
     doc, eve, effective = r.document, r.document.eve, r.document.effective
     icbs = {s.icb_id: successor.icb for s in r.systems if s.icb_id}
-    bodies = {b.pk: body for b in r.icb_bodies}
-    boards = {
-        c.pk: board
-        for c in Committee.objects.filter(body__in=r.icb_bodies, kind=CommitteeKind.BOARD)
-    }
-    seat_map = {m.seat.pk: seats[m.to.key] for m in r.mapped}
     delegations = []
     if doc.transfer_delegations:
         delegations = list(
@@ -800,7 +942,7 @@ def _transfer_functions_and_delegations(r, successor, body, board, seats, report
             .select_related("from_organisation", "from_body", "from_committee__body")
             .select_related("to_body", "to_committee__body", "to_seat__committee")
         )
-    plans = [(d, _mapped_parties(d, icbs, bodies, boards, seat_map, r.bodies)) for d in delegations]
+    plans = [(d, _mapped_parties(d, icbs, carried, r.bodies)) for d in delegations]
     unmapped = [f"delegations: '{d}' {problem}" for d, problem in plans if isinstance(problem, str)]
     if unmapped:
         raise PlanError(unmapped)
@@ -854,9 +996,10 @@ def _transfer_functions_and_delegations(r, successor, body, board, seats, report
         )
 
 
-def _mapped_parties(delegation, icbs, bodies, boards, seat_map, abolished):
+def _mapped_parties(delegation, icbs, carried, abolished):
     """The delegation's parties in the successor, or a sentence saying which cannot be."""
     abolished_ids = {b.pk for b in abolished}
+    bodies, boards, seat_map = carried.bodies, carried.committees, carried.seats
     parties = {}
     for name in ("from_organisation", "from_body", "from_committee"):
         party = getattr(delegation, name)
@@ -897,7 +1040,7 @@ def _mapped_parties(delegation, icbs, bodies, boards, seat_map, abolished):
     return parties
 
 
-def _transfer_milestones(r: Resolved, successor, body, report: WhatIf, *, by) -> None:
+def _transfer_milestones(r: Resolved, successor, body, carried, report: WhatIf, *, by) -> None:
     """Open milestones of the predecessors due from the effective date on become the
     successor's; those due earlier stay with the predecessor that owned them."""
     effective = r.document.effective
@@ -910,7 +1053,10 @@ def _transfer_milestones(r: Resolved, successor, body, report: WhatIf, *, by) ->
         open_ones = open_ones.filter(body__in=r.bodies)
     taken = set()
     for milestone in open_ones.order_by("due_date", "pk"):
-        changes = {"ics": successor, "body": body if milestone.body_id else None}
+        changes = {
+            "ics": successor,
+            "body": carried.bodies.get(milestone.body_id, body) if milestone.body_id else None,
+        }
         if milestone.template_item_id in taken:
             changes["template_item"] = None
         elif milestone.template_item_id:

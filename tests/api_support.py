@@ -17,6 +17,8 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 from rest_framework.test import APIClient
 
+from appointments.models import Reason
+from appointments.services import nomination_record, round_open
 from bodies.models import OrganisationKind
 from committees.models import Constitution, QuorumCondition, Requirement, Role, RuleSource
 from committees.models import StandingOrders as StandingOrdersModel
@@ -264,6 +266,17 @@ def world():
     ics_a = IntegratedCareSystemFactory(name="System A")
     ics_b = IntegratedCareSystemFactory(name="System B")
     a, b = governance_unit(ics_a), governance_unit(ics_b)
+    # An appointment round for A's vacant seat, with a nominee not (yet) appointed.
+    a.round = round_open(
+        seat=a.vacant_seat, opened_on=datetime.date(2023, 7, 1), reason=Reason.VACANCY
+    )
+    a.nominee = PersonFactory()
+    nomination_record(
+        round=a.round,
+        organisation=a.nominator,
+        person=a.nominee,
+        nominated_on=datetime.date(2023, 7, 2),
+    )
     return SimpleNamespace(
         ics_a=ics_a,
         ics_b=ics_b,

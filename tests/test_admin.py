@@ -45,6 +45,7 @@ from committees.models import (
 )
 from core.services import api_token_create, constraint_messages
 from memberships.models import EndReason, Membership, Person
+from tests.appointments_builders import appointments_rows
 from tests.decisions_factories import decisions_rows
 from tests.documents_factories import documents_rows
 from tests.factories import (
@@ -120,6 +121,7 @@ def registry_rows():
     MembershipFactory(seat=seat, on_behalf_of=council, start=GO_LIVE)
     decisions_rows()
     reminders_rows()
+    appointments_rows()
     api_token_create(organisation=council, name="Trust intranet")
     orders = StandingOrders.objects.create(committee=board, quorum_voting_members=1)
     QuorumCondition.objects.create(

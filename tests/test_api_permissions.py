@@ -284,6 +284,28 @@ def endpoints(w):
             WRITE_PRIVATE,
             200,
         ),
+        "appointments": (
+            f"/appointments/{a.round.pk}/",
+            "patch",
+            None,
+            {"appointment_by": "2024-03-31"},
+            public,
+            own,
+            200,
+        ),
+        "appointment nomination": (
+            f"/appointments/{a.round.pk}/",
+            "post",
+            f"/appointments/{a.round.pk}/nominations/",
+            {
+                "organisation": a.nominator.pk,
+                "person": w.observer.pk,
+                "nominated_on": "2023-07-03",
+            },
+            public,
+            own,
+            201,
+        ),
     }
 
 
@@ -320,6 +342,8 @@ ENDPOINT_NAMES = [
     "document versions",
     "draft document versions",
     "milestones",
+    "appointments",
+    "appointment nomination",
 ]
 
 
@@ -376,6 +400,10 @@ def test_an_officer_cannot_create_records_in_another_system(w):
                 "due_date": "2024-01-01",
             },
         ),
+        (
+            "/appointments/",
+            {"seat": a.seat.pk, "opened_on": "2024-01-01", "reason": "vacancy"},
+        ),
     ]
     for url, body in requests:
         other = w.clients["officer_other"].post(API + url, body)
@@ -430,3 +458,17 @@ def test_sending_back_a_hidden_email_as_null_leaves_it_unchanged(w):
     person.refresh_from_db()
     assert person.post_nominals == "OBE"
     assert person.work_email
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("principal", PRINCIPALS[:-1])
+def test_a_rounds_nominees_and_candidates_are_shown_only_to_officers_of_its_system(w, principal):
+    response = w.clients[principal].get(f"{API}/appointments/{w.a.round.pk}/")
+    data = response.json()
+    assert (data["seat"], data["stage"]) == (w.a.vacant_seat.pk, "nominating")
+    if principal == "officer_same":
+        assert [c["person_name"] for c in data["candidates"]] == [w.a.nominee.name]
+        assert [n["organisation"] for n in data["nominations"]] == [w.a.nominator.pk]
+    else:
+        assert data["candidates"] is None and data["nominations"] is None
+        assert w.a.nominee.name not in response.content.decode()

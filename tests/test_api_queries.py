@@ -13,6 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from appointments.models import Reason
+from appointments.services import candidate_add, round_open
 from bodies.models import (
     BodySuccession,
     Cluster,
@@ -34,10 +36,12 @@ from tests.api_support import (  # noqa: F401
     make_officer,
     session_client,
 )
+from tests.appointments_builders import OPENED, appointments_rows
 from tests.factories import (
     BodyFactory,
     IntegratedCareSystemFactory,
     MembershipFactory,
+    PersonFactory,
     SeatFactory,
 )
 
@@ -203,3 +207,39 @@ def test_the_grown_registry_really_returns_more_rows():
     after = {url: leaves(client.get(API + url).json()) for url, client in clients.items()}
     unchanged = [url for url in before if after[url] <= before[url]]
     assert unchanged == []
+
+
+def more_rounds(board):
+    """A round with a candidate for a new seat of ``board``."""
+    seat = SeatFactory(committee=board, role=Role.NON_EXECUTIVE_MEMBER)
+    round = round_open(seat=seat, opened_on=OPENED, reason=Reason.VACANCY)
+    candidate_add(round=round, person=PersonFactory(), added_on=OPENED)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("caller", ["anonymous", "officer"])
+def test_the_appointment_rounds_list_runs_a_fixed_number_of_queries(
+    caller, django_assert_max_num_queries
+):
+    ics = IntegratedCareSystemFactory()
+    board = appointments_rows(ics).board
+    client = (
+        session_client(make_officer(ics, username="officer_a"))
+        if caller == "officer"
+        else APIClient()
+    )
+    urls = ["/appointments/", f"/appointments/?system={ics.code}&open=true"]
+    for url in urls:
+        count_queries(client, url)
+    small = {url: count_queries(client, url) for url in urls}
+    rows = leaves(client.get(API + urls[0]).json())
+
+    for _ in range(3):
+        more_rounds(board)
+        appointments_rows(IntegratedCareSystemFactory())
+
+    for url in urls:
+        with django_assert_max_num_queries(small[url], info=url):
+            response = client.get(API + url)
+        assert response.status_code == 200, url
+    assert leaves(client.get(API + urls[0]).json()) > rows

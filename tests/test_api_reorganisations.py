@@ -82,11 +82,13 @@ def test_a_dry_run_answers_the_what_if_and_writes_nothing(merger):
     assert changed(before) == {}
     body = answer.json()
     assert body["applied"] is False
-    # The successor's acute trusts are in no provider collaborative of its own yet (R13).
-    assert body["compliance"]["compliant"] is False
+    # The collaboratives are carried over: the successor's trusts are in them (R13).
+    assert body["compliance"]["compliant"] is True
     findings = body["compliance"]["findings"]
-    unmet = [f["rule"] for f in findings if not f["met"] and f["severity"] != "warning"]
-    assert unmet == ["R13"]
+    assert [f["met"] for f in findings if f["rule"] == "R13"] == [True]
+    # Board, audit and remuneration committees and a partnership from the first day (R32).
+    assert body["system"]["status"] == "compliant"
+    assert {f["rule"] for f in body["system"]["findings"]} == {"R32"}
     assert len(body["changes"]["Appointments"]) == 10
 
 

@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
 
 from core.services import api_token_create
 from tests.api_support import API, api_rates, governance_unit  # noqa: F401
+from tests.appointments_builders import appointments_rows
 from tests.conftest import shared_data
 from tests.factories import IntegratedCareSystemFactory
 
@@ -65,6 +66,15 @@ def test_every_changing_operation_requires_if_match():
                     "/reopen/",
                     "/apply/",
                     "/approve/",
+                    "/nominations/",
+                    "/candidates/",
+                    "/select/",
+                    "/approvals/",
+                    "/appoint/",
+                    "/close/",
+                    "/cancel/",
+                    "/reappoint/",
+                    "/expire-term/",
                 )
             )
             headers = {
@@ -97,6 +107,7 @@ def registry(django_db_setup, django_db_blocker):
         from django.contrib.auth import get_user_model
 
         unit = governance_unit(IntegratedCareSystemFactory(code="QSL", name="Somerset"))
+        appointments_rows(unit.ics)
         governance_unit(IntegratedCareSystemFactory())
         superuser = get_user_model().objects.create_superuser("root", "root@example.nhs.uk", "pw")
         _, key = api_token_create(organisation=unit.ics.icb, name="Fuzzing", user=superuser)

@@ -108,4 +108,12 @@ def test_documents_sit_between_reminders_and_decisions():
     """Documents are approved by decisions and their reviews are reminded: reminders (and
     publishing, for the compliance report) read documents; documents read decisions."""
     layers = next(c for c in CONFIG["contracts"] if c["id"] == "layers")["layers"]
-    assert layers.index("reminders") < layers.index("documents") < layers.index("decisions")
+    (documents,) = [layer for layer in layers if "documents" in layer]
+    assert layers.index("reminders") < layers.index(documents) < layers.index("decisions")
+
+
+def test_appointments_sit_between_reminders_and_decisions():
+    """Reminders read appointment rounds' deadlines; rounds appoint through memberships."""
+    layers = next(c for c in CONFIG["contracts"] if c["id"] == "layers")["layers"]
+    (appointments,) = [layer for layer in layers if "appointments" in layer]
+    assert layers.index("reminders") < layers.index(appointments) < layers.index("decisions")

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from pghistory.models import Context
 
 from bodies.models import (
@@ -46,6 +47,7 @@ from bodies.reference import (
     trust_type,
 )
 from bodies.selectors import systems_as_at
+from core.db import in_force_on
 from tests.conftest import shared_data
 from tests.factories import IntegratedCareSystemFactory
 
@@ -404,13 +406,17 @@ def test_changed_data_is_updated_on_the_next_run(imported, ods_copy):
 
     assert "regions: 0 created, 1 updated, 6 unchanged" in output
     assert "trusts: 1 created, 1 updated, 241 unchanged" in output
-    assert "footprint links: 0 added, 1 removed" in output
+    assert "footprint links: 0 added, 1 ended" in output
     assert Region.objects.count() == regions_before
     assert Region.objects.get(code="Y58").name == "South West England"
     assert organisation("RH5").postcode == "TA1 5DB"
     assert organisation("RZZ").kind == OrganisationKind.NHS_TRUST
     yeovil = organisation("RA4")
-    assert system_codes(yeovil) == set()
+    # Yeovil's link to Somerset ends yesterday: the footprint of earlier dates keeps it.
+    today = timezone.localdate()
+    (link,) = yeovil.system_links.all()
+    assert (link.integratedcaresystem.code, link.end) == ("QSL", today - datetime.timedelta(1))
+    assert not yeovil.system_links.filter(in_force_on(today, "start", "end")).exists()
     # No system now says where Yeovil is, so the region it had is kept.
     assert yeovil.region.code == "Y58"
     update = apps.get_model("bodies.OrganisationEvent").objects.get(

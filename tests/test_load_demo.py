@@ -35,7 +35,6 @@ from memberships.models import EndReason, Membership, MembershipStatus, Person
 from memberships.selectors import compliance
 from reminders.models import Milestone
 from reorganisations.models import PlanStatus, ReorganisationPlan
-from reorganisations.plan import PlanError
 from reorganisations.services import dry_run
 from tests import demo_data as data
 from tests.conftest import run_command
@@ -436,9 +435,9 @@ class TestLoadedDemo:
                 (found,) = [f for f in findings if f.rule == rule]
                 assert found.met, found.message
 
-    def test_the_illustrative_merger_is_a_draft_with_its_checklist_not_ready_to_apply(self):
-        """The draft's dry run names what the governance lead must settle first: the
-        delegations to committees the plan abolishes and maps to nothing."""
+    def test_the_illustrative_merger_is_a_draft_with_its_checklist_ready_to_check(self):
+        """The draft's dry run carries every place, collaborative and committee over, and
+        writes nothing."""
         plan = ReorganisationPlan.objects.get(name="BSW, Dorset and Somerset merger (illustrative)")
         assert plan.status == PlanStatus.DRAFT
         assert set(plan.systems.values_list("code", flat=True)) == {"QSL", "QOX", "QVV"}
@@ -448,14 +447,17 @@ class TestLoadedDemo:
         assert checklist.exists() and not checklist.filter(owner=None).exists()
         memberships = Membership.objects.count()
 
-        with pytest.raises(PlanError) as refused:
-            dry_run(plan)
+        report = dry_run(plan)
 
         assert Membership.objects.count() == memberships
-        problems = refused.value.messages
-        assert len(problems) == 4
-        assert all("which the plan abolishes and maps to nothing" in p for p in problems)
-        assert any("Primary Care & Direct Commissioning Committee" in p for p in problems)
+        carried = report.changes["Carried over"]
+        assert any(line.startswith("B&NES Integrated Care Alliance of ") for line in carried)
+        assert any(
+            line.startswith("Primary Care & Direct Commissioning Committee of ") for line in carried
+        )
+        assert report.changes["Delegations"]
+        # One partnership, an audit and a remuneration committee from the first day (R32).
+        assert report.system.compliant, str(report)
 
     # History ------------------------------------------------------------------------------
 

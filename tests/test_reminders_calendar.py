@@ -1,14 +1,30 @@
-"""Milestone lists as private iCalendar feeds (RFC 5545) that Outlook subscribes to (R31)."""
+"""Governance calendars as private iCalendar feeds (RFC 5545) that Outlook subscribes to:
+milestones (R31), meetings and terms of office ending (R24), each linking to its page."""
 
 import datetime
+from types import SimpleNamespace
 
 import icalendar
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from appointments.models import AppointmentRound, Stage
+from core.dates import term_end
+from memberships.models import EndReason, Membership
 from reminders import services
 from reminders.models import Status
-from tests.factories import BodyFactory, IntegratedCareSystemFactory, PersonFactory
+from tests.appointments_builders import icb_with_seats, la_round
+from tests.builders import seat_held
+from tests.decisions_factories import MeetingFactory
+from tests.factories import (
+    BodyFactory,
+    CommitteeFactory,
+    IntegratedCareSystemFactory,
+    PersonFactory,
+)
 from tests.reminders_factories import MilestoneFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +68,7 @@ def test_a_systems_feed_lists_its_milestones_as_all_day_events_on_their_due_date
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = icalendar.Calendar.from_ical(response.content)
     assert str(calendar["version"]) == "2.0"
-    assert str(calendar["x-wr-calname"]) == "Milestones: Somerset ICS"
+    assert str(calendar["x-wr-calname"]) == "Governance calendar: Somerset ICS"
     draft, established = events(response)
     assert str(draft["summary"]) == "Draft constitution"
     assert draft.decoded("dtstart") == datetime.date(2022, 3, 18)
@@ -113,3 +129,106 @@ def test_a_feed_is_for_a_system_or_an_owner_never_both():
 
     with pytest.raises(ValidationError, match="one system or of one owner"):
         services.calendar_feed_create(ics=IntegratedCareSystemFactory(), owner=PersonFactory())
+
+
+def days(n: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def board_with_a_meeting_and_a_term(settings):
+    """A board meeting in ten days and a member whose three-year term ends in about
+    half a year."""
+    settings.SITE_URL = "https://registry.example.nhs.uk"
+    h = SimpleNamespace()
+    h.board = CommitteeFactory(name="Somerset Board")
+    start = days(-900)
+    h.seat, h.membership = seat_held(h.board, start=start, term_length_months=36)
+    h.term_end = term_end(start, 36)
+    h.meeting = MeetingFactory(committee=h.board, date=days(10), location="Wynford House")
+    MeetingFactory(committee=h.board, date=days(-800))  # more than a year ago
+    MeetingFactory(date=days(11))  # another system's
+    return h
+
+
+def test_a_systems_feed_lists_its_meetings_and_terms_ending_with_links(
+    client, board_with_a_meeting_and_a_term
+):
+    h = board_with_a_meeting_and_a_term
+    feed = services.calendar_feed_create(ics=h.board.ics)
+
+    meeting, term = events(fetch(client, feed))
+
+    assert str(meeting["uid"]) == f"meeting-{h.meeting.pk}@registry.example.nhs.uk"
+    assert str(meeting["summary"]) == "Somerset Board"
+    assert meeting.decoded("dtstart") == days(10)
+    assert "Where: Wynford House" in str(meeting["description"])
+    assert str(meeting["url"]) == f"https://registry.example.nhs.uk/meetings/{h.meeting.pk}/"
+    assert term.decoded("dtstart") == h.term_end
+    assert str(term["summary"]) == f"Term ends: {h.membership.person_name}, {h.seat.label}"
+    assert str(term["url"]) == f"https://registry.example.nhs.uk/committees/{h.board.pk}/"
+
+
+def test_an_owners_feed_lists_the_meetings_they_sit_in_and_their_own_term(
+    client, board_with_a_meeting_and_a_term
+):
+    h = board_with_a_meeting_and_a_term
+    someone_else = PersonFactory()
+    mine = services.calendar_feed_create(owner=h.membership.person)
+    theirs = services.calendar_feed_create(owner=someone_else)
+
+    uids = {str(event["uid"]).split("@")[0] for event in events(fetch(client, mine))}
+
+    assert uids == {f"meeting-{h.meeting.pk}", f"term-{h.membership.pk}-{h.term_end.isoformat()}"}
+    assert events(fetch(client, theirs)) == []
+
+
+def test_a_resigned_members_term_end_is_not_in_the_calendar(
+    client, board_with_a_meeting_and_a_term
+):
+    h = board_with_a_meeting_and_a_term
+    Membership.objects.filter(pk=h.membership.pk).update(
+        end=days(-30), end_reason=EndReason.RESIGNED
+    )
+    feed = services.calendar_feed_create(ics=h.board.ics)
+    assert [str(e["summary"]) for e in events(fetch(client, feed))] == ["Somerset Board"]
+
+
+def test_a_feed_reads_in_the_same_number_of_queries_however_much_it_lists(
+    client, board_with_a_meeting_and_a_term
+):
+    h = board_with_a_meeting_and_a_term
+    feed = services.calendar_feed_create(ics=h.board.ics)
+    with CaptureQueriesContext(connection) as small:
+        fetch(client, feed)
+    for n in range(5):
+        seat_held(h.board, start=days(-900), term_length_months=36)
+        MeetingFactory(committee=h.board, date=days(20 + n))
+        MilestoneFactory(ics=h.board.ics)
+    with CaptureQueriesContext(connection) as large:
+        assert len(events(fetch(client, feed))) == 2 + 15
+    assert len(large) == len(small)
+
+
+def test_appointment_deadlines_are_in_the_systems_feed_and_the_leads(client):
+    w = icb_with_seats()
+    lead = PersonFactory()
+    round = la_round(w, lead=lead)
+    system_feed = services.calendar_feed_create(ics=w.ics)
+    lead_feed = services.calendar_feed_create(owner=lead)
+
+    found = events(fetch(client, system_feed))
+    deadlines = [e for e in found if str(e["uid"]).startswith("appointment-")]
+    assert [(e.decoded("dtstart"), str(e["summary"])) for e in deadlines] == [
+        (datetime.date(2026, 1, 31), f"{w.la_seat.label}: nominations close"),
+        (datetime.date(2026, 2, 20), f"{w.la_seat.label}: a candidate is to be selected by"),
+        (datetime.date(2026, 3, 6), f"{w.la_seat.label}: the appointment is to be made by"),
+    ]
+    assert "Stage: Nominating; lead: " + lead.name in str(deadlines[0]["description"])
+    assert {str(e["uid"]).split("@")[0] for e in events(fetch(client, lead_feed))} == {
+        f"appointment-{round.pk}-{name}"
+        for name in ("nominations_close", "selection_by", "appointment_by")
+    }
+    # Past its nominating stage, a round's nominations deadline is gone from the calendar.
+    AppointmentRound.objects.filter(pk=round.pk).update(stage=Stage.SELECTING)
+    assert len(events(fetch(client, lead_feed))) == 2

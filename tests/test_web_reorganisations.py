@@ -24,6 +24,8 @@ from reorganisations.services import reorganisation_plan_create, reorganisation_
 from tests.api_support import make_officer, system_group_name
 from tests.factories import IntegratedCareSystemFactory
 from tests.reorganisation_builders import FIXTURE, PLAN_TEXT, merger_ready
+from tests.test_reorganisation_boundary_transfer import TRANSFER
+from tests.test_reorganisation_carry_over import with_a_place
 from tests.test_reorganisation_plans import changed, edited, row_counts
 from web.concurrency import version_of
 
@@ -471,3 +473,22 @@ def test_a_refused_apply_shows_why_and_writes_nothing(officer_client, officer, s
     assert "The plan was not applied" in text(response)
     assert "memberships[8].from.seat" in text(response)
     assert changed(before) == {}
+
+
+def test_a_boundary_transfer_shows_its_existing_successor_and_says_what_applying_did(
+    officer_client, officer, s
+):
+    with_a_place(s.north)
+    s.north.council.ods_code = "NTC01"
+    s.north.council.save()
+    plan = reorganisation_plan_create(document=TRANSFER, by=officer)
+
+    page = officer_client.get(url("reorganisation", plan))
+    words = text(page)
+    assert "Southshire (Q9B) Already established: it takes on what the plan moves" in words
+    assert reverse("web:system", args=["Q9B"]) in page.content.decode()
+
+    response = officer_client.post(url("reorganisation_apply", plan), {"version": version_of(plan)})
+    assert response.status_code == 302
+    words = text(officer_client.get(response["Location"]))
+    assert "is applied: its changes to Q9B take effect from 1 April 2026" in words

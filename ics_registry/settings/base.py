@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "memberships",
     "decisions",
     "documents",
+    "appointments",
     "reminders",
     "reorganisations",
     # The top layer: no app imports these.
@@ -227,6 +228,7 @@ SPECTACULAR_SETTINGS = {
         "VotingMethodEnum": "committees.models.VotingMethod",
         "RequirementKindEnum": "committees.rules.RequirementKind",
         "SeverityEnum": "committees.rules.Severity",
+        "SystemComplianceStatusEnum": "committees.system_rules.SystemComplianceStatus",
         "MembershipStatusEnum": "memberships.models.MembershipStatus",
         "EndReasonEnum": "memberships.models.EndReason",
         "MeetingStatusEnum": "decisions.models.MeetingStatus",

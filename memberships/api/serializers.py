@@ -191,6 +191,8 @@ class SeatSerializer(RegistrySerializer):
             "nominating_organisations",
             "independence_required",
             "term_length_months",
+            "max_terms",
+            "carry_over_allowed",
             "is_chair",
             "is_deputy_chair",
             "is_senior_independent_member",

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from committees.api.serializers import FindingSerializer
+from committees.system_rules import SystemComplianceStatus
 from core.api.serializers import LabelledSerializer, RegistrySerializer
 from reorganisations.models import ReorganisationPlan
 
@@ -52,12 +53,27 @@ class WhatIfComplianceSerializer(LabelledSerializer):
     )
 
 
+class WhatIfSystemSerializer(LabelledSerializer):
+    """The successor system's statutory bodies and committees on the effective date (R32)."""
+
+    status = serializers.ChoiceField(
+        choices=SystemComplianceStatus.choices,
+        help_text="compliant: its ICB has a board, an audit committee and a remuneration "
+        "committee, and it has an integrated care partnership; not_compliant otherwise.",
+    )
+    findings = FindingSerializer(
+        many=True, source="worst_first", help_text="Breaches first, then met."
+    )
+
+
 class WhatIfSerializer(serializers.Serializer):
-    """Every change the plan makes (or would make), by kind, in officers' words, and the
-    successor board's compliance on the effective date."""
+    """Every change the plan makes (or would make), by kind, in officers' words, the
+    successor board's compliance and the successor system's statutory bodies and
+    committees (R32) on the effective date."""
 
     plan = serializers.CharField()
     effective = serializers.DateField()
     applied = serializers.BooleanField(help_text="False for a dry run: nothing was written.")
     changes = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
     compliance = WhatIfComplianceSerializer()
+    system = WhatIfSystemSerializer()

@@ -175,6 +175,7 @@ def what_if(plan, user) -> dict:
         "report": report,
         "sections": sections,
         "compliance": compliance,
+        "system": report.system,
         "unmet": [(f, Severity(f.severity).label) for f in compliance.worst_first if not f.met],
         "met": [f for f in compliance.worst_first if f.met],
     }
@@ -428,12 +429,14 @@ def plan_apply_page(request, pk):
                 status = 400
         else:
             successor = parse(plan.document).successor
-            messages.success(
-                request,
-                f"‘{plan.name}’ is applied: {successor.name} ({successor.code}) is "
-                f"established from {en_gb(report.effective)} and its predecessors are "
-                f"abolished from that day.",
-            )
+            if successor.existing:
+                done = f"its changes to {successor.code} take effect from {en_gb(report.effective)}"
+            else:
+                done = (
+                    f"{successor.name} ({successor.code}) is established from "
+                    f"{en_gb(report.effective)} and its predecessors are abolished from that day"
+                )
+            messages.success(request, f"‘{plan.name}’ is applied: {done}.")
             return redirect(plan_url(plan))
     context = {"plan": plan, "form": form, "refusals": problems, **what_if(plan, request.user)}
     return render(request, "web/reorganisations/apply.html", context, status=status)

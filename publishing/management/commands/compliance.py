@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bodies.models import IntegratedCareSystem
 from core.dates import en_gb
+from core.words import plural
 from publishing.selectors import system_compliance
 
 STATUTORY_BREACH_EXIT = 3
@@ -20,10 +21,6 @@ def parse_date(value: str) -> datetime.date:
         return datetime.date.fromisoformat(value)
     except ValueError as exc:
         raise CommandError(f"--as-of takes a date as YYYY-MM-DD, not {value!r}.") from exc
-
-
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 class Command(BaseCommand):
