@@ -12,7 +12,7 @@ from documents.models import DocumentVersion, GovernanceDocument
 from memberships.models import Person
 
 
-class ApprovalSerializer(LabelledSerializer):
+class DocumentApprovalSerializer(LabelledSerializer):
     """Whether the decision that approved the version was validly made (R25-R27, R29),
     as ``decisions`` computes it: never typed in."""
 
@@ -71,7 +71,7 @@ class DocumentVersionSerializer(RegistrySerializer):
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url
 
-    @extend_schema_field(ApprovalSerializer(allow_null=True))
+    @extend_schema_field(DocumentApprovalSerializer(allow_null=True))
     def get_approval(self, version):
         if version.approved_by_decision_id is None:
             return None
@@ -80,7 +80,7 @@ class DocumentVersionSerializer(RegistrySerializer):
         if outcome is None:
             decision = version.approved_by_decision
             outcome = decision_outcomes([decision])[decision.pk]
-        return ApprovalSerializer(
+        return DocumentApprovalSerializer(
             {
                 "decision": version.approved_by_decision_id,
                 "valid": outcome.valid,
