@@ -12,6 +12,7 @@ COPY bodies bodies
 COPY committees committees
 COPY memberships memberships
 COPY decisions decisions
+COPY documents documents
 COPY reminders reminders
 COPY demo demo
 RUN pip install --no-cache-dir .
@@ -21,6 +22,8 @@ RUN SECRET_KEY=build ALLOWED_HOSTS=localhost DATABASE_URL=postgres://build@local
     REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --no-input
 
 RUN useradd --create-home registry
+# Uploaded document files (MEDIA_ROOT); the compose file mounts a volume here.
+RUN mkdir -p /app/media && chown registry /app/media
 USER registry
 EXPOSE 8000
 CMD ["gunicorn", "ics_registry.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

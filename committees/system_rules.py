@@ -34,6 +34,9 @@ REQUIREMENTS = {
     "audit-committee": "Audit committee",
     "remuneration-committee": "Remuneration committee",
     "icp": "Integrated care partnership",
+    # The documents' checks (R33, R34), added where the compliance report is assembled.
+    "document-review": "Governance documents reviewed on time",
+    "terms-of-reference": "Terms of reference in force when committees meet",
 }
 
 

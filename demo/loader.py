@@ -66,6 +66,7 @@ from decisions.models import (
     Vote,
     VoteValue,
 )
+from documents.models import DocumentVersion, GovernanceDocument
 from memberships.models import Employment, EndReason, Membership, Person
 from memberships.selectors import held_on
 from memberships.services import employment_start, employment_update, seat_abolish
@@ -90,13 +91,15 @@ from .records import DemoData, Where
 IMPORT_HINT = "run manage.py import_ods first"
 OFFICER_USERNAME = "officer"
 OFFICER_EMAIL = "officer@example.nhs.uk"
-CORRECTED_BY_DELETING = (Vote, Attendance)
+# A draft document version recorded by mistake is deleted too (an approved one never is).
+CORRECTED_BY_DELETING = (Vote, Attendance, DocumentVersion)
 OFFICERS_GROUP = "Governance officers"
 GOVERNANCE_APPS = (
     "bodies",
     "committees",
     "memberships",
     "decisions",
+    "documents",
     "appointments",
     "reminders",
     "reorganisations",
@@ -215,6 +218,8 @@ class _Loader:
             self._load_meeting(meeting)
         for transition in self.data.transitions:
             self._load_transition(transition)
+        for document in self.data.documents:
+            self._load_document(document)
         for cluster in self.data.clusters:
             self._load_cluster(cluster)
         for plan in self.data.plans:
@@ -878,6 +883,7 @@ class _Loader:
             "delegation": self.delegations[spec.delegation] if spec.delegation else None,
             "function_exercised": spec.function,
             "amount": spec.amount,
+            **dict(spec.cover_sheet),
         }
         what = f"item {spec.number} at {meeting}"
         decision = self._sync(
@@ -1077,6 +1083,55 @@ class _Loader:
             self._created(round.candidates.get(person=person))
 
     # The reorganisation (R30) -----------------------------------------------------------
+
+    # Governance documents (issue 12) ---------------------------------------------------
+
+    def _load_document(self, spec: records.Document) -> None:
+        subject = spec.subject
+        if subject.committee:
+            key = {"committee": self.committees[subject.system, subject.body, subject.committee]}
+        else:
+            key = {"body": self.bodies[subject.system, subject.body]}
+        document = self._sync(
+            GovernanceDocument,
+            {**key, "title": spec.title},
+            {"kind": spec.kind, "owner": self.people[spec.owner] if spec.owner else None},
+            spec.where,
+            f"the document {spec.title}",
+        )
+        for version in spec.versions:
+            self._load_document_version(document, subject, version)
+
+    def _load_document_version(
+        self, document: GovernanceDocument, subject: records.Party, spec: records.DocumentVersion
+    ) -> None:
+        decision = None
+        if spec.approved_by is not None:
+            approval = spec.approved_by
+            committee = self.committees[subject.system, subject.body, approval.committee]
+            decision = Decision.objects.select_related("meeting").get(
+                meeting__committee=committee,
+                meeting__date=approval.date,
+                item_number=approval.item,
+            )
+        self._sync(
+            DocumentVersion,
+            {"document": document, "label": spec.label},
+            {
+                "status": spec.status,
+                "effective_from": spec.effective_from,
+                "effective_to": spec.effective_to,
+                # As the service records it: the day of the approving meeting by default.
+                "approved_on": spec.approved_on or (decision.meeting.date if decision else None),
+                "approved_by_decision": decision,
+                "next_review": spec.next_review,
+                "url": spec.url,
+                "public": spec.public,
+                "notes": spec.notes,
+            },
+            spec.where,
+            f"version {spec.label} of {document.title}",
+        )
 
     def _load_cluster(self, spec: records.ClusterSpec) -> None:
         cluster = self._sync(

@@ -30,10 +30,12 @@ from decisions.models import (
     Function,
     GiftDecision,
     GiftKind,
+    ImpactAssessment,
     Instrument,
     InterestType,
     Part,
 )
+from documents.models import DocumentKind, VersionStatus
 from memberships.models import EndReason, MembershipStatus
 from reminders.models import Category
 from reminders.models import Status as MilestoneStatus
@@ -41,6 +43,7 @@ from reorganisations.plan import PlanError, parse
 
 from .records import (
     AppointmentRoundSpec,
+    Approval,
     Body,
     ClusterSpec,
     Committee,
@@ -48,6 +51,8 @@ from .records import (
     Delegation,
     DemoData,
     DemoOrganisation,
+    Document,
+    DocumentVersion,
     Gift,
     Holding,
     Interest,
@@ -83,6 +88,7 @@ DELEGATIONS_FILE = "delegations.yaml"
 MEETINGS_FILE = "meetings.yaml"
 REGISTER_FILE = "register.yaml"
 MILESTONES_FILE = "milestones.yaml"
+DOCUMENTS_FILE = "documents.yaml"
 REORGANISATION_FILE = "reorganisation.yaml"
 APPOINTMENTS_FILE = "appointments.yaml"
 
@@ -696,7 +702,33 @@ ITEM_KEYS = (
     "amount",
     "organisations concerned",
     "conflicts of interest",
+    "cover sheet",
 )
+# The keys of an item's cover sheet, as the Somerset papers name them.
+IMPACTS = ("equality", "quality", "privacy", "sustainability")
+COVER_SHEET_TEXT = {
+    "version": "paper_version",
+    "executive lead": "executive_lead",
+    "clinical lead": "clinical_lead",
+    "author": "author",
+    **{f"{name} impact note": f"{name}_impact_note" for name in IMPACTS},
+    "risk": "risk_description",
+    "baf reference": "baf_reference",
+}
+COVER_SHEET_SCORES = {"risk consequence": "risk_consequence", "risk likelihood": "risk_likelihood"}
+
+
+def _read_cover_sheet(file: _File, node: yaml.Node | None) -> tuple:
+    if node is None:
+        return ()
+    impacts = {f"{name} impact": f"{name}_impact" for name in IMPACTS}
+    fields = _Fields(
+        file, node, "a cover sheet", optional=(*COVER_SHEET_TEXT, *COVER_SHEET_SCORES, *impacts)
+    )
+    sheet = {field: fields.text(key) for key, field in COVER_SHEET_TEXT.items()}
+    sheet |= {field: fields.code(key, ImpactAssessment) for key, field in impacts.items()}
+    sheet |= {field: fields.whole_number(key) for key, field in COVER_SHEET_SCORES.items()}
+    return tuple(sheet.items())
 
 
 def _read_item(file: _File, node: yaml.Node) -> Item:
@@ -718,6 +750,7 @@ def _read_item(file: _File, node: yaml.Node) -> Item:
         concerns=fields.refs("organisations concerned"),
         conflicts=fields.refs("conflicts of interest"),
         where=fields.where,
+        cover_sheet=_read_cover_sheet(file, fields.node("cover sheet")),
     )
 
 
@@ -837,6 +870,65 @@ def _read_transition(file: _File, node: yaml.Node) -> Transition:
     )
 
 
+def _read_document(file: _File, node: yaml.Node) -> Document:
+    fields = _Fields(
+        file,
+        node,
+        "a governance document",
+        ("system", "body", "kind", "title", "versions"),
+        ("committee", "owner"),
+    )
+
+    def version(file, node):
+        entry = _Fields(
+            file,
+            node,
+            "a document version",
+            ("version",),
+            (
+                "status",
+                "effective from",
+                "effective to",
+                "approved on",
+                "approved by",
+                "next review",
+                "link",
+                "public",
+                "notes",
+            ),
+        )
+        approval = entry.node("approved by")
+        approved_by = None
+        if approval is not None:
+            by = _Fields(file, approval, "an approving decision", ("committee", "date", "item"))
+            approved_by = Approval(by.text("committee"), by.date("date"), by.text("item"), by.where)
+        return DocumentVersion(
+            label=entry.text("version"),
+            status=entry.code("status", VersionStatus, VersionStatus.DRAFT),
+            effective_from=entry.date("effective from"),
+            effective_to=entry.date("effective to"),
+            approved_on=entry.date("approved on"),
+            approved_by=approved_by,
+            next_review=entry.date("next review"),
+            url=entry.text("link"),
+            public=entry.flag("public"),
+            notes=entry.text("notes"),
+            where=entry.where,
+        )
+
+    subject = Party(
+        None, fields.ref("system"), fields.text("body"), fields.text("committee"), fields.where
+    )
+    return Document(
+        subject=subject,
+        kind=fields.code("kind", DocumentKind),
+        title=fields.text("title"),
+        owner=fields.ref("owner"),
+        versions=fields.records("versions", "versions", version),
+        where=fields.where,
+    )
+
+
 def _read_cluster(file: _File, node: yaml.Node) -> ClusterSpec:
     fields = _Fields(
         file,
@@ -927,6 +1019,10 @@ def _read_milestones(file: _File, root: yaml.Node) -> dict:
     return {"transitions": file.each(root, "systems' transitions", _read_transition)}
 
 
+def _read_documents(file: _File, root: yaml.Node) -> dict:
+    return {"documents": file.each(root, "governance documents", _read_document)}
+
+
 def _read_reorganisation(file: _File, root: yaml.Node) -> dict:
     fields = _Fields(file, root, "the reorganisation file", (), ("clusters", "plans"))
     return {
@@ -948,6 +1044,7 @@ FILES = (
     (MEETINGS_FILE, _read_meetings),
     (REGISTER_FILE, _read_register),
     (MILESTONES_FILE, _read_milestones),
+    (DOCUMENTS_FILE, _read_documents),
     (REORGANISATION_FILE, _read_reorganisation),
     (APPOINTMENTS_FILE, _read_appointments),
 )
@@ -1061,6 +1158,7 @@ class _Checks:
         self.check_meetings()
         self.check_register()
         self.check_transitions()
+        self.check_documents()
         self.check_reorganisation()
         self.check_appointments()
         return self.found
@@ -1238,6 +1336,37 @@ class _Checks:
                         milestone.where,
                         "a milestone that is not on the checklist has both a 'category' and a "
                         "'due date'; one from the checklist has neither",
+                    )
+
+    def check_documents(self) -> None:
+        held = {
+            (m.committee.system, m.committee.body, m.committee.committee, m.date): {
+                i.number for i in m.items
+            }
+            for m in self.data.meetings
+        }
+        for document in self.data.documents:
+            self.party(document.subject)
+            self.person(document.owner)
+            for label in _duplicates(v.label for v in document.versions):
+                self.problem(document.where, f"version '{label}' is listed twice")
+            for version in document.versions:
+                approval = version.approved_by
+                if approval is None:
+                    continue
+                subject = document.subject
+                items = held.get((subject.system, subject.body, approval.committee, approval.date))
+                if items is None:
+                    self.problem(
+                        approval.where,
+                        f"no meeting of {approval.committee} on {approval.date.isoformat()} in "
+                        f"{MEETINGS_FILE}",
+                    )
+                elif approval.item not in items:
+                    self.problem(
+                        approval.where,
+                        f"the meeting of {approval.committee} on {approval.date.isoformat()} "
+                        f"has no item {approval.item}",
                     )
 
     def check_appointments(self) -> None:

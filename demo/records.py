@@ -322,6 +322,8 @@ class Item:
     concerns: tuple[Ref, ...]
     conflicts: tuple[Ref, ...]
     where: Where
+    # The paper's cover sheet: Decision fields (``COVER_SHEET_FIELDS``) and their values.
+    cover_sheet: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -402,12 +404,54 @@ class Transition:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """The item of a meeting of the document's body that approved a version: the board or
+    committee, the meeting's date and the item's number (``meetings.yaml``)."""
+
+    committee: str
+    date: datetime.date
+    item: str
+    where: Where
+
+
+@dataclass(frozen=True)
 class NominationSpec:
     """An organisation nominating a person in an appointment round (R4)."""
 
     by: Ref
     person: Ref
     on: datetime.date
+    where: Where
+
+
+@dataclass(frozen=True)
+class DocumentVersion:
+    """One version of a governance document, as recorded (a draft, or an approved or
+    superseded one with its dates)."""
+
+    label: str
+    status: str
+    effective_from: datetime.date | None
+    effective_to: datetime.date | None
+    approved_on: datetime.date | None
+    approved_by: Approval | None
+    next_review: datetime.date | None
+    url: str
+    public: bool
+    notes: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Document:
+    """A governance document of a body, or of one of its boards or committees, with its
+    versions, oldest first (issue 12)."""
+
+    subject: Party
+    kind: str
+    title: str
+    owner: Ref | None
+    versions: tuple[DocumentVersion, ...]
     where: Where
 
 
@@ -474,6 +518,7 @@ class DemoData:
     nil_returns: tuple[NilReturn, ...] = ()
     gifts: tuple[Gift, ...] = ()
     transitions: tuple[Transition, ...] = ()
+    documents: tuple[Document, ...] = ()
     clusters: tuple[ClusterSpec, ...] = ()
     plans: tuple[PlanSpec, ...] = ()
     appointment_rounds: tuple[AppointmentRoundSpec, ...] = ()

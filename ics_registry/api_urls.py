@@ -17,6 +17,7 @@ from appointments.api import views as appointments
 from bodies.api import views as bodies
 from committees.api import views as committees
 from decisions.api import views as decisions
+from documents.api import views as documents
 from memberships.api import views as memberships
 from memberships.services import body_abolish, committee_abolish
 from publishing.api import SystemComplianceActions, SystemPopoloActions
@@ -78,6 +79,8 @@ ROUTES = [
     ("votes", decisions.VoteViewSet, "vote"),
     ("delegations", decisions.DelegationViewSet, "delegation"),
     ("interest-declarations", decisions.InterestDeclarationViewSet, "interestdeclaration"),
+    ("documents", documents.GovernanceDocumentViewSet, "governancedocument"),
+    ("document-versions", documents.DocumentVersionViewSet, "documentversion"),
     ("milestones", reminders.MilestoneViewSet, "milestone"),
     ("reorganisations", reorganisations.ReorganisationPlanViewSet, "reorganisationplan"),
     ("appointments", appointments.AppointmentRoundViewSet, "appointmentround"),

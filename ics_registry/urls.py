@@ -12,4 +12,6 @@ urlpatterns = [
     path("api/v1/", include("ics_registry.api_urls")),
     # Private milestone calendars (iCalendar), by secret token.
     path("", include("reminders.urls")),
+    # A governance document version's file, to whoever may read the version.
+    path("", include("documents.urls")),
 ]

@@ -30,6 +30,8 @@ from decisions.models import (
     MeetingEvent,
     VoteEvent,
 )
+from documents.rules import document_findings
+from documents.selectors import document_facts_many
 from memberships.models import Membership, MembershipEvent
 from memberships.selectors import (
     SeatHolding,
@@ -249,9 +251,10 @@ def system_overview(
 
 def system_compliance(*, as_of: datetime.date, systems=None) -> dict[int, SystemReport]:
     """Each system's compliance on ``as_of`` (of ``systems``, or all), keyed by its id: its
-    statutory findings (R32) with the reports of its boards and committees in force, in
-    a fixed number of queries. A system not in force on the date is not checked, nor are
-    its committees; a system with nothing recorded is "not recorded"."""
+    statutory findings (R32) and those of its governance documents (R33, R34), with the
+    reports of its boards and committees in force, in a fixed number of queries. A system
+    not in force on the date is not checked, nor are its committees; a system with nothing
+    recorded is "not recorded"."""
     systems = list(IntegratedCareSystem.objects.order_by("name") if systems is None else systems)
     reports = system_reports(as_of=as_of, systems=systems)
     checked = [ics for ics in systems if reports[ics.pk].in_force]
@@ -260,8 +263,16 @@ def system_compliance(*, as_of: datetime.date, systems=None) -> dict[int, System
     by_system: dict[int, list] = {ics.pk: [] for ics in systems}
     for committee in committees:
         by_system[committee.ics_id].append((committee, committee_reports[committee.pk]))
+    # R33, R34: the governance documents' findings, for the systems checked and recorded.
+    recorded = [ics.pk for ics in checked if reports[ics.pk].recorded]
+    documents = document_facts_many(as_of=as_of, ics_ids=recorded) if recorded else {}
     return {
-        pk: replace(report, committee_reports=tuple(by_system[pk]))
+        pk: replace(
+            report,
+            findings=report.findings
+            + (document_findings(documents[pk]) if pk in documents else ()),
+            committee_reports=tuple(by_system[pk]),
+        )
         for pk, report in reports.items()
     }
 

@@ -201,6 +201,7 @@ class ReminderPolicyAdmin(RegistryModelAdmin):
                 ]
             },
         ),
+        ("Governance documents (R33)", {"fields": ["document_review_days_before"]}),
     ]
 
 

@@ -26,6 +26,7 @@ SUBJECT_PREFIX = {
     Kind.TERM_ENDING: "Term of office ending",
     Kind.VACANCY: "Vacancy breaks compliance",
     Kind.INTEREST_REFRESH: "Register of interests",
+    Kind.DOCUMENT_REVIEW: "Document review",
     Kind.APPOINTMENT_DEADLINE: "Appointment deadline",
 }
 GROUP_LABELS = {
@@ -34,6 +35,7 @@ GROUP_LABELS = {
     Kind.TERM_ENDING: "Terms of office ending",
     Kind.VACANCY: "Vacancies breaking compliance",
     Kind.INTEREST_REFRESH: "Register of interests",
+    Kind.DOCUMENT_REVIEW: "Governance documents due for review",
     Kind.APPOINTMENT_DEADLINE: "Appointment deadlines",
 }
 

@@ -230,6 +230,10 @@ def default_interest_days_before() -> list[int]:
     return [30, 7]
 
 
+def default_document_review_days_before() -> list[int]:
+    return [60, 30, 7]
+
+
 def default_appointment_days_before() -> list[int]:
     return [14, 7, 1]
 
@@ -297,6 +301,13 @@ class ReminderPolicy(models.Model):
     interest_overdue_every_days = models.PositiveSmallIntegerField(
         default=28, help_text="Registers of interests: remind again this often once overdue."
     )
+    document_review_days_before = ArrayField(
+        models.PositiveSmallIntegerField(),
+        default=default_document_review_days_before,
+        validators=[positive_days],
+        help_text="Governance documents: remind the owner (else the governance lead) this many "
+        "days before the review date (R33).",
+    )
     appointment_days_before = ArrayField(
         models.PositiveSmallIntegerField(),
         default=default_appointment_days_before,
@@ -356,6 +367,7 @@ class Topic(models.TextChoices):
     TERM_ENDING = "term_ending", "Terms of office ending"
     VACANCY = "vacancy", "Vacancies breaking compliance"
     INTEREST_REFRESH = "interest_refresh", "Register of interests refresh"
+    DOCUMENT_REVIEW = "document_review", "Governance documents due for review"
     APPOINTMENT_DEADLINE = "appointment_deadline", "Appointment round deadlines"
 
     @classmethod
@@ -403,6 +415,7 @@ class Kind(models.TextChoices):
     TERM_ENDING = "term_ending", "Term of office ending"
     VACANCY = "vacancy", "Vacancy breaking compliance"
     INTEREST_REFRESH = "interest_refresh", "Register of interests refresh"
+    DOCUMENT_REVIEW = "document_review", "Governance document due for review"
     APPOINTMENT_DEADLINE = "appointment_deadline", "Appointment round deadline"
 
 

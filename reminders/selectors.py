@@ -37,6 +37,7 @@ from committees.selectors import committees_in_scope
 from core.dates import add_months, en_gb
 from core.rules_catalogue import checks
 from decisions.models import InterestDeclaration, Meeting
+from documents.selectors import due_for_review
 from memberships.models import Membership, Person
 from memberships.selectors import compliance_many, terms_ending, vacant_seats, with_term_end
 from reminders.models import (
@@ -430,6 +431,53 @@ def interest_reminders(
     return reminders
 
 
+# -- governance documents due for review (R33) -------------------------------------------
+
+
+@checks("R33", what="Reminders of governance documents coming up for review")
+def document_review_reminders(
+    *, today, at, policies: Policies, leads: dict[int, Person], frequencies
+) -> list[DueReminder]:
+    """The owner of each approved document version (else the system's governance lead) as
+    its review date comes near, once per threshold of the policy. The key carries the
+    review date: moving it re-arms the reminders."""
+    horizon = today + datetime.timedelta(
+        days=max(max(p.document_review_days_before) for p in policies.all())
+    )
+    reminders = []
+    for version in due_for_review(by=horizon).filter(next_review__gte=today):
+        document = version.document
+        subject = document.committee or document.body
+        ics = subject.ics if subject is not None else document.ics
+        policy = policies(ics.pk)
+        recipient = document.owner or leads.get(ics.pk)
+        if recipient is None or not _sends_now(policy, at):
+            continue
+        review = version.next_review
+        days_left = (review - today).days
+        threshold = threshold_crossed(days_left, policy.document_review_days_before)
+        if threshold is None:
+            continue
+        owner_note = "" if document.owner else " It has no owner, so it comes to you."
+        reminders.append(
+            DueReminder(
+                key=f"document:{version.pk}:{review.isoformat()}:review-{threshold}:"
+                f"person:{recipient.pk}",
+                kind=Kind.DOCUMENT_REVIEW,
+                topic=Topic.DOCUMENT_REVIEW,
+                frequency=frequencies(recipient, Topic.DOCUMENT_REVIEW),
+                recipient=recipient,
+                title=f"{document.title} (version {version.label}): review due {en_gb(review)}",
+                detail=f"{ics.name}: the {document.get_kind_display().lower()} is due for "
+                f"review {in_words(days_left)}, on {en_gb(review)} (R33).{owner_note}",
+                link=version.get_absolute_url(),
+                due_on=review,
+                ics=ics,
+            )
+        )
+    return reminders
+
+
 # -- appointment rounds (issue 12) --------------------------------------------------------
 
 
@@ -480,6 +528,7 @@ KINDS = (
     term_reminders,
     vacancy_reminders,
     interest_reminders,
+    document_review_reminders,
     appointment_reminders,
 )
 

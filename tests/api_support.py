@@ -34,6 +34,8 @@ from decisions.models import (
     VoteValue,
 )
 from demo.loader import GOVERNANCE_APPS, system_group_name
+from documents.models import DocumentKind, VersionStatus
+from documents.services import document_version_create, governance_document_create
 from reminders.models import Category
 from reminders.services import milestone_create
 from tests.factories import (
@@ -122,8 +124,9 @@ def principals(ics_a, ics_b) -> dict[str, APIClient]:
 def governance_unit(ics, *, n: int = 0):
     """A body of ``ics`` with a board, a sub-committee, two seats (one held), a person,
     a rule set with requirements, standing orders with a quorum condition, and the
-    meetings, decisions, delegation and interests of :func:`decisions_unit`, and a
-    transition milestone of the body owned by the chair (R31)."""
+    meetings, decisions, delegation and interests of :func:`decisions_unit`, a
+    transition milestone of the body owned by the chair (R31), and the body's constitution
+    with a public version approved by the board's decision and a draft of the next."""
     nominator = OrganisationFactory(kind=OrganisationKind.NHS_FOUNDATION_TRUST)
     nominator.systems.add(ics)
     body = BodyFactory(ics=ics, lead_provider=nominator)
@@ -165,6 +168,22 @@ def governance_unit(ics, *, n: int = 0):
         standing_orders=orders, description="chair", roles=[Role.CHAIR], min_present=1
     )
     decided = decisions_unit(board, person, nominator)
+    document = governance_document_create(
+        kind=DocumentKind.CONSTITUTION, title=f"{body.name} Constitution", body=body, owner=person
+    )
+    document_version = document_version_create(
+        document=document,
+        label="1.0",
+        status=VersionStatus.APPROVED,
+        effective_from=datetime.date(2022, 9, 2),
+        approved_by_decision=decided.decision,
+        next_review=datetime.date(2023, 9, 1),
+        url="https://example.nhs.uk/constitution.pdf",
+        public=True,
+    )
+    draft_version = document_version_create(
+        document=document, label="2.0", notes="Revised for the cluster"
+    )
     milestone = milestone_create(
         ics=ics,
         body=body,
@@ -188,6 +207,9 @@ def governance_unit(ics, *, n: int = 0):
         requirement=requirement,
         standing_orders=orders,
         milestone=milestone,
+        document=document,
+        document_version=document_version,
+        draft_version=draft_version,
     )
 
 

@@ -47,6 +47,7 @@ from core.services import api_token_create, constraint_messages
 from memberships.models import EndReason, Membership, Person
 from tests.appointments_builders import appointments_rows
 from tests.decisions_factories import decisions_rows
+from tests.documents_factories import documents_rows
 from tests.factories import (
     BodyFactory,
     CommitteeFactory,
@@ -129,6 +130,7 @@ def registry_rows():
 
     reorganisation_rows(ics, board_body)
     committees_in_common_rows(board_body)
+    documents_rows(board_body)
 
     Group.objects.create(name="Governance officers")
     every_day = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)

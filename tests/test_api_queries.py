@@ -85,12 +85,19 @@ def list_urls(unit):
         "/interest-declarations/",
         f"/systems/{code}/functions-map/",
         f"/bodies/{unit.body.pk}/register-of-interests/",
+        "/documents/",
+        f"/documents/?system={code}&as_of=2023-01-01",
+        "/document-versions/",
     ]
 
 
 def officer_list_urls(unit):
-    """Lists only officers of the system see rows of (milestones, R31)."""
-    return ["/milestones/", f"/milestones/?system={unit.ics.code}&open=true"]
+    """Lists only officers of the system see rows of (milestones, R31; drafts)."""
+    return [
+        "/milestones/",
+        f"/milestones/?system={unit.ics.code}&open=true",
+        f"/document-versions/?system={unit.ics.code}&status=draft",
+    ]
 
 
 def committees_in_common(ics, *, bodies: int = 2):

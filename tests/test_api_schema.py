@@ -65,6 +65,7 @@ def test_every_changing_operation_requires_if_match():
                     "/complete/",
                     "/reopen/",
                     "/apply/",
+                    "/approve/",
                     "/nominations/",
                     "/candidates/",
                     "/select/",

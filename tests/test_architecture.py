@@ -104,6 +104,14 @@ def test_reorganisations_sit_between_publishing_and_reminders():
     assert layers.index("reorganisations") < layers.index("reminders")
 
 
+def test_documents_sit_between_reminders_and_decisions():
+    """Documents are approved by decisions and their reviews are reminded: reminders (and
+    publishing, for the compliance report) read documents; documents read decisions."""
+    layers = next(c for c in CONFIG["contracts"] if c["id"] == "layers")["layers"]
+    (documents,) = [layer for layer in layers if "documents" in layer]
+    assert layers.index("reminders") < layers.index(documents) < layers.index("decisions")
+
+
 def test_appointments_sit_between_reminders_and_decisions():
     """Reminders read appointment rounds' deadlines; rounds appoint through memberships."""
     layers = next(c for c in CONFIG["contracts"] if c["id"] == "layers")["layers"]

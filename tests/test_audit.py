@@ -43,7 +43,14 @@ GO_LIVE = datetime.date(2022, 7, 1)
 JUNE_30_2023 = datetime.date(2023, 6, 30)
 JULY_1_2023 = datetime.date(2023, 7, 1)
 
-GOVERNANCE_APPS = ("bodies", "committees", "memberships", "reorganisations", "appointments")
+GOVERNANCE_APPS = (
+    "bodies",
+    "committees",
+    "memberships",
+    "documents",
+    "reorganisations",
+    "appointments",
+)
 
 
 def events_of(obj, label: str | None = None):

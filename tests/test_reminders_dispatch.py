@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from committees.models import Role
 from core.dates import add_months
+from documents.services import document_version_approve
 from memberships.models import EndReason
 from reminders import delivery, selectors, services
 from reminders.models import (
@@ -31,6 +32,7 @@ from reminders.models import (
 )
 from tests.builders import compliant_icb
 from tests.decisions_factories import InterestDeclarationFactory
+from tests.documents_factories import approved, constitution, draft
 from tests.factories import MembershipFactory, PersonFactory, SeatFactory
 from tests.reminders_factories import (
     DeliveryPreferenceFactory,
@@ -388,7 +390,13 @@ def test_the_dispatcher_finds_what_is_due_in_queries_that_do_not_grow_with_the_r
             milestone = MilestoneFactory(due_date=WEDNESDAY + days(7))
             MilestoneFactory(ics=milestone.ics, due_date=WEDNESDAY - days(7))
             SystemContactsFactory(ics=milestone.ics)
-            MembershipFactory(seat__committee__body__ics=milestone.ics, start=WEDNESDAY)
+            membership = MembershipFactory(
+                seat__committee__body__ics=milestone.ics, start=WEDNESDAY
+            )
+            approved(
+                constitution(membership.seat.committee.body, owner=membership.person),
+                next_review=WEDNESDAY + days(7),
+            )
         with CaptureQueriesContext(connection) as queries:
             dispatch(WEDNESDAY)
         Reminder.objects.all().delete()
@@ -459,3 +467,50 @@ def test_manage_py_reminders_send_dispatches_and_sends_without_a_worker(policy, 
     assert "1 sent" in capsys.readouterr().out
     call_command("reminders", "--send")
     assert len(mail.outbox) == 1
+
+
+# -- governance documents due for review (R33) ---------------------------------------------
+
+
+def _document_due(review, *, owner=True):
+    body = compliant_icb().body
+    lead = SystemContactsFactory(ics=body.ics).governance_lead
+    document = constitution(body, owner=PersonFactory() if owner else None)
+    return approved(document, next_review=review), lead
+
+
+def test_a_documents_owner_is_reminded_once_per_window_before_its_review_R33():
+    version, _ = _document_due(WEDNESDAY + days(30))
+    owner = version.document.owner
+
+    for day in (WEDNESDAY - days(30), WEDNESDAY, WEDNESDAY + days(1), WEDNESDAY + days(10)):
+        dispatch(day)
+        send_all(day)
+    to_owner = sent_to(owner)
+    assert len(to_owner) == 2  # 60 days before, then 30: each once, however often it runs
+    assert all("review due 25 December 2026" in m.subject for m in to_owner)
+    keys = Reminder.objects.filter(kind=Kind.DOCUMENT_REVIEW).values_list("key", flat=True)
+    assert sorted(k.split(":")[3] for k in keys) == ["review-30", "review-60"]
+
+    dispatch(WEDNESDAY + days(23))  # 7 days left: the last window
+    assert Reminder.objects.filter(kind=Kind.DOCUMENT_REVIEW).count() == 3
+
+
+def test_a_document_without_an_owner_is_reminded_to_the_governance_lead_R33():
+    version, lead = _document_due(WEDNESDAY + days(7), owner=False)
+
+    (reminder,) = of_kind(dispatch(WEDNESDAY), Kind.DOCUMENT_REVIEW)
+
+    assert reminder.recipient == lead
+    assert "It has no owner, so it comes to you." in reminder.detail
+    assert reminder.link == version.get_absolute_url()
+
+
+def test_a_superseded_version_or_a_review_already_passed_is_not_reminded_R33():
+    version, _ = _document_due(WEDNESDAY + days(7))
+    document_version_approve(
+        document_version=draft(version.document), effective_from=WEDNESDAY - days(1)
+    )
+    _document_due(WEDNESDAY - days(1))
+
+    assert of_kind(dispatch(WEDNESDAY), Kind.DOCUMENT_REVIEW) == []

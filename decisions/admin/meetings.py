@@ -15,6 +15,7 @@ from django.utils.html import format_html_join
 from core.admin import RegistryModelAdmin, RegistryTabularInline, date_column
 from decisions.admin.common import ServiceCheckedForm
 from decisions.models.meetings import (
+    IMPACT_ASSESSMENTS,
     Attendance,
     Capacity,
     ConflictDeclaration,
@@ -249,6 +250,7 @@ class DecisionAdmin(OutcomeColumnsMixin, RegistryModelAdmin):
     search_fields = ["title", "item_number", "paper_reference", "meeting__committee__name"]
     autocomplete_fields = ["meeting", "delegation", "concerned_organisations"]
     readonly_fields = [
+        "risk_rating",
         "result_explanation",
         "quorum_finding",
         "validity",
@@ -273,6 +275,20 @@ class DecisionAdmin(OutcomeColumnsMixin, RegistryModelAdmin):
         ),
         ("Delegation (R29)", {"fields": ["delegation", "function_exercised", "amount"]}),
         ("Conflicts of interest (R27)", {"fields": ["concerned_organisations"]}),
+        (
+            "Cover sheet",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "paper_version",
+                    ("executive_lead", "clinical_lead", "author"),
+                    *((f"{name}_impact", f"{name}_impact_note") for name in IMPACT_ASSESSMENTS),
+                    "risk_description",
+                    ("risk_consequence", "risk_likelihood", "risk_rating"),
+                    "baf_reference",
+                ],
+            },
+        ),
         (
             "Outcome (computed, R25-R27)",
             {

@@ -8,6 +8,7 @@ from bodies.models import Organisation
 from committees.models import Committee
 from core.api.serializers import LabelledSerializer, RegistrySerializer, StrictSerializer
 from decisions.models import (
+    COVER_SHEET_FIELDS,
     Attendance,
     ConflictDeclaration,
     Decision,
@@ -118,6 +119,14 @@ class DecisionSerializer(RegistrySerializer):
     )
     conflicts = ConflictSerializer(many=True, read_only=True)
     outcome = serializers.SerializerMethodField()
+    risk_score = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The cover sheet's risk: consequence x likelihood, from 1 to 25.",
+    )
+    risk_rating = serializers.CharField(
+        read_only=True, help_text="The score's rating on the NHS 5 x 5 risk matrix."
+    )
 
     class Meta:
         model = Decision
@@ -135,6 +144,9 @@ class DecisionSerializer(RegistrySerializer):
             "function_exercised",
             "amount",
             "concerned_organisations",
+            *COVER_SHEET_FIELDS,
+            "risk_score",
+            "risk_rating",
             "conflicts",
             "outcome",
         ]

@@ -41,23 +41,33 @@ from decisions.models.interests import (
     InterestType,
 )
 from decisions.models.meetings import (
+    COVER_SHEET_FIELDS,
+    IMPACT_ASSESSMENTS,
+    IMPACT_NOT_DONE_EXPLAINED,
+    RISK_SCORES,
     Attendance,
     AttendanceStatus,
     Capacity,
     ConflictDeclaration,
     Decision,
     DecisionType,
+    ImpactAssessment,
     Meeting,
     MeetingStatus,
     Part,
     Vote,
     VoteValue,
+    risk_rating,
 )
 
 __all__ = [
+    "COVER_SHEET_FIELDS",
     "DELEGATION_ENDS_BEFORE_START",
     "FUNCTION_HELD_ENDS_BEFORE_START",
+    "IMPACT_ASSESSMENTS",
+    "IMPACT_NOT_DONE_EXPLAINED",
     "MONEY",
+    "RISK_SCORES",
     "Attendance",
     "AttendanceStatus",
     "Capacity",
@@ -70,6 +80,7 @@ __all__ = [
     "GiftDecision",
     "GiftKind",
     "GiftOrHospitality",
+    "ImpactAssessment",
     "Instrument",
     "InterestDeclaration",
     "InterestType",
@@ -80,4 +91,5 @@ __all__ = [
     "VoteValue",
     "exactly_one",
     "holder_name",
+    "risk_rating",
 ]

@@ -9,7 +9,11 @@ conflict may arise from a register entry (``decisions.models.interests``): this 
 depends on those two, never the other way round.
 """
 
+import functools
+import operator
+
 import pghistory
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -174,6 +178,63 @@ class DecisionType(models.TextChoices):
     RATIFY = "ratify", "Ratify"
 
 
+class ImpactAssessment(models.TextChoices):
+    """Where an impact assessment stands, as a paper's cover sheet says."""
+
+    DONE = "done", "Done"
+    NOT_NEEDED = "not_needed", "Not needed"
+    NOT_DONE = "not_done", "Not done"
+
+
+# The impact assessments a cover sheet reports on, each with its status and note fields.
+IMPACT_ASSESSMENTS = ("equality", "quality", "privacy", "sustainability")
+IMPACT_NOT_DONE_EXPLAINED = (
+    "An impact assessment that was not done says why in its note (and when it will be)."
+)
+RISK_SCORES = "A risk's consequence and likelihood are each scored from 1 to 5, and given together."
+
+
+def risk_rating(score: int | None) -> str:
+    """The rating of a consequence x likelihood score on the NHS 5 x 5 risk matrix."""
+    if score is None:
+        return ""
+    if score <= 3:
+        return "Low (green)"
+    if score <= 6:
+        return "Moderate (yellow)"
+    if score <= 12:
+        return "High (amber)"
+    return "Extreme (red)"
+
+
+# The cover sheet's fields on a decision, in the order the cover sheet gives them.
+COVER_SHEET_FIELDS = (
+    "paper_version",
+    "executive_lead",
+    "clinical_lead",
+    "author",
+    *(f"{name}_impact{part}" for name in IMPACT_ASSESSMENTS for part in ("", "_note")),
+    "risk_description",
+    "risk_consequence",
+    "risk_likelihood",
+    "baf_reference",
+)
+
+
+def _impact(name: str) -> models.CharField:
+    return models.CharField(
+        f"{name} impact assessment",
+        max_length=20,
+        choices=ImpactAssessment.choices,
+        blank=True,
+        help_text="Empty when the cover sheet does not say.",
+    )
+
+
+def _impact_note(name: str) -> models.TextField:
+    return models.TextField(f"{name} impact note", blank=True)
+
+
 @pghistory.track()
 class Decision(RegistryUrlMixin, models.Model):
     """An item put to a meeting and what was asked of it (Popolo's Motion and VoteEvent).
@@ -226,6 +287,41 @@ class Decision(RegistryUrlMixin, models.Model):
         help_text="Organisations the paper concerns: members with interests in them may be "
         "conflicted (R27).",
     )
+    # The paper's cover sheet. Leads and author are written as the cover sheet names them
+    # ("James Rimmer/Jonathan Higman"): often two people, often officers who hold no seat.
+    paper_version = models.CharField(
+        "paper version", max_length=30, blank=True, help_text="e.g. '1.0' or '1.0 / Final'."
+    )
+    executive_lead = models.CharField(max_length=200, blank=True)
+    clinical_lead = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    equality_impact = _impact("equality")
+    equality_impact_note = _impact_note("equality")
+    quality_impact = _impact("quality")
+    quality_impact_note = _impact_note("quality")
+    privacy_impact = _impact("privacy")
+    privacy_impact_note = _impact_note("privacy")
+    sustainability_impact = _impact("sustainability")
+    sustainability_impact_note = _impact_note("sustainability")
+    risk_description = models.TextField(blank=True)
+    risk_consequence = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (negligible) to 5 (catastrophic).",
+    )
+    risk_likelihood = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (rare) to 5 (almost certain).",
+    )
+    baf_reference = models.CharField(
+        "board assurance framework reference",
+        max_length=50,
+        blank=True,
+        help_text="The risk's reference in the board assurance framework (GBAF), if any.",
+    )
 
     class Meta:
         ordering = ["meeting", "item_number"]
@@ -248,10 +344,44 @@ class Decision(RegistryUrlMixin, models.Model):
                 violation_error_message="The function exercised is recorded for a decision "
                 "made under delegation.",
             ),
+            models.CheckConstraint(
+                condition=functools.reduce(
+                    operator.and_,
+                    (
+                        ~Q(**{f"{name}_impact": ImpactAssessment.NOT_DONE})
+                        | ~Q(**{f"{name}_impact_note": ""})
+                        for name in IMPACT_ASSESSMENTS
+                    ),
+                ),
+                name="decisions_decision_impact_not_done_explained",
+                violation_error_message=IMPACT_NOT_DONE_EXPLAINED,
+            ),
+            models.CheckConstraint(
+                condition=(Q(risk_consequence__isnull=True) & Q(risk_likelihood__isnull=True))
+                | (
+                    # NULL compares as unknown, which a CHECK lets through: say not null.
+                    Q(risk_consequence__isnull=False, risk_likelihood__isnull=False)
+                    & Q(risk_consequence__gte=1, risk_consequence__lte=5)
+                    & Q(risk_likelihood__gte=1, risk_likelihood__lte=5)
+                ),
+                name="decisions_decision_risk_scored_1_to_5",
+                violation_error_message=RISK_SCORES,
+            ),
         ]
 
     def __str__(self):
         return f"{self.item_number} {self.title}"
+
+    @property
+    def risk_score(self) -> int | None:
+        """Consequence x likelihood, from 1 to 25."""
+        if self.risk_consequence is None or self.risk_likelihood is None:
+            return None
+        return self.risk_consequence * self.risk_likelihood
+
+    @property
+    def risk_rating(self) -> str:
+        return risk_rating(self.risk_score)
 
 
 class VoteValue(models.TextChoices):

@@ -24,6 +24,7 @@ from core.writes import writes
 from decisions.models.delegations import Delegation
 from decisions.models.interests import InterestDeclaration
 from decisions.models.meetings import (
+    COVER_SHEET_FIELDS,
     Attendance,
     AttendanceStatus,
     Capacity,
@@ -229,9 +230,14 @@ def decision_record(
     amount: Decimal | None = None,
     concerned_organisations: Iterable[Organisation] = (),
     by=None,
+    **cover_sheet,
 ) -> Decision:
-    """Record an item put to a meeting. Whether it is quorate, carried and within any
+    """Record an item put to a meeting, with its paper's cover sheet (``cover_sheet``:
+    the fields of ``COVER_SHEET_FIELDS``). Whether it is quorate, carried and within any
     delegation is computed afterwards, never recorded here."""
+    unknown = sorted(set(cover_sheet) - set(COVER_SHEET_FIELDS))
+    if unknown:
+        raise TypeError(f"decision_record() got unexpected fields: {', '.join(unknown)}")
     decision = Decision(
         meeting=meeting,
         item_number=item_number,
@@ -244,6 +250,7 @@ def decision_record(
         delegation=delegation,
         function_exercised=function_exercised,
         amount=amount,
+        **cover_sheet,
     )
     with transaction.atomic(), audit_context(by):
         validate_decision(decision)

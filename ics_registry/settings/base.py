@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "committees",
     "memberships",
     "decisions",
+    "documents",
     "appointments",
     "reminders",
     "reorganisations",
@@ -142,6 +143,9 @@ DATE_FORMAT = "j F Y"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files (a governance document version's file): a volume in production.
+MEDIA_URL = "media/"
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -237,6 +241,9 @@ SPECTACULAR_SETTINGS = {
         "VoteValueEnum": "decisions.models.VoteValue",
         "InterestTypeEnum": "decisions.models.InterestType",
         "ResultEnum": "decisions.rules.Result",
+        "ImpactAssessmentEnum": "decisions.models.ImpactAssessment",
+        "DocumentKindEnum": "documents.models.DocumentKind",
+        "VersionStatusEnum": "documents.models.VersionStatus",
     },
 }
 

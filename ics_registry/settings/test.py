@@ -14,6 +14,8 @@ DATABASES = {"default": database_config(env("DATABASE_URL", default="") or embed
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
+    # Uploaded files stay in memory: a test run leaves nothing on disk.
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

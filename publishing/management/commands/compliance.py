@@ -27,7 +27,8 @@ class Command(BaseCommand):
     help = (
         "Check each integrated care system in force on a date (one with --ics, or all): "
         "that its ICB has a board, an audit committee and a remuneration committee and the "
-        "system an integrated care partnership (R32), and every board and committee against "
+        "system an integrated care partnership (R32), its governance documents' review dates "
+        "and its committees' terms of reference (R33, R34), and every board and committee against "
         "the law, national policy and its own constitution. A system is checked from its "
         "go-live date to the day it was abolished, not outside them. Exit status, for "
         f"monitoring: 0 when nothing is wrong; {STATUTORY_BREACH_EXIT} when any statutory "
@@ -100,7 +101,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {report.note}.")
             self.stdout.write("")
             return
-        missing = len(report.breaches)
+        missing = len(report.statutory_breaches)
         verdict = (
             f"MISSING STATUTORY BODIES OR COMMITTEES ({missing})"
             if missing
