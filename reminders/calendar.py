@@ -1,6 +1,6 @@
 """A governance calendar as an iCalendar feed (RFC 5545) that Outlook and other calendars
-subscribe to: milestones, meetings, terms of office ending and appointment deadlines, of
-one system or of one person.
+subscribe to: milestones, meetings, terms of office ending, appointment deadlines and
+document review dates, of one system or of one person.
 
 Each item is an all-day event on its day with a link back to its page. Its UID never
 changes, so a moved date or a new status updates the event in the subscriber's calendar
@@ -136,15 +136,32 @@ def deadline_entries(round) -> list[Entry]:
     ]
 
 
+def review_entry(version) -> Entry:
+    document = version.document
+    owner = document.owner.name if document.owner else "the system's governance lead"
+    return Entry(
+        uid=f"review-{version.pk}-{version.next_review.isoformat()}",
+        day=version.next_review,
+        summary=f"Review due: {document.title} (version {version.label})",
+        lines=(
+            f"{document.get_kind_display()} of {document.subject}",
+            f"Owner: {owner}",
+        ),
+        path=version.get_absolute_url(),
+        category="Document review",
+    )
+
+
 def feed_entries(feed: CalendarFeed, *, today: datetime.date) -> list[Entry]:
-    """Every event of ``feed``: its milestones, meetings, terms ending and appointment
-    deadlines, by day."""
+    """Every event of ``feed``: its milestones, meetings, terms ending, appointment
+    deadlines and document reviews, by day."""
     entries = [milestone_entry(m) for m in selectors.feed_milestones(feed)]
     entries += [meeting_entry(m) for m in selectors.feed_meetings(feed, since=today - PAST)]
     entries += [
         term_entry(m)
         for m in selectors.feed_term_ends(feed, since=today - PAST, until=today + AHEAD)
     ]
+    entries += [review_entry(v) for v in selectors.feed_reviews(feed)]
     for round in selectors.feed_rounds(feed):
         entries += deadline_entries(round)
     return sorted(entries, key=lambda e: (e.day, e.uid))

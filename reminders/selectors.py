@@ -37,7 +37,8 @@ from committees.selectors import committees_in_scope
 from core.dates import add_months, en_gb
 from core.rules_catalogue import checks
 from decisions.models import InterestDeclaration, Meeting
-from documents.selectors import due_for_review
+from documents.models import DocumentVersion, VersionStatus
+from documents.selectors import due_for_review, of_systems
 from memberships.models import Membership, Person
 from memberships.selectors import compliance_many, terms_ending, vacant_seats, with_term_end
 from reminders.models import (
@@ -586,6 +587,23 @@ def feed_rounds(feed) -> QuerySet:
     if feed.ics_id:
         return queryset.filter(ics_id=feed.ics_id)
     return queryset.filter(lead_id=feed.owner_id)
+
+
+def feed_reviews(feed) -> QuerySet:
+    """The review dates a calendar feed lists: of the approved versions of its system's
+    documents (its own, its bodies' and committees'), or of the documents its owner keeps."""
+    queryset = DocumentVersion.objects.filter(
+        status=VersionStatus.APPROVED, next_review__isnull=False
+    ).select_related(
+        "document__owner",
+        "document__ics",
+        "document__body__ics",
+        "document__committee__ics",
+        "document__committee__body",
+    )
+    if feed.ics_id:
+        return queryset.filter(of_systems([feed.ics_id], "document__"))
+    return queryset.filter(document__owner_id=feed.owner_id)
 
 
 def feed_term_ends(feed, *, since: datetime.date, until: datetime.date) -> QuerySet:

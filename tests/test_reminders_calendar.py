@@ -19,6 +19,7 @@ from reminders.models import Status
 from tests.appointments_builders import icb_with_seats, la_round
 from tests.builders import seat_held
 from tests.decisions_factories import MeetingFactory
+from tests.documents_factories import approved, draft, terms_of_reference
 from tests.factories import (
     BodyFactory,
     CommitteeFactory,
@@ -232,3 +233,22 @@ def test_appointment_deadlines_are_in_the_systems_feed_and_the_leads(client):
     # Past its nominating stage, a round's nominations deadline is gone from the calendar.
     AppointmentRound.objects.filter(pk=round.pk).update(stage=Stage.SELECTING)
     assert len(events(fetch(client, lead_feed))) == 2
+
+
+def test_document_review_dates_are_in_the_systems_feed_and_the_owners(client):
+    owner = PersonFactory()
+    committee = CommitteeFactory(name="Audit Committee")
+    document = terms_of_reference(committee, owner=owner)
+    version = approved(document, "1.1", next_review=datetime.date(2027, 3, 31))
+    draft(document, "2.0")  # a draft's review is not in the calendar
+    terms_of_reference(CommitteeFactory())  # another system's
+    system_feed = services.calendar_feed_create(ics=committee.ics)
+    owner_feed = services.calendar_feed_create(owner=owner)
+
+    (review,) = events(fetch(client, system_feed))
+    assert str(review["uid"]).startswith(f"review-{version.pk}-2027-03-31@")
+    assert str(review["summary"]) == (
+        "Review due: Audit Committee Terms of Reference (version 1.1)"
+    )
+    assert f"Owner: {owner.name}" in str(review["description"])
+    assert [str(e["uid"]) for e in events(fetch(client, owner_feed))] == [str(review["uid"])]
