@@ -97,9 +97,10 @@ class SystemSummary:
             return "Not recorded"
         if self.total_statutory_breaches:
             return "Statutory breach"
-        if self.not_compliant:
+        system = self.system_report  # R32, and the documents' R33 (warning) and R34
+        if self.not_compliant or (system is not None and system.breaches):
             return "Not compliant"
-        if self.with_warnings:
+        if self.with_warnings or (system is not None and system.warnings):
             return "Compliant, with warnings"
         return "Compliant"
 
@@ -127,7 +128,7 @@ class SystemOverview:
     board: Committee | None = None  # the ICB's board
     board_report: Report | None = None
     board_members: list[SeatHolding] = field(default_factory=list)
-    system_report: SystemReport | None = None  # R32: the system's statutory findings
+    system_report: SystemReport | None = None  # R32, R33, R34: the system's own findings
     vacancies: list[Seat] = field(default_factory=list)
     terms_ending: list[Membership] = field(default_factory=list)
     # Private to the system's officers: None for anyone else.
@@ -171,7 +172,9 @@ def systems_at_a_glance(
         if milestones_of
         else {}
     )
-    statutory = system_reports(as_of=as_of, systems=[s.ics for s in summaries.values()])
+    statutory = with_document_findings(
+        system_reports(as_of=as_of, systems=[s.ics for s in summaries.values()]), as_of=as_of
+    )
     for ics_id, summary in summaries.items():
         summary.system_report = statutory[ics_id]
         summary.vacancies = vacancies[ics_id]
@@ -223,7 +226,9 @@ def system_overview(
         statutory_breaches=sum(len(report.statutory_breaches) for report in reports.values()),
         vacancies=len(vacancies),
         terms_ending=len(ending),
-        system_report=system_reports(as_of=as_of, systems=[ics])[ics.pk],
+        system_report=with_document_findings(
+            system_reports(as_of=as_of, systems=[ics]), as_of=as_of
+        )[ics.pk],
     )
     milestones = None
     if with_milestones:
@@ -263,16 +268,21 @@ def system_compliance(*, as_of: datetime.date, systems=None) -> dict[int, System
     by_system: dict[int, list] = {ics.pk: [] for ics in systems}
     for committee in committees:
         by_system[committee.ics_id].append((committee, committee_reports[committee.pk]))
-    # R33, R34: the governance documents' findings, for the systems checked and recorded.
-    recorded = [ics.pk for ics in checked if reports[ics.pk].recorded]
+    return {
+        pk: replace(report, committee_reports=tuple(by_system[pk]))
+        for pk, report in with_document_findings(reports, as_of=as_of).items()
+    }
+
+
+def with_document_findings(reports: dict[int, SystemReport], *, as_of) -> dict:
+    """``reports`` (system id: R32 report) with their governance documents' findings
+    (R33, R34) added, for the systems in force and recorded on ``as_of`` (three queries)."""
+    recorded = [pk for pk, report in reports.items() if report.in_force and report.recorded]
     documents = document_facts_many(as_of=as_of, ics_ids=recorded) if recorded else {}
     return {
-        pk: replace(
-            report,
-            findings=report.findings
-            + (document_findings(documents[pk]) if pk in documents else ()),
-            committee_reports=tuple(by_system[pk]),
-        )
+        pk: replace(report, findings=report.findings + document_findings(documents[pk]))
+        if pk in documents
+        else report
         for pk, report in reports.items()
     }
 

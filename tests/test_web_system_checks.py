@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from bodies.models import SystemStatus
 from tests.builders import compliant_icb
+from tests.documents_factories import approved, constitution
 from tests.factories import IntegratedCareSystemFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +133,16 @@ def test_the_overview_checks_every_system_in_the_same_number_of_queries(client):
         without_remuneration_committee()
         IntegratedCareSystemFactory()
     assert queries() == few
+
+
+def test_the_system_page_shows_a_document_review_overdue_as_a_warning_R33(client):
+    icb = compliant_icb()
+    approved(constitution(icb.body), next_review=datetime.date(2024, 3, 31))
+    html = client.get(reverse("web:system", args=[icb.ics.code]), {"as_of": AS_OF}).content
+    html = html.decode()
+    section = words(html[html.index('id="statutory"') : html.index('id="board"')])
+    assert (
+        "Governance documents reviewed on time Status Warning On this date R33 : "
+        "Integrated Care Board Constitution (version 1.0): its review was due on 31 March 2024"
+    ) in section
+    assert "Compliant, with warnings" in words(html[: html.index('id="statutory"')])
