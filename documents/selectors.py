@@ -7,6 +7,7 @@ Every function runs a fixed number of queries, however many documents and system
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -103,6 +104,44 @@ def with_versions(queryset: QuerySet, access) -> QuerySet:
             to_attr="visible_versions_list",
         )
     )
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """A document as a page lists it on a date: the version in force then and the draft
+    in preparation, of those the reader may see."""
+
+    document: GovernanceDocument
+    in_force: DocumentVersion | None
+    drafts: tuple[DocumentVersion, ...]
+    as_of: datetime.date
+
+    @property
+    def review_overdue(self) -> bool:
+        """Its review date has passed (R33)."""
+        review = self.in_force.next_review if self.in_force else None
+        return review is not None and review < self.as_of
+
+
+def documents_on(*, access, as_of: datetime.date, ics=None, committee=None) -> list[DocumentRow]:
+    """The governance documents of ``committee``, or of ``ics`` with its bodies' and
+    committees', that ``access`` may read, each with its version in force on ``as_of``
+    and its drafts (two queries)."""
+    subject = Q(committee=committee) if committee is not None else of_systems([ics.pk])
+    documents = with_versions(
+        GovernanceDocument.objects.filter(subject)
+        .filter(visible_documents(access))
+        .select_related("owner", "ics", "body", "committee__body"),
+        access,
+    ).order_by("kind", "title", "pk")
+    rows = []
+    for document in documents:
+        versions = document.visible_versions_list
+        in_force = next((v for v in versions if v.in_force_on(as_of)), None)
+        drafts = tuple(v for v in versions if v.status == VersionStatus.DRAFT)
+        if in_force is not None or drafts:
+            rows.append(DocumentRow(document, in_force, drafts, as_of))
+    return rows
 
 
 # -- compliance (R33, R34) ----------------------------------------------------------------

@@ -33,11 +33,12 @@ from documents.services import (
     governance_document_delete,
 )
 from publishing.selectors import system_compliance
+from tests.api_support import make_officer
 from tests.builders import compliant_icb
 from tests.conftest import run_command
 from tests.decisions_factories import DecisionFactory, MeetingFactory
 from tests.documents_factories import approved, constitution, draft, terms_of_reference
-from tests.factories import CommitteeFactory, IntegratedCareSystemFactory
+from tests.factories import BodyFactory, CommitteeFactory, IntegratedCareSystemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -370,3 +371,46 @@ def test_a_versions_admin_page_says_whether_its_approving_decision_was_validly_m
 
     assert page.status_code == 200
     assert "No: " in page.content.decode()
+
+
+# -- on the pages -------------------------------------------------------------------------
+
+
+def test_the_committee_page_lists_its_terms_of_reference_in_force_and_the_review_due(client):
+    committee = CommitteeFactory(name="Audit Committee")
+    document = terms_of_reference(committee)
+    approved(
+        document,
+        "1.1",
+        next_review=datetime.date(2024, 3, 31),
+        url="https://example.nhs.uk/tor.pdf",
+        public=True,
+    )
+    draft(document, "2.0")
+    page = client.get(reverse("web:committee", args=[committee.pk]), {"as_of": "2025-01-01"})
+    html = page.content.decode()
+    section = html[html.index('id="documents"') : html.index("Quorum and voting")]
+    assert "Audit Committee Terms of Reference" in section
+    assert 'href="https://example.nhs.uk/tor.pdf"' in section and "Version 1.1" in section
+    assert "Review overdue" in section
+    # A draft is the officers' own: the public page does not mention it.
+    assert "Draft 2.0" not in section
+
+
+def test_the_system_page_lists_drafts_to_its_officers_only(client, django_user_model):
+    body = BodyFactory()
+    document = constitution(body)
+    approved(document, url="https://example.nhs.uk/c.pdf", public=True)
+    draft(document, "2.0")
+    url = reverse("web:system", args=[body.ics.code])
+    assert "Draft 2.0 in preparation" not in client.get(url).content.decode()
+    client.force_login(make_officer(body.ics, username="officer"))
+    assert "Draft 2.0 in preparation" in client.get(url).content.decode()
+
+
+def test_an_unpublished_document_is_not_on_the_public_page(client):
+    body = BodyFactory()
+    approved(constitution(body))  # approved, not public
+    html = client.get(reverse("web:system", args=[body.ics.code])).content.decode()
+    section = html[html.index('id="documents"') : html.index('id="bodies"')]
+    assert "No governance documents of" in section

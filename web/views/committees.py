@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from committees.models import Committee, CommitteeKind, Seat, StandingOrders, VotingMethod
 from committees.rules import Severity
 from core.db import in_force_on
+from documents.selectors import documents_on
 from memberships.selectors import (
     SeatHolding,
     TimelineEntry,
@@ -148,6 +149,7 @@ def committee(request, pk):
         .first()
     )
     context |= meets_with(committee) | {
+        "documents": documents_on(access=access_for(request), as_of=as_of, committee=committee),
         "rules": quorum_and_voting(orders),
         "sub_committees": committee.sub_committees.filter(in_force_on(as_of)).order_by("name"),
         "history": [

@@ -24,6 +24,7 @@ from bodies.selectors import (
     systems_with_lineage,
 )
 from core.dates import en_gb
+from documents.selectors import documents_on
 from publishing.selectors import recent_changes, system_overview, systems_at_a_glance
 from web.access import access_for
 from web.forms import AsOfForm, SystemFiltersForm
@@ -176,6 +177,7 @@ def system(request, code):
         "cluster": cluster_sentence(cluster_of(ics), as_of=as_of),
         "not_in_force": not_in_force(ics, as_of),
         "officer": officer,
+        "documents": documents_on(access=access_for(request), as_of=as_of, ics=ics),
         "changes": changes,
         "date_query": date_query,
         "pages": [(text, f"{url}{date_query}") for text, url in pages if url],
