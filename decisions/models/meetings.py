@@ -373,6 +373,21 @@ class Decision(RegistryUrlMixin, models.Model):
         return f"{self.item_number} {self.title}"
 
     @property
+    def has_cover_sheet(self) -> bool:
+        return any(getattr(self, name) not in ("", None) for name in COVER_SHEET_FIELDS)
+
+    @property
+    def impact_assessments(self) -> list[tuple[str, str, str]]:
+        """(assessment, where it stands, note) of each the cover sheet reports on."""
+        found = []
+        for name in IMPACT_ASSESSMENTS:
+            stands = getattr(self, f"get_{name}_impact_display")()
+            note = getattr(self, f"{name}_impact_note")
+            if stands or note:
+                found.append((name.capitalize(), stands or "Not said", note))
+        return found
+
+    @property
     def risk_score(self) -> int | None:
         """Consequence x likelihood, from 1 to 25."""
         if self.risk_consequence is None or self.risk_likelihood is None:
