@@ -75,39 +75,33 @@ class Command(BaseCommand):
                     f"(opened {en_gb(round.opened_on)}{due})"
                 )
 
-        self.stdout.write("")
-        self.stdout.write(f"Seats vacant from {en_gb(since)} to {en_gb(as_of)}")
         vacancies = [v for v in days_vacant(start=since, end=as_of, ics=system) if v.days_vacant]
-        if not vacancies:
-            self.stdout.write("  none")
-        for vacancy in vacancies:
-            seat = vacancy.seat
-            self.stdout.write(
-                f"  {seat.committee.body.ics.name}, {seat.committee.name}, {seat.label}: "
-                f"{vacancy.days_vacant} of {vacancy.days_in_force} days vacant"
-            )
+        self._section(
+            f"Seats vacant from {en_gb(since)} to {en_gb(as_of)}",
+            [(v.seat, f"{v.days_vacant} of {v.days_in_force} days vacant") for v in vacancies],
+        )
+        self._section(
+            f"Terms ending within {days} days with no round started",
+            [
+                (m.seat, f"{m.person_name}'s term ends on {en_gb(m.scheduled_term_end)}")
+                for m in terms_ending_without_round(as_of=as_of, within_days=days, ics=system)
+            ],
+        )
+        self._section(
+            f"Holders carrying over after their term, on {en_gb(as_of)}",
+            [
+                (m.seat, f"{m.person_name}, whose term ended on {en_gb(m.scheduled_term_end)}")
+                for m in carrying_over(as_of=as_of, ics=system)
+            ],
+        )
 
+    def _section(self, heading: str, rows: list) -> None:
+        """A blank line, the heading, then one line a seat ("none" when there are none)."""
         self.stdout.write("")
-        self.stdout.write(f"Terms ending within {days} days with no round started")
-        ending = terms_ending_without_round(as_of=as_of, within_days=days, ics=system)
-        if not ending:
+        self.stdout.write(heading)
+        if not rows:
             self.stdout.write("  none")
-        for membership in ending:
-            seat = membership.seat
+        for seat, what in rows:
             self.stdout.write(
-                f"  {seat.committee.body.ics.name}, {seat.committee.name}, {seat.label}: "
-                f"{membership.person_name}'s term ends on {en_gb(membership.scheduled_term_end)}"
-            )
-
-        self.stdout.write("")
-        self.stdout.write(f"Holders carrying over after their term, on {en_gb(as_of)}")
-        carrying = carrying_over(as_of=as_of, ics=system)
-        if not carrying:
-            self.stdout.write("  none")
-        for membership in carrying:
-            seat = membership.seat
-            self.stdout.write(
-                f"  {membership.ics.name}, {seat.committee.name}, {seat.label}: "
-                f"{membership.person_name}, whose term ended on "
-                f"{en_gb(membership.scheduled_term_end)}"
+                f"  {seat.committee.body.ics.name}, {seat.committee.name}, {seat.label}: {what}"
             )
