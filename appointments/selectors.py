@@ -159,4 +159,6 @@ def carrying_over(*, as_of: datetime.date, ics=None) -> QuerySet:
     ).filter(scheduled_term_end__lt=as_of, seat__carry_over_allowed=True)
     if ics is not None:
         queryset = queryset.filter(ics=ics)
-    return queryset.select_related("seat__committee__body__ics", "ics").order_by("scheduled_term_end")
+    return queryset.select_related("seat__committee__body__ics", "ics").order_by(
+        "scheduled_term_end"
+    )
