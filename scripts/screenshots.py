@@ -166,6 +166,7 @@ def main():
         base, server = start_server()
     OUT.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
+    signed_in = False
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
@@ -187,9 +188,11 @@ def main():
                 else:
                     take(page, plan, "plan", notes, full_page=args.full_page)
                     sign_in(page, base)
+                    signed_in = True
                     dry_run = plan.rstrip("/") + "/dry-run/"
                     take(page, dry_run, "dry-run", notes, full_page=args.full_page)
-            sign_in(page, base)
+            if not signed_in:
+                sign_in(page, base)
             appointments = f"{base}/systems/{SYSTEM}/appointments/"
             if take(page, appointments, "appointments", notes, full_page=args.full_page):
                 round = first_link(page, base, ROUND_SEAT)

@@ -28,6 +28,7 @@ from appointments.services import (
     candidate_select,
     nomination_record,
 )
+from core.dates import en_gb
 from memberships.models import Membership, MembershipStatus, Person
 from tests.api_support import make_officer
 from tests.appointments_builders import OPENED, icb_with_seats, la_round, nominee
@@ -108,7 +109,9 @@ def test_the_system_page_lists_rounds_under_way_with_stage_deadline_and_lead(cli
     page = text(response)
     assert w.la_seat.label in page and w.board.name in page
     assert 'nhsuk-tag--blue">Nominating' in page
-    assert "the appointment is to be made by".capitalize() in page
+    deadline = rows[0][1]
+    assert (deadline.name, deadline.on) == ("appointment_by", TODAY + datetime.timedelta(days=20))
+    assert "The appointment is to be made by" in page and en_gb(deadline.on) in page
     assert "The system's governance lead" in page
     assert round_page(round) in page
 

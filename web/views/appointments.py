@@ -313,7 +313,11 @@ def _page(request, round: AppointmentRound, *, bound=None, stale: str = ""):
             elif round.stage in action.stages and (
                 shortlisted or action.name not in {"select", "withdraw"}
             ):
-                forms.append((action, _form(action.name, round, today)))
+                form = _form(action.name, round, today)
+                if action.name == "nominate" and not form.fields["organisation"].queryset:
+                    # Nobody may nominate for this seat: its candidates are added directly.
+                    continue
+                forms.append((action, form))
     context = {
         "round": round,
         "ics": round.ics,
