@@ -40,6 +40,13 @@ STALE_ROUND = (
 )
 
 
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """An organisation, listed by its name."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 def people_of(ics_id: int):
     """The people an officer of system ``ics_id`` picks from: those who hold or held a
     seat in it, or were nominated or considered for one of its seats."""
@@ -76,7 +83,7 @@ class PersonOrNewForm(RoundForm):
         label="Person",
         queryset=Person.objects.none(),
         required=False,
-        empty_label="Choose a person, or add a new one below",
+        empty_label="Choose a person",
         error_messages={"invalid_choice": "Choose a person from the list"},
     )
     given_name = forms.CharField(
@@ -120,7 +127,7 @@ def entitled_organisations(seat: Seat, on):
 
 
 class NominationForm(PersonOrNewForm):
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationChoiceField(
         label="Nominating organisation",
         queryset=Organisation.objects.none(),
         empty_label="Choose the organisation",
@@ -149,7 +156,7 @@ class CandidateForm(PersonOrNewForm):
         help_text="For example, 2 11 2026.",
         error_messages={"required": "Enter the date they became a candidate"},
     )
-    nominated_by = forms.ModelChoiceField(
+    nominated_by = OrganisationChoiceField(
         label="Nominated by (optional)",
         queryset=Organisation.objects.none(),
         required=False,
@@ -202,7 +209,7 @@ class ApprovalForm(RoundForm):
             "invalid_choice": "Choose one of the approvals the appointment needs",
         },
     )
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationChoiceField(
         label="Organisation that agreed (optional for the chair)",
         queryset=Organisation.objects.none(),
         required=False,
