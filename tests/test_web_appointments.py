@@ -212,6 +212,25 @@ def test_the_page_lists_the_approvals_required_and_given(officer_client, officer
     assert "Make the appointment" in page
 
 
+def test_a_rounds_page_costs_the_same_number_of_queries_for_few_or_many_steps(officer_client, w):
+    round = la_round(w)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert officer_client.get(round_page(round)).status_code == 200
+        return len(queries)
+
+    nomination_record(round=round, organisation=w.council, person=nominee(), nominated_on=OPENED)
+    count()  # warm-up: a first request may run one more query than the next ones
+    few = count()
+    for organisation in (w.council, w.other_council):
+        for _ in range(3):
+            nomination_record(
+                round=round, organisation=organisation, person=nominee(), nominated_on=OPENED
+            )
+    assert count() == few
+
+
 # -- The officers' forms ------------------------------------------------------------------
 
 
@@ -470,6 +489,8 @@ def test_the_forms_are_refused_signed_out_and_to_officers_of_other_systems(clien
     assert Client().get(seat_url).status_code == 302
 
     assert post_step(other_client, round, "close", on=D(2026, 3, 1)).status_code == 403
+    listed = other_client.get(reverse("web:appointments", args=["QSL"])).content.decode()
+    assert "Start a round" not in listed
     assert other_client.get(seat_url).status_code == 403
     page = text(other_client.get(round_page(round)))
     assert "Next steps" not in page
