@@ -58,9 +58,11 @@ EXPECTED = [
     "person",
     "meetings",
     "meeting",
+    "appointments",
+    "appointment",
 ]
 # POST-only or redirecting pages: nothing to measure with a GET.
-NOT_MEASURED = {"sign_out"}
+NOT_MEASURED = {"sign_out", "appointment_action"}
 RULE = "R20"
 
 
@@ -105,10 +107,16 @@ class Samples:
         "delegation": ("decisions", "Delegation", "from_body__ics__code"),
         "milestone": ("reminders", "Milestone", "ics__code"),
         "reorganisation": ("reorganisations", "ReorganisationPlan", "systems__code"),
+        "appointment": ("appointments", "AppointmentRound", "ics__code"),
     }
 
     # Pages whose one id is not of the record their name starts with.
-    OWNER = {"seat_add": "committee", "register": "body", "declaration_add": "person"}
+    OWNER = {
+        "seat_add": "committee",
+        "register": "body",
+        "declaration_add": "person",
+        "appointment_new": "seat",
+    }
 
     def __init__(self, system: str):
         self.system = system

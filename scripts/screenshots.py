@@ -18,7 +18,11 @@ the pictures and stops the server. The pages, all public (taken signed out):
 
 and, signed in as the demo officer (``DEMO_OFFICER_PASSWORD``, default demo-officer):
 
-- ``dry-run.png``: that plan's dry run, every change and the successor board's compliance.
+- ``dry-run.png``: that plan's dry run, every change and the successor board's compliance;
+- ``appointments.png``: Somerset's appointments (/systems/QSL/appointments/): the rounds
+  under way, the terms ending with no round started, the seats vacant over the year;
+- ``appointment-round.png``: the demo's round for the Healthwatch seat, by its link there,
+  with its candidates and the officer's forms.
 
 A page this version of the code does not have (404, or no link to it) is left out with a
 note. Chromium is /usr/bin/chromium (``apt-get install chromium``); none is downloaded.
@@ -43,6 +47,7 @@ DATABASE = "ics_registry_screenshots"
 SYSTEM = "QSL"
 BOARD = "NHS Somerset Integrated Care Board"
 PLAN = "BSW, Dorset and Somerset merger (illustrative)"
+ROUND_SEAT = "Healthwatch"
 VIEWPORT = {"width": 1366, "height": 1400}
 
 
@@ -161,6 +166,7 @@ def main():
         base, server = start_server()
     OUT.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
+    signed_in = False
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
@@ -182,8 +188,18 @@ def main():
                 else:
                     take(page, plan, "plan", notes, full_page=args.full_page)
                     sign_in(page, base)
+                    signed_in = True
                     dry_run = plan.rstrip("/") + "/dry-run/"
                     take(page, dry_run, "dry-run", notes, full_page=args.full_page)
+            if not signed_in:
+                sign_in(page, base)
+            appointments = f"{base}/systems/{SYSTEM}/appointments/"
+            if take(page, appointments, "appointments", notes, full_page=args.full_page):
+                round = first_link(page, base, ROUND_SEAT)
+                if round is None:
+                    notes.append(f"appointment-round: no round for {ROUND_SEAT!r}; left out")
+                else:
+                    take(page, round, "appointment-round", notes, full_page=args.full_page)
             browser.close()
     finally:
         if server is not None:

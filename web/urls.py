@@ -2,6 +2,7 @@
 one line here for a new area."""
 
 from web.views import (
+    appointments,
     auth,
     committees,
     decisions,
@@ -26,4 +27,5 @@ urlpatterns = [
     *auth.urlpatterns,
     *edits.urlpatterns,
     *reorganisations.urlpatterns,
+    *appointments.urlpatterns,
 ]

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from appointments.models import AppointmentRound
+from appointments.selectors import open_rounds
 from committees.models import Committee, CommitteeKind, Seat, StandingOrders, VotingMethod
 from committees.rules import Severity
 from core.db import in_force_on
@@ -26,6 +28,7 @@ from memberships.selectors import (
 )
 from web.access import access_for
 from web.forms import AsOfForm
+from web.views.appointments import WITHIN_DAYS as TERMS_WITHIN_DAYS
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,11 @@ class SeatRow:
     holding: SeatHolding
     offices: list[str]
     vacant_since: datetime.date | None
+    # The appointment round under way for the seat, if any; and whether the seat needs
+    # one (vacant, or its holder's term ends within the appointments page's horizon, so
+    # the row links to the appointments).
+    round: AppointmentRound | None = None
+    needs_round: bool = False
 
     @property
     def seat(self) -> Seat:
@@ -115,11 +123,15 @@ def committee(request, pk):
     holdings = composition(committee=committee, as_of=as_of)
     seats = list(Seat.objects.filter(committee=committee))
     timelines = seat_timelines(seats=seats)
+    rounds = {r.seat_id: r for r in open_rounds().filter(seat__committee=committee)}
+    horizon = as_of + datetime.timedelta(days=TERMS_WITHIN_DAYS)
     rows = [
         SeatRow(
             holding=h,
             offices=h.seat.unsaid_offices,
             vacant_since=vacant_since(h.seat, timelines[h.seat.pk], as_of) if h.vacant else None,
+            round=rounds.get(h.seat.pk),
+            needs_round=h.vacant or (h.term_end is not None and h.term_end <= horizon),
         )
         for h in holdings
     ]

@@ -154,6 +154,7 @@ def system(request, code):
         for text, name in (
             ("Governance structure diagram", "structure"),
             ("Milestones and readiness checklist", "milestones"),
+            ("Appointments: rounds under way and terms ending", "appointments"),
             ("Meetings and decisions", "meetings"),
             ("Functions and decisions map", "functions"),
         )
