@@ -30,13 +30,15 @@ class SeatFacts:
     role: str
     is_chair: bool
     body_kind: str
+    on_board: bool = True  # a seat of the body's board, not of one of its committees
 
 
 @checks("R7", "R11", "R20", what="Who must approve an appointment before it is made")
 def approvals_required(seat: SeatFacts) -> tuple[str, ...]:
     """The parties whose approval an appointment to ``seat`` needs, in the order given.
 
-    - the chair of an ICB is approved by NHS England;
+    - the chair of an ICB (of its board: a committee's chair is the board's choice) is
+      approved by NHS England;
     - the ICB's partner members are approved by its chair (R20, R4);
     - the chair of an integrated care partnership is agreed by the ICB and local
       government (R7);
@@ -44,11 +46,11 @@ def approvals_required(seat: SeatFacts) -> tuple[str, ...]:
       authorities (R11).
     Other seats need no approval beyond the selection.
     """
-    if seat.body_kind == BodyKind.ICB and seat.is_chair:
+    if seat.body_kind == BodyKind.ICB and seat.on_board and seat.is_chair:
         return (Party.NHS_ENGLAND,)
-    if seat.body_kind == BodyKind.ICB and seat.role in PARTNER_MEMBER_ROLES:
+    if seat.body_kind == BodyKind.ICB and seat.on_board and seat.role in PARTNER_MEMBER_ROLES:
         return (Party.CHAIR,)
-    if seat.body_kind == BodyKind.ICP and seat.is_chair:
+    if seat.body_kind == BodyKind.ICP and seat.on_board and seat.is_chair:
         return (Party.ICB, Party.LOCAL_GOVERNMENT)
     if seat.role == Role.SINGLE_ACCOUNTABLE_PERSON:
         return (Party.ICB, Party.LOCAL_GOVERNMENT)

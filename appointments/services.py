@@ -31,7 +31,7 @@ from appointments.rules import (
     nomination_entitlement,
 )
 from bodies.models import Organisation
-from committees.models import Seat, SeatNominationLink
+from committees.models import CommitteeKind, Seat, SeatNominationLink
 from core.dates import en_gb, term_end
 from core.db import in_force_on
 from core.services import audit_context, record_delete, record_update, save_validated
@@ -76,7 +76,12 @@ def _not_before_opening(round: AppointmentRound, day: datetime.date, what: str) 
 
 
 def seat_facts(seat: Seat) -> SeatFacts:
-    return SeatFacts(role=seat.role, is_chair=seat.is_chair, body_kind=seat.body.kind)
+    return SeatFacts(
+        role=seat.role,
+        is_chair=seat.is_chair,
+        body_kind=seat.body.kind,
+        on_board=seat.committee.kind == CommitteeKind.BOARD,
+    )
 
 
 def round_open(

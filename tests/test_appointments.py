@@ -197,6 +197,9 @@ def test_a_nomination_after_nominations_close_is_refused():
             (Party.ICB, Party.LOCAL_GOVERNMENT),
         ),
         (SeatFacts(Role.NON_EXECUTIVE_MEMBER, False, BodyKind.ICB), ()),
+        # The chair of an ICB's committee (its remuneration committee) is the board's choice.
+        (SeatFacts(Role.NON_EXECUTIVE_MEMBER, True, BodyKind.ICB, on_board=False), ()),
+        (SeatFacts(Role.CHAIR, True, BodyKind.ICB, on_board=False), ()),
     ],
 )
 def test_the_approvals_a_seat_needs_follow_its_role_and_body(facts, parties):

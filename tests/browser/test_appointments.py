@@ -61,18 +61,10 @@ def test_the_officer_fills_a_vacant_seat_from_vacancy_to_appointment(signed_in_p
     select = page.locator("#select")
     select.get_by_label("Ngozi Okafor-Reid").check()
     select.get_by_role("button", name="Select candidate").click()
-    expect(page.locator("#round-summary")).to_contain_text("Awaiting approval")
-
-    # The approval is refused without saying who gave it, then recorded.
-    approve = page.locator("#approve")
-    approve.get_by_role("button", name="Record approval").click()
-    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Record who approved")
-    assert_accessible(page, screenshot="appointment-round-errors-desktop")
-    approve = page.locator("#approve")
-    approve.get_by_label("Organisation that agreed").select_option(label="NHS England")
-    approve.get_by_role("button", name="Record approval").click()
-    expect(page.locator("#approvals-required")).to_contain_text("Given")
+    # A committee's chair is the board's choice: no approval beyond the selection (the
+    # approval form's refusals and records are tested in tests/test_web_appointments.py).
     expect(page.locator("#round-summary")).to_contain_text("Agreed, to be appointed")
+    expect(page.locator("#approve")).to_have_count(0)
 
     # The appointment makes the membership.
     appoint = page.locator("#appoint")
