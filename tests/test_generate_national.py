@@ -185,7 +185,7 @@ class TestGeneratedDataset:
         for kinds in seen["committees"].values():
             assert CommitteeKind.BOARD in kinds and CommitteeKind.STATUTORY in kinds
 
-    def test_audit_events_are_tagged_with_the_command_or_left_out(self):
+    def test_audit_events_are_left_out_unless_asked_for_and_then_tagged(self):
         def look():
             event = MembershipEvent.objects.select_related("pgh_context").first()
             return {
@@ -193,10 +193,10 @@ class TestGeneratedDataset:
                 "events": MembershipEvent.objects.count(),
             }
 
-        audited = generated_then_undone(look, scale=TINY, seed=3)
+        audited = generated_then_undone(look, scale=TINY, seed=3, audit=True)
         assert audited["context"]["command"] == "generate_national"
         assert audited["context"]["seed"] == 3
-        unaudited = generated_then_undone(look, scale=TINY, no_audit=True)
+        unaudited = generated_then_undone(look, scale=TINY)
         assert unaudited["events"] == 0
 
     def test_a_second_run_on_a_generated_database_is_refused(self):
