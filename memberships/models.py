@@ -171,6 +171,11 @@ class Membership(RegistryUrlMixin, models.Model):
 
     class Meta:
         ordering = ["seat", "-start"]
+        indexes = [
+            # The API's list order (latest first): its first page is read from the index,
+            # not by sorting every membership (issue 13).
+            models.Index(F("start").desc(), F("id").asc(), name="memberships_latest_first"),
+        ]
         constraints = [
             end_not_before_start(
                 "start",
