@@ -63,9 +63,10 @@ TARGETS = {"list_ratio": 2.0, "not_modified_speedup": 5.0, "throughput": 150.0}
 def database_url(name: str) -> str:
     """The development server's address (``DATABASE_URL``, else the embedded
     PostgreSQL's) with the database ``name``."""
-    base = os.environ.get("DATABASE_URL") or embedded_database_url()
-    parts = urlsplit(base)
-    return urlunsplit(parts._replace(path=f"/{name}"))
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        return embedded_database_url(name)
+    return urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
 
 
 def labels_file() -> str:
