@@ -18,6 +18,7 @@ from appointments.models import (
     Candidate,
     Nomination,
     Outcome,
+    Party,
     Reason,
     Stage,
 )
@@ -32,12 +33,12 @@ from appointments.rules import (
 )
 from bodies.models import Organisation
 from committees.models import CommitteeKind, Seat, SeatNominationLink
-from core.dates import en_gb, term_end
+from core.dates import en_gb
 from core.db import in_force_on
 from core.services import audit_context, record_delete, record_update, save_validated
 from core.writes import writes
 from memberships.models import EndReason, Membership, MembershipStatus, Person
-from memberships.selectors import held_on
+from memberships.selectors import held_on, membership_term_end
 from memberships.services import membership_end, membership_replace, membership_start
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -316,11 +317,11 @@ def approval_record(
         _require_stage(round, (Stage.AWAITING_APPROVAL,), "record an approval")
         required = approvals_required(seat_facts(round.seat))
         if party not in required:
-            labels = ", ".join(Approval(party=p).get_party_display() for p in required)
+            labels = ", ".join(Party(p).label for p in required)
             raise ValidationError(
                 {
                     "party": f"An appointment to the {round.seat.label} seat is approved by "
-                    f"{labels or 'no one'}, not by {Approval(party=party).get_party_display()}."
+                    f"{labels or 'no one'}, not by {Party(party).label}."
                 }
             )
         agreed_by_is_chair = None
@@ -333,7 +334,7 @@ def approval_record(
             ).exists()
         problem = approver_problem(
             party=party,
-            party_label=Approval(party=party).get_party_display(),
+            party_label=Party(party).label,
             organisation_kind=organisation.kind if organisation is not None else None,
             organisation_name=organisation.name if organisation is not None else "",
             agreed_by_is_chair=agreed_by_is_chair,
@@ -408,7 +409,7 @@ def round_appoint(
         required = approvals_required(seat_facts(round.seat))
         missing = approvals_missing(required, round.approvals.values_list("party", flat=True))
         if missing:
-            labels = ", ".join(Approval(party=p).get_party_display() for p in missing)
+            labels = ", ".join(Party(p).label for p in missing)
             raise ValidationError(f"The appointment still needs the approval of: {labels}.")
         if on < selected.decided_on:
             raise ValidationError(
@@ -493,7 +494,7 @@ def terms_served(membership: Membership) -> int:
 
 
 def _scheduled_end(membership: Membership) -> datetime.date | None:
-    return membership.end or term_end(membership.start, membership.seat.term_length_months)
+    return membership.end or membership_term_end(membership)
 
 
 def membership_reappoint(
@@ -552,7 +553,7 @@ def membership_term_expire(*, membership: Membership, by=None) -> Membership:
         current = (
             Membership.objects.select_for_update().select_related("seat").get(pk=membership.pk)
         )
-        ends = term_end(current.start, current.seat.term_length_months)
+        ends = membership_term_end(current)
         if ends is None:
             raise ValidationError("This seat has no term length: its terms do not expire.")
         if current.end is not None:
@@ -562,11 +563,25 @@ def membership_term_expire(*, membership: Membership, by=None) -> Membership:
         return membership_end(membership=current, end=ends, reason=EndReason.TERM_EXPIRED, by=by)
 
 
+# While a step recorded by mistake may be deleted: until the round has moved past it
+# (a selected candidate, or an approval once agreed, is what the later steps rest on).
+DELETABLE_IN = {
+    Nomination: (Stage.NOMINATING, Stage.SELECTING),
+    Candidate: (Stage.NOMINATING, Stage.SELECTING),
+    Approval: (Stage.AWAITING_APPROVAL,),
+}
+
+
 def step_delete(*, step, by=None) -> None:
-    """Delete a step recorded by mistake, while its round is under way."""
-    if step.round.stage not in OPEN_STAGES:
-        raise ValidationError("The round is finished: its steps are kept as they were.")
-    record_delete(step, by=by)
+    """Delete a step recorded by mistake, while its round has not moved past it."""
+    with transaction.atomic(), audit_context(by):
+        round = _locked(step.round)
+        if round.stage not in OPEN_STAGES:
+            raise ValidationError("The round is finished: its steps are kept as they were.")
+        _require_stage(round, DELETABLE_IN[type(step)], "delete this step")
+        if isinstance(step, Candidate) and step.outcome == Outcome.SELECTED:
+            raise ValidationError("The selected candidate is kept: withdraw them instead.")
+        record_delete(step, by=by)
 
 
 def nomination_delete(*, nomination: Nomination, by=None) -> None:

@@ -27,10 +27,12 @@ from appointments.rules import (
 from appointments.services import (
     approval_record,
     candidate_add,
+    candidate_delete,
     candidate_select,
     candidate_withdraw,
     membership_reappoint,
     membership_term_expire,
+    nomination_delete,
     nomination_record,
     round_appoint,
     round_cancel,
@@ -442,3 +444,18 @@ def test_each_step_records_the_officer_who_entered_it_in_the_row_and_the_audit_t
     for row in (round, nomination, candidate):
         (event,) = row.events.filter(pgh_label="insert")
         assert event.pgh_context.metadata["user"] == user.pk
+
+
+def test_a_step_the_round_has_moved_past_is_not_deleted():
+    w = icb_with_seats()
+    round = la_round(w)
+    nomination = nomination_record(
+        round=round, organisation=w.council, person=nominee(), nominated_on=OPENED
+    )
+    candidate = round.candidates.get()
+    candidate_select(candidate=candidate, on=datetime.date(2026, 2, 1))
+    with pytest.raises(ValidationError, match="too late, or too early, to delete this step"):
+        candidate_delete(candidate=candidate)
+    with pytest.raises(ValidationError, match="too late, or too early, to delete this step"):
+        nomination_delete(nomination=nomination)
+    assert round.candidates.count() == 1 and round.nominations.count() == 1
