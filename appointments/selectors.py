@@ -52,12 +52,17 @@ DEADLINES = (
 )
 
 
-def deadlines_ahead(round: AppointmentRound, *, today: datetime.date) -> list[Deadline]:
-    """The round's deadlines from ``today`` on that its stage has not passed."""
+def deadlines_ahead(
+    round: AppointmentRound, *, today: datetime.date | None = None
+) -> list[Deadline]:
+    """The round's deadlines that its stage has not passed, from ``today`` on (all of
+    them without ``today``: a calendar shows those already past too)."""
     return [
         Deadline(name, label, getattr(round, name))
         for name, label, stages in DEADLINES
-        if round.stage in stages and getattr(round, name) and getattr(round, name) >= today
+        if round.stage in stages
+        and getattr(round, name)
+        and (today is None or getattr(round, name) >= today)
     ]
 
 

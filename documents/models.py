@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from bodies.models import Body, IntegratedCareSystem
 from committees.models import Committee
-from core.dates import en_gb
+from core.dates import en_gb, period_covers
 from core.db import end_not_before_start, period_of, reject_reversed_period
 from core.urls_of import RegistryUrlMixin
 from decisions.models import Decision, exactly_one
@@ -279,8 +279,7 @@ class DocumentVersion(RegistryUrlMixin, models.Model):
         return (
             self.status in IN_FORCE_STATUSES
             and self.effective_from is not None
-            and self.effective_from <= day
-            and (self.effective_to is None or day <= self.effective_to)
+            and period_covers(self.effective_from, self.effective_to, day)
         )
 
     @property

@@ -64,10 +64,15 @@ class DocumentFacts:
     meetings: Sequence[MeetingHeld] = ()
 
 
+def review_overdue(next_review: datetime.date | None, as_of: datetime.date) -> bool:
+    """R33: a review date that has passed on ``as_of``."""
+    return next_review is not None and next_review < as_of
+
+
 @checks("R33", what="Each governance document in force is reviewed by its review date")
 def check_reviews(facts: DocumentFacts) -> tuple[Finding, ...]:
     late = sorted(
-        (v for v in facts.in_force if v.next_review is not None and v.next_review < facts.as_of),
+        (v for v in facts.in_force if review_overdue(v.next_review, facts.as_of)),
         key=lambda v: (v.next_review, v.title),
     )
     if not late:

@@ -21,7 +21,13 @@ from documents.models import (
     GovernanceDocument,
     VersionStatus,
 )
-from documents.rules import DocumentFacts, InForce, MeetingHeld, TermsOfReference
+from documents.rules import (
+    DocumentFacts,
+    InForce,
+    MeetingHeld,
+    TermsOfReference,
+    review_overdue,
+)
 
 
 def of_systems(ics_ids: Iterable[int], prefix: str = "") -> Q:
@@ -119,8 +125,7 @@ class DocumentRow:
     @property
     def review_overdue(self) -> bool:
         """Its review date has passed (R33)."""
-        review = self.in_force.next_review if self.in_force else None
-        return review is not None and review < self.as_of
+        return review_overdue(self.in_force.next_review if self.in_force else None, self.as_of)
 
 
 def documents_on(*, access, as_of: datetime.date, ics=None, committee=None) -> list[DocumentRow]:

@@ -16,8 +16,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from appointments.selectors import DEADLINES
+from appointments.selectors import deadlines_ahead
 from core.dates import en_gb
+from decisions.models import MeetingStatus
 from reminders import selectors
 from reminders.emails import absolute
 from reminders.models import CalendarFeed, Milestone, Status
@@ -25,7 +26,11 @@ from reminders.models import CalendarFeed, Milestone, Status
 PRODID = "-//ICS Governance Registry//Governance calendar//EN"
 # RFC 5545 STATUS for events: a done or dropped milestone is shown, but as closed.
 EVENT_STATUS = {Status.DONE: "CONFIRMED", Status.NOT_APPLICABLE: "CANCELLED"}
-MEETING_STATUS = {"held": "CONFIRMED", "cancelled": "CANCELLED", "scheduled": "CONFIRMED"}
+MEETING_STATUS = {
+    MeetingStatus.HELD: "CONFIRMED",
+    MeetingStatus.CANCELLED: "CANCELLED",
+    MeetingStatus.SCHEDULED: "CONFIRMED",
+}
 # How far back and ahead a feed reaches for meetings and terms ending (milestones: all).
 PAST = datetime.timedelta(days=365)
 AHEAD = datetime.timedelta(days=3 * 365)
@@ -80,7 +85,7 @@ def milestone_entry(milestone: Milestone) -> Entry:
 def meeting_entry(meeting) -> Entry:
     committee = meeting.committee
     summary = f"{committee.name}{f' ({meeting.title})' if meeting.title else ''}"
-    if meeting.status == "cancelled":
+    if meeting.status == MeetingStatus.CANCELLED:
         summary = f"Cancelled: {summary}"
     lines = [f"{committee.body.ics.name} ICS – meeting of {committee.name}"]
     if meeting.location:
@@ -121,9 +126,9 @@ def deadline_entries(round) -> list[Entry]:
     lead = round.lead.name if round.lead else "the system's governance lead"
     return [
         Entry(
-            uid=f"appointment-{round.pk}-{name}",
-            day=getattr(round, name),
-            summary=f"{seat.label}: {label}",
+            uid=f"appointment-{round.pk}-{deadline.name}",
+            day=deadline.on,
+            summary=f"{seat.label}: {deadline.label}",
             lines=(
                 f"{round.ics.name} ICS – {seat.committee.name}: {seat.label}",
                 f"Stage: {round.get_stage_display()}; lead: {lead}",
@@ -131,8 +136,7 @@ def deadline_entries(round) -> list[Entry]:
             path=round.get_absolute_url(),
             category="Appointment",
         )
-        for name, label, stages in DEADLINES
-        if round.stage in stages and getattr(round, name)
+        for deadline in deadlines_ahead(round)
     ]
 
 

@@ -40,7 +40,13 @@ from decisions.models import InterestDeclaration, Meeting
 from documents.models import DocumentVersion, VersionStatus
 from documents.selectors import due_for_review, of_systems
 from memberships.models import Membership, Person
-from memberships.selectors import compliance_many, terms_ending, vacant_seats, with_term_end
+from memberships.selectors import (
+    compliance_many,
+    held_on,
+    terms_ending,
+    vacant_seats,
+    with_term_end,
+)
 from reminders.models import (
     OPEN_STATUSES,
     DeliveryPreference,
@@ -573,8 +579,10 @@ def feed_meetings(feed, *, since: datetime.date) -> QuerySet:
     if feed.ics_id:
         return queryset.filter(committee__ics_id=feed.ics_id)
     seated = Membership.objects.filter(
-        person_id=feed.owner_id, seat__committee_id=OuterRef("committee_id")
-    ).filter(Q(start__lte=OuterRef("date")), Q(end__isnull=True) | Q(end__gte=OuterRef("date")))
+        held_on(OuterRef("date")),
+        person_id=feed.owner_id,
+        seat__committee_id=OuterRef("committee_id"),
+    )
     return queryset.filter(Exists(seated))
 
 
