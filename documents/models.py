@@ -123,6 +123,12 @@ class GovernanceDocument(RegistryUrlMixin, models.Model):
         return None
 
     @property
+    def system(self):
+        """The system itself (load ``ics``, ``body__ics`` and ``committee__ics``)."""
+        subject = self.committee or self.body
+        return subject.ics if subject is not None else self.ics
+
+    @property
     def subject(self):
         """The system, body or committee it belongs to."""
         return self.committee or self.body or self.ics

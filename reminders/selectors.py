@@ -454,8 +454,7 @@ def document_review_reminders(
     reminders = []
     for version in due_for_review(by=horizon).filter(next_review__gte=today):
         document = version.document
-        subject = document.committee or document.body
-        ics = subject.ics if subject is not None else document.ics
+        ics = document.system
         policy = policies(ics.pk)
         recipient = document.owner or leads.get(ics.pk)
         if recipient is None or not _sends_now(policy, at):

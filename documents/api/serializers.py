@@ -167,8 +167,7 @@ class GovernanceDocumentSerializer(RegistrySerializer):
         create_only = ["ics", "body", "committee"]
 
     def get_system(self, document) -> str | None:
-        subject = document.committee or document.body
-        ics = subject.ics if subject is not None else document.ics
+        ics = document.system
         return ics.code if ics is not None else None
 
     @extend_schema_field(DocumentVersionSerializer(allow_null=True))
