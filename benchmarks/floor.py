@@ -4,9 +4,12 @@ rows and fields, from hand-written SQL, JSON-encoded with the standard library.
 Run under the same gunicorn as the API (``benchmarks/api.py`` starts both): what the API
 costs beyond this is the framework's, the ORM's and our code's share, the figure issue 13
 asks for. It reads ``DATABASE_URL`` and the choice labels the harness writes to
-``FLOOR_LABELS`` (a JSON file: {field: {value: label}}), so it imports nothing of the
-project. ``/<resource>/?page_size=N`` answers ``{"next": ..., "previous": null,
-"results": [...]}``; anything else is 404.
+``FLOOR_LABELS`` (a JSON file: {field: {value: label}}), so the lists import nothing of
+the project. ``/<resource>/?page_size=N`` answers ``{"next": ..., "previous": null,
+"results": [...]}``, ``/<resource>/<id>/`` the one record as the API's detail does. The
+reports (a system's composition, a committee's compliance, a system's Popolo export) are
+``benchmarks/floor_reports.py``'s, which reads the facts with its own SQL and imports only
+the pure rule functions that judge them. Anything else is 404.
 """
 
 import datetime
@@ -15,6 +18,8 @@ import os
 from urllib.parse import parse_qs
 
 import psycopg
+
+from benchmarks import floor_reports
 
 with open(os.environ["FLOOR_LABELS"], encoding="utf-8") as labels:
     LABELS = json.load(labels)
@@ -115,6 +120,105 @@ QUERIES = {
     ),
 }
 
+IMPACTS = ("equality", "quality", "privacy", "sustainability")
+
+# Decisions as an anonymous reader sees them (Part A only), each with its stored outcome
+# (``decisions_storedoutcome``), its conflicts and the organisations its paper concerns.
+QUERIES["decisions"] = (
+    f"""
+    SELECT d.id, d.meeting_id AS meeting, d.item_number, d.title, d.part, d.paper_reference,
+           d.recommendation, d.decision_type, d.by_consensus, d.delegation_id AS delegation,
+           d.function_exercised, d.amount,
+           ARRAY(
+               SELECT co.organisation_id FROM decisions_decision_concerned_organisations co
+               JOIN bodies_organisation o ON o.id = co.organisation_id
+               WHERE co.decision_id = d.id ORDER BY o.name, o.id
+           ) AS concerned_organisations,
+           d.paper_version, d.executive_lead, d.clinical_lead, d.author,
+           {", ".join(f"d.{name}_impact, d.{name}_impact_note" for name in IMPACTS)},
+           d.risk_description, d.risk_consequence, d.risk_likelihood, d.baf_reference,
+           d.risk_consequence * d.risk_likelihood AS risk_score,
+           (SELECT json_agg(json_build_object(
+                       'id', c.id, 'person', c.person_id, 'prefix', p.honorific_prefix,
+                       'given', p.given_name, 'family', p.family_name,
+                       'post', p.post_nominals, 'description', c.description,
+                       'suggested', c.suggested, 'confirmed_by_chair', c.confirmed_by_chair,
+                       'dismissed_by_chair', c.dismissed_by_chair)
+                   ORDER BY p.family_name, c.id)
+            FROM decisions_conflictdeclaration c
+            JOIN memberships_person p ON p.id = c.person_id
+            WHERE c.decision_id = d.id) AS conflicts,
+           s.outcome
+    FROM decisions_decision d
+    LEFT JOIN decisions_storedoutcome s ON s.decision_id = d.id
+    WHERE d.part = 'public'
+    ORDER BY d.id
+    LIMIT %(limit)s
+    """,
+    (
+        "part",
+        "decision_type",
+        "function_exercised",
+        *(f"{name}_impact" for name in IMPACTS),
+    ),
+)
+
+
+def _risk_rating(score):
+    if score is None:
+        return ""
+    if score <= 3:
+        return "Low (green)"
+    if score <= 6:
+        return "Moderate (yellow)"
+    if score <= 12:
+        return "High (amber)"
+    return "Extreme (red)"
+
+
+def _conflict(c: dict) -> dict:
+    name = " ".join(part for part in (c["prefix"], c["given"], c["family"]) if part)
+    if c["post"]:
+        name = f"{name} {c['post']}"
+    counts = not c["dismissed_by_chair"] and (c["confirmed_by_chair"] or not c["suggested"])
+    return {
+        "id": c["id"],
+        "person": c["person"],
+        "name": name,
+        "description": c["description"],
+        "suggested": c["suggested"],
+        "confirmed_by_chair": c["confirmed_by_chair"],
+        "dismissed_by_chair": c["dismissed_by_chair"],
+        "counts": counts,
+    }
+
+
+def _outcome(stored: dict) -> dict:
+    """The stored outcome (a ``DecisionOutcome`` as JSON) as the API shows it."""
+    quorum, result = stored["quorum"], stored["result"]
+    return {
+        "quorate": quorum["quorate"],
+        "quorum": quorum["message"],
+        "result": result["result"],
+        "result_label": LABELS["decisions"]["result"][result["result"]],
+        "explanation": result["explanation"],
+        "tally": stored["tally"],
+        "valid": stored["valid"],
+        "reasons": stored["reasons"],
+        "warnings": stored["warnings"],
+        "decision_of": stored["decision_of"],
+    }
+
+
+def _decision(row: dict) -> dict:
+    if row["amount"] is not None:
+        row["amount"] = str(row["amount"])
+    row["risk_rating"] = _risk_rating(row["risk_score"])
+    row["conflicts"] = [_conflict(c) for c in row["conflicts"] or ()]
+    row["outcome"] = _outcome(row["outcome"])
+    return row
+
+
 # The lists the API numbers in pages (the short ones) answer their count too, as it does.
 COUNTED = {"bodies": "bodies_body", "committees": "committees_committee"}
 
@@ -140,6 +244,8 @@ def _row(resource: str, columns: list[str], values, labelled) -> dict:
             # A blank choice is labelled "", a null one null, as the API does.
             label = None if value is None else ""
             row[f"{name}_label"] = LABELS[resource][name].get(str(value), label)
+    if resource == "decisions":
+        return _decision(row)
     if resource == "seats":
         row["label"] = row["title"] or row["role_label"]
         row["holder"] = None
@@ -162,9 +268,68 @@ def _cursor():
     return _connection.cursor()
 
 
+# A record (``/<resource>/<id>/``): the list's query for one row, by the alias of its table.
+ALIASES = {
+    "memberships": "m",
+    "seats": "seat",
+    "bodies": "b",
+    "committees": "c",
+    "decisions": "d",
+}
+
+
+def _record(resource: str, pk: int):
+    sql, labelled = QUERIES[resource]
+    query, order = sql.rsplit("ORDER BY", 1)  # the list's own order, after its subqueries'
+    # A list already filtered (decisions: public items only) gets one more condition.
+    joiner = "AND" if query.rstrip().splitlines()[-1].lstrip().startswith("WHERE") else "WHERE"
+    sql = f"{query}{joiner} {ALIASES[resource]}.id = %(id)s\n        ORDER BY{order}"
+    with _cursor() as cursor:
+        cursor.execute(sql, {"limit": 1, "today": datetime.date.today(), "id": pk})
+        columns = [c.name for c in cursor.description]
+        found = cursor.fetchone()
+    return None if found is None else _row(resource, columns, found, labelled)
+
+
+def _answer(start_response, status: str, body: bytes):
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
+
+
+def _json(start_response, page) -> list[bytes]:
+    return _answer(start_response, "200 OK", json.dumps(page, separators=(",", ":")).encode())
+
+
+def report(environ, start_response, found) -> list[bytes]:
+    """A system's composition, a committee's compliance or a system's Popolo export
+    (``benchmarks/floor_reports.py``) on ``as_of`` (today by default)."""
+    name, arguments = found
+    query = parse_qs(environ.get("QUERY_STRING", ""))
+    as_of = query.get("as_of")
+    day = datetime.date.fromisoformat(as_of[0]) if as_of else datetime.date.today()
+    with _cursor() as cursor:
+        page = floor_reports.answer(cursor, name, arguments, day)
+    if page is None:
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found"]
+    return _json(start_response, page)
+
+
 def application(environ, start_response):
-    resource = environ.get("PATH_INFO", "").strip("/")
-    if resource not in QUERIES:
+    path = environ.get("PATH_INFO", "").strip("/")
+    found = floor_reports.route(path)
+    if found:
+        return report(environ, start_response, found)
+    parts = path.split("/")
+    if len(parts) == 2 and parts[0] in ALIASES and parts[1].isdigit():
+        row = _record(parts[0], int(parts[1]))
+        if row is None:
+            return _answer(start_response, "404 Not Found", b'{"detail":"Not found."}')
+        return _answer(start_response, "200 OK", json.dumps(row, separators=(",", ":")).encode())
+    resource = parts[0]
+    if len(parts) != 1 or resource not in QUERIES:
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found"]
     query = parse_qs(environ.get("QUERY_STRING", ""))

@@ -1,18 +1,23 @@
-"""Server time and queries of each web page on the demo data, with Django's test client.
+"""Server time and queries of each web page, with Django's test client.
 
-    .venv/bin/python benchmarks/pages.py [--requests 20] [--system QSL]
+    .venv/bin/python benchmarks/pages.py [--requests 20] [--system QSL] [--database NAME]
 
-Runs against its own database (``ics_registry_benchmarks``, beside the development
-database on the same server: the embedded PostgreSQL unless ``DATABASE_URL`` is set),
-created and migrated on the first run and kept for the next; it loads the reference data
-and the demo into it (both idempotent). Nothing is sent to a browser: the figures are the
-server's time to answer (view, queries and template), median and 95th percentile of
-``--requests`` GETs after one warm-up, and the number of queries of one request.
+By default on the demo data, in its own database (``ics_registry_benchmarks``, beside the
+development database on the same server: the embedded PostgreSQL unless ``DATABASE_URL``
+is set), created and migrated on the first run and kept for the next; it loads the
+reference data and the demo into it (both idempotent). ``--database NAME`` measures
+another database of that server as it is, migrated (the national dataset of
+``manage.py generate_national``, say: every system has governance there); the officer
+is the demo's when that database has it, else ``benchmark-officer``, a staff user made
+with an officer's permissions on ``--system`` only. Nothing is sent to a browser: the
+figures are the server's time to answer (view, queries and template), median and 95th
+percentile of ``--requests`` GETs after one warm-up, and the number of queries of one
+request.
 
 Every page of the ``web:`` namespace that takes no argument, or arguments the script can
 find in the demo (a system's code, a rule's code, a committee, person, meeting, seat,
 milestone... of the system), is measured; a page is asked for signed out first and, when
-that is refused (private pages: 403, 404 or a redirect to sign in), as the demo officer.
+that is refused (private pages: 403, 404 or a redirect to sign in), as the officer.
 A page named in ``EXPECTED`` that this version of the code does not have is listed with
 a note, not an error.
 """
@@ -42,8 +47,11 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import URLPattern, URLResolver, get_resolver, reverse  # noqa: E402
+from guardian.shortcuts import assign_perm  # noqa: E402
 
+from bodies.models import IntegratedCareSystem  # noqa: E402
 from demo.loader import OFFICER_USERNAME  # noqa: E402
+from tests.api_support import governance_permissions  # noqa: E402
 
 DATABASE = "ics_registry_benchmarks"
 # The pages the closing notes quote; any of them missing from this branch is said so.
@@ -64,6 +72,7 @@ EXPECTED = [
 # POST-only or redirecting pages: nothing to measure with a GET.
 NOT_MEASURED = {"sign_out", "appointment_action"}
 RULE = "R20"
+BENCHMARK_OFFICER = "benchmark-officer"
 
 
 def use_own_database() -> None:
@@ -73,6 +82,30 @@ def use_own_database() -> None:
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True)
     call_command("import_ods", verbosity=0)
     call_command("load_demo", verbosity=0)
+
+
+def use_database(name: str) -> None:
+    """Point the default connection at the database ``name`` of the same server, migrated;
+    its data is used as it is."""
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    call_command("migrate", verbosity=0)
+
+
+def officer_of(system: str):
+    """The demo officer when the database has the demo, else ``benchmark-officer``: staff,
+    an officer's permissions on every governance model and the officer's permission on
+    ``system`` alone (made on the first run, kept)."""
+    users = get_user_model().objects
+    demo = users.filter(username=OFFICER_USERNAME).first()
+    if demo is not None:
+        return demo
+    user, created = users.get_or_create(username=BENCHMARK_OFFICER, defaults={"is_staff": True})
+    if created:
+        user.user_permissions.set(governance_permissions())
+        ics = IntegratedCareSystem.objects.get(code=system)
+        assign_perm(settings.REGISTRY_OFFICER_PERMISSION, user, ics)
+    return user
 
 
 def web_patterns() -> list[tuple[str, list[str]]]:
@@ -173,22 +206,20 @@ def measure(client: Client, url: str, requests: int):
     return response.status_code, times, len(queries)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=20, help="GETs per page (default 20)")
-    parser.add_argument("--system", default="QSL", help="the demo system's code (default QSL)")
-    args = parser.parse_args()
-
+def quiet_test_client() -> None:
+    """The test client's environment, ``DEBUG`` off, and no log line for the 404s that
+    private pages answer signed out, by design."""
     setup_test_environment()
     settings.DEBUG = False
-    # Private pages answer 404 signed out, by design: not worth a log line each.
     logging.getLogger("django.request").setLevel(logging.ERROR)
-    print(f"Loading the demo into the database {DATABASE}...", file=sys.stderr)
-    use_own_database()
 
+
+def measure_pages(system: str, requests: int) -> tuple[list[tuple], list[str]]:
+    """(url, as, status, times, queries) of every page that can be measured on the
+    current database, and notes on those that cannot."""
     public, officer = Client(), Client()
-    officer.force_login(get_user_model().objects.get(username=OFFICER_USERNAME))
-    samples = Samples(args.system)
+    officer.force_login(officer_of(system))
+    samples = Samples(system)
     patterns = web_patterns()
     names = {name for name, _ in patterns}
     rows, notes = [], []
@@ -200,16 +231,33 @@ def main():
             notes.append(f"web:{name}: skipped, no demo row for its arguments {params}")
             continue
         url = reverse(f"web:{name}", args=values)
-        who, (status, times, queries) = "public", measure(public, url, args.requests)
+        who, (status, times, queries) = "public", measure(public, url, requests)
         if status in {302, 403, 404}:
-            who, (status, times, queries) = "officer", measure(officer, url, args.requests)
+            who, (status, times, queries) = "officer", measure(officer, url, requests)
         rows.append((url, who, status, times, queries))
     for name in EXPECTED:
         if name not in names:
             notes.append(f"web:{name}: not in this version of the code, not measured")
+    return rows, notes
 
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=20, help="GETs per page (default 20)")
+    parser.add_argument("--system", default="QSL", help="the system's code (default QSL)")
+    parser.add_argument("--database", help="measure this database as it is, not the demo")
+    args = parser.parse_args()
+
+    quiet_test_client()
+    if args.database:
+        use_database(args.database)
+    else:
+        print(f"Loading the demo into the database {DATABASE}...", file=sys.stderr)
+        use_own_database()
+    rows, notes = measure_pages(args.system, args.requests)
+    data = f"the database {args.database}" if args.database else "the demo"
     print(
-        f"Server time of each web page on the demo ({args.system}), "
+        f"Server time of each web page on {data} ({args.system}), "
         f"{args.requests} GETs each after a warm-up, Django test client, DEBUG off"
     )
     header = f"{'page':<44}{'as':<9}{'status':>7}{'median ms':>11}{'p95 ms':>9}{'queries':>9}"

@@ -5,9 +5,10 @@ Whether a committee complies depends on who holds its seats, a fact of ``members
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from bodies.models import Body, Organisation
 from committees.models import Committee, CommitteeKind, Constitution, Requirement
@@ -26,25 +27,31 @@ def applicable_requirements(
     General sets (the law, national policy) first, then the committee's own constitution.
     """
     committees = list(committees)
-    rule_sets = list(
-        Constitution.objects.filter(constitutions_in_force(as_of))
-        .filter(Q(committee__in=committees) | Q(committee__isnull=True))
-        .prefetch_related(
-            Prefetch("requirements", queryset=Requirement.objects.select_related("constitution"))
-        )
-        .order_by("source", "code")
+    # One query: the requirements of the rule sets in force, each with its set, in the
+    # sets' order (source, code) and then their own (order, id).
+    in_force = Constitution.objects.filter(constitutions_in_force(as_of)).filter(
+        Q(committee__in=committees) | Q(committee__isnull=True)
     )
+    of_set = defaultdict(list)
+    rule_sets = {}
+    for requirement in (
+        Requirement.objects.filter(constitution__in=in_force)
+        .select_related("constitution")
+        .order_by("constitution__source", "constitution__code", "constitution_id", "order", "id")
+    ):
+        rule_sets.setdefault(requirement.constitution_id, requirement.constitution)
+        of_set[requirement.constitution_id].append(requirement)
     result = {}
     for committee in committees:
         general = [
             rs
-            for rs in rule_sets
+            for rs in rule_sets.values()
             if rs.committee_id is None
             and committee.kind in rs.committee_kinds
             and (not rs.body_kinds or committee.body.kind in rs.body_kinds)
         ]
-        own = [rs for rs in rule_sets if rs.committee_id == committee.pk]
-        result[committee.pk] = [r for rs in general + own for r in rs.requirements.all()]
+        own = [rs for rs in rule_sets.values() if rs.committee_id == committee.pk]
+        result[committee.pk] = [r for rs in general + own for r in of_set[rs.pk]]
     return result
 
 

@@ -193,6 +193,31 @@ def name_rows(wanted, related_to_name) -> dict[tuple[type[models.Model], object]
     return names
 
 
+def event_models_of(model: type[models.Model]) -> list[type[Event]]:
+    """The pghistory event models that record ``model``'s changes."""
+    return [
+        event_model
+        for event_model in apps.get_models()
+        if issubclass(event_model, Event)
+        and getattr(event_model, "pgh_tracked_model", None) is model._meta.concrete_model
+    ]
+
+
+def redact_events(model: type[models.Model], pks, **values) -> int:
+    """Overwrite ``values`` in every audit event recorded for the rows ``pks`` of
+    ``model`` (deleted rows included), and return how many events were changed.
+
+    For erasing personal data (a person's right to erasure): the events keep who changed
+    what and when, and the changes of other fields, but the erased values are no longer
+    readable in them, nor in the before/after of any later change (computed from the
+    events' values).
+    """
+    changed = 0
+    for event_model in event_models_of(model):
+        changed += event_model.objects.filter(pgh_obj_id__in=list(pks)).update(**values)
+    return changed
+
+
 SNAPSHOT_NAMES = ("name", "person_name", "title")
 
 

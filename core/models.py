@@ -94,3 +94,20 @@ class ApiToken(models.Model):
 
     def is_expired(self, at=None) -> bool:
         return self.expires is not None and self.expires <= (at or timezone.now())
+
+
+class RegistryVersion(models.Model):
+    """One share of the registry's version, which is the sum of every row's ``version``;
+    see ``core.versioning``. Written only by its database triggers, never audited."""
+
+    registry_derived = "the version itself: a restore moves it past the exported one"
+
+    version = models.BigIntegerField(
+        default=0, help_text="Committed changes counted in this share."
+    )
+
+    class Meta:
+        verbose_name = "registry version"
+
+    def __str__(self):
+        return f"registry version share {self.pk}: {self.version}"

@@ -25,6 +25,12 @@ as the plain one, ``core.services.record_create``, ``record_update`` or ``record
 rather than through a ``<noun>_<verb>`` service that only calls it:
 
     writes(ReminderPolicy, create=record_create, update=record_update, delete=record_delete)
+
+One writer is not a service: ``manage.py import_registry`` (``core.registry_export``)
+restores an export, putting back the rows services once wrote exactly as they were, with
+their audit trail, into an empty database. Running the services again would apply today's
+rules to history and record a second trail. It is declared once, as :data:`RESTORE_WRITER`,
+and writes only the models ``core.registry_export.exported_models()`` lists.
 """
 
 import re
@@ -87,6 +93,9 @@ class Writes:
 
 
 _WRITES: dict[type[models.Model], Writes] = {}
+
+# The documented exception to "services are the only writers" (see the module's notes).
+RESTORE_WRITER = "core.registry_export.import_registry"
 
 
 def writes(model, **declared) -> Writes:

@@ -14,14 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pghistory.models
-from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from guardian.shortcuts import assign_perm, get_perms
 
 from appointments.models import AppointmentRound, Reason, Stage
 from appointments.services import nomination_record
@@ -70,6 +65,7 @@ from documents.models import DocumentVersion, GovernanceDocument
 from memberships.models import Employment, EndReason, Membership, Person
 from memberships.selectors import held_on
 from memberships.services import employment_start, employment_update, seat_abolish
+from officers.services import Changes, officer_grant
 from reminders.models import ChecklistTemplate, Milestone, SystemContacts
 from reminders.services import (
     checklist_apply,
@@ -91,27 +87,6 @@ from .records import DemoData, Where
 IMPORT_HINT = "run manage.py import_ods first"
 OFFICER_USERNAME = "officer"
 OFFICER_EMAIL = "officer@example.nhs.uk"
-# A draft document version recorded by mistake is deleted too (an approved one never is).
-CORRECTED_BY_DELETING = (Vote, Attendance, DocumentVersion)
-OFFICERS_GROUP = "Governance officers"
-GOVERNANCE_APPS = (
-    "bodies",
-    "committees",
-    "memberships",
-    "decisions",
-    "documents",
-    "appointments",
-    "reminders",
-    "reorganisations",
-)
-# Reference data belongs to import_ods; officers change a system only where they hold
-# the object permission on it.
-REFERENCE_MODELS = (Region, IntegratedCareSystem)
-SYSTEM_PERMISSION = "bodies.change_integratedcaresystem"
-
-
-def system_group_name(ics: IntegratedCareSystem) -> str:
-    return f"Officers: {ics.name}"
 
 
 @dataclass
@@ -1189,86 +1164,30 @@ class _Loader:
 
     # The demo officer ------------------------------------------------------------------
 
-    def _officer_permissions(self) -> list[Permission]:
-        wanted: list[tuple[type[models.Model], str]] = []
-        for label in GOVERNANCE_APPS:
-            for model in apps.get_app_config(label).get_models():
-                if issubclass(model, pghistory.models.Event) or model in REFERENCE_MODELS:
-                    actions = ("view",)
-                else:
-                    # Deleting is how an officer corrects a mistaken vote or attendance
-                    # (through its service); other records are ended or abolished.
-                    deletable = ("delete",) if model in CORRECTED_BY_DELETING else ()
-                    actions = ("add", "change", "view", *deletable)
-                wanted += [(model, action) for action in actions]
-        wanted += [(model, "view") for model in apps.get_app_config("pghistory").get_models()]
-        content_types = ContentType.objects.get_for_models(
-            *{model for model, _ in wanted}, for_concrete_models=False
-        )
-        permissions = {
-            (p.content_type_id, p.codename): p
-            for p in Permission.objects.filter(content_type__in=content_types.values())
-        }
-        result, missing = [], []
-        for model, action in wanted:
-            codename = f"{action}_{model._meta.model_name}"
-            permission = permissions.get((content_types[model].pk, codename))
-            if permission is None:
-                missing.append(f"{model._meta.app_label}.{codename}")
-            else:
-                result.append(permission)
-        if missing:
-            raise DemoDataError(
-                f"Permissions {', '.join(missing)} do not exist: run manage.py migrate first."
-            )
-        return result
-
-    def _group(self, name: str, permissions=(), *, on: IntegratedCareSystem | None = None):
-        """A group holding exactly ``permissions`` (or, with ``on``, the system
-        permission on that one system, through django-guardian)."""
-        group, created = Group.objects.get_or_create(name=name)
-        changed = False
-        if on is not None:
-            if SYSTEM_PERMISSION.split(".")[1] not in get_perms(group, on):
-                assign_perm(SYSTEM_PERMISSION, group, on)
-                changed = True
-        elif set(group.permissions.values_list("pk", flat=True)) != {p.pk for p in permissions}:
-            group.permissions.set(permissions)
-            changed = True
-        if created:
-            self.report.created["groups"] += 1
-        elif changed:
-            self.report.updated["groups"] += 1
-        return group
-
     def _load_officer(self, password: str) -> None:
-        groups = [self._group(OFFICERS_GROUP, self._officer_permissions())]
-        for code in self.data.system_codes:
-            ics = self.systems[code]
-            groups.append(self._group(system_group_name(ics), on=ics))
-
-        user_model = get_user_model()
-        user = user_model.objects.filter(username=OFFICER_USERNAME).first()
+        # Through the officers' services, as manage.py officer does; only what differs is
+        # written, so a second run changes nothing.
+        changes = Changes()
+        user = get_user_model().objects.filter(username=OFFICER_USERNAME).first()
         if user is None:
-            user = user_model.objects.create_user(
+            user = get_user_model().objects.create_user(
                 OFFICER_USERNAME, email=OFFICER_EMAIL, password=password, is_staff=True
             )
-            user.groups.add(*groups)
-            self.report.created["users"] += 1
-            return
-        # Reset the officer, but only what differs: a second run must not write.
-        changed = False
-        if not (user.is_staff and user.is_active):
-            user.is_staff = user.is_active = True
-            changed = True
-        if not user.check_password(password):
+            changes.user_created = True
+        elif not user.check_password(password):
             user.set_password(password)
-            changed = True
-        if changed:
-            user.save()
-        missing = set(groups) - set(user.groups.all())
-        if missing:
-            user.groups.add(*missing)
-            changed = True
-        if changed:
+            user.save(update_fields=["password"])
+            changes.user_updated = True
+        systems = [self.systems[code] for code in self.data.system_codes]
+        try:
+            officer_grant(user, systems, changes)
+        except ValidationError as error:
+            raise DemoDataError(" ".join(error.messages)) from error
+        if changes.created_groups:
+            self.report.created["groups"] += len(changes.created_groups)
+        if changes.updated_groups:
+            self.report.updated["groups"] += len(changes.updated_groups)
+        if changes.user_created:
+            self.report.created["users"] += 1
+        elif changes.user_updated or changes.granted:
             self.report.updated["users"] += 1

@@ -8,7 +8,7 @@ imports one that depends on it.
 
 from django.urls import include, path, re_path
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import NotFound
 from rest_framework.routers import DefaultRouter
@@ -18,8 +18,10 @@ from bodies.api import views as bodies
 from committees.api import views as committees
 from decisions.api import views as decisions
 from documents.api import views as documents
+from ics_registry.api_docs import RedocView, SwaggerView
 from memberships.api import views as memberships
 from memberships.services import body_abolish, committee_abolish
+from privacy.api import ErasureActions
 from publishing.api import SystemComplianceActions, SystemPopoloActions
 from reminders.api import views as reminders
 from reorganisations.api import views as reorganisations
@@ -56,6 +58,10 @@ class CommitteeViewSet(
     abolish_with = staticmethod(committee_abolish)
 
 
+class PersonViewSet(ErasureActions, decisions.PersonViewSet):
+    __doc__ = decisions.PersonViewSet.__doc__
+
+
 class MembershipViewSet(appointments.MembershipTermActions, memberships.MembershipViewSet):
     __doc__ = memberships.MembershipViewSet.__doc__
 
@@ -71,7 +77,7 @@ ROUTES = [
     ("constitutions", committees.ConstitutionViewSet, "constitution"),
     ("requirements", committees.RequirementViewSet, "requirement"),
     ("standing-orders", committees.StandingOrdersViewSet, "standingorders"),
-    ("people", decisions.PersonViewSet, "person"),
+    ("people", PersonViewSet, "person"),
     ("memberships", MembershipViewSet, "membership"),
     ("meetings", decisions.MeetingViewSet, "meeting"),
     ("attendances", decisions.AttendanceViewSet, "attendance"),
@@ -102,8 +108,8 @@ def not_found(request, path=""):
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     path("", include(router.urls)),
     re_path(r"^(?P<path>.*)$", not_found),
 ]

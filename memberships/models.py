@@ -13,6 +13,13 @@ from core.urls_of import RegistryUrlMixin
 from memberships.rules import check_seat_open_on
 
 
+def person_name(honorific_prefix, given_name, family_name, post_nominals) -> str:
+    """Title, names and post-nominals, as :attr:`Person.name` gives them (for rows read
+    without a model instance)."""
+    name = " ".join(p for p in (honorific_prefix, given_name, family_name) if p)
+    return f"{name} {post_nominals}" if post_nominals else name
+
+
 @pghistory.track()
 class Person(RegistryUrlMixin, models.Model):
     honorific_prefix = models.CharField(
@@ -36,19 +43,37 @@ class Person(RegistryUrlMixin, models.Model):
     is_demo = models.BooleanField(
         "demo data", default=False, help_text="Fictional person created by load_demo."
     )
+    erased_at = models.DateTimeField(
+        "erased",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the person's personal data were erased (privacy.services.person_erase).",
+    )
 
     class Meta:
         ordering = ["family_name", "given_name"]
         verbose_name_plural = "people"
+        # Erasing (privacy.services.person_erase) is not deleting: the person's record
+        # stays where the public record needs it, so it has a permission of its own.
+        permissions = [("erase_person", "Can erase a person's personal data")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(erased_at__isnull=True)
+                | (Q(work_email="") & Q(employing_organisation__isnull=True)),
+                name="memberships_person_erased_has_no_contact_details",
+                violation_error_message="An erased person has no e-mail address or employer.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
     @property
     def name(self) -> str:
-        parts = [self.honorific_prefix, self.given_name, self.family_name]
-        name = " ".join(p for p in parts if p)
-        return f"{name} {self.post_nominals}" if self.post_nominals else name
+        return person_name(
+            self.honorific_prefix, self.given_name, self.family_name, self.post_nominals
+        )
 
 
 EMPLOYMENT_ENDS_BEFORE_START = "An employment cannot end before it starts."

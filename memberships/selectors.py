@@ -14,7 +14,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import DateField, Exists, F, Func, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    DateField,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 
 from bodies.models import (
     COLLABORATIVE_TRUST_TYPES,
@@ -26,7 +37,7 @@ from bodies.models import (
     OrganisationSystemLink,
 )
 from bodies.selectors import clusters_on
-from committees.models import Committee, CommitteeKind, Role, Seat, StandingOrders
+from committees.models import Committee, CommitteeKind, Role, Seat, StandingOrders, seat_label
 from committees.rules import Employed, Facts, Report, evaluate
 from committees.selectors import applicable_requirements
 from committees.system_rules import AUDIT_COMMITTEE
@@ -89,24 +100,48 @@ def compositions(
     *, committees: Iterable[Committee], as_of: datetime.date
 ) -> dict[int, list[SeatHolding]]:
     """Every seat in force on ``as_of`` for each committee, keyed by committee id."""
+    return _compositions(committees, as_of)[0]
+
+
+SEAT_ORDER_IN_COMMITTEE = [o for o in Seat._meta.ordering if o != "committee__name"]
+
+
+def _compositions(committees, as_of) -> tuple[dict[int, list[SeatHolding]], dict]:
+    """:func:`compositions`, and the holders' employments on ``as_of`` it read (R2), which
+    compliance reads too (R3): read once."""
+    committees = list(committees)
     committee_ids = [c.pk for c in committees]
-    seats = list(
-        Seat.objects.filter(in_force_on(as_of), committee_id__in=committee_ids).select_related(
-            "committee__body"
-        )
+    # The seats' order within a committee (Seat.Meta.ordering after the committee's name,
+    # which is one name a committee): no join to the committees to order by it.
+    in_scope = Seat.objects.filter(in_force_on(as_of), committee_id__in=committee_ids).order_by(
+        *SEAT_ORDER_IN_COMMITTEE
     )
+    if all(Committee.body.is_cached(c) for c in committees):
+        # The seats take the committees given, with their bodies, rather than a copy of
+        # each per seat (issue 13: 26,000 seats on the national overview).
+        by_id = {c.pk: c for c in committees}
+        seats = list(in_scope)
+        for seat in seats:
+            seat.committee = by_id[seat.committee_id]
+    else:
+        seats = list(in_scope.select_related("committee__body"))
     # Who nominated each seat on the date (R4), not who nominates it today.
     prefetch_links_on(seats, field="nominating_organisations", as_of=as_of)
+    # By the committees (a membership's committee is its seat's: a composite foreign key),
+    # not by the seats: one parameter list of committees, and no subquery of the seats to
+    # build and compile again (issue 13). A holder of a seat not in force is left out.
+    seats_by_id = {seat.pk: seat for seat in seats}
     memberships = {
         m.seat_id: m
-        for m in Membership.objects.filter(held_on(as_of), seat__in=seats).select_related(
-            "person", "on_behalf_of"
-        )
+        for m in Membership.objects.filter(held_on(as_of), committee_id__in=committee_ids)
+        .select_related("person", "on_behalf_of")
+        .order_by()  # keyed by seat: no order (Membership.Meta's joins the seats)
+        if m.seat_id in seats_by_id
     }
-    seats_by_id = {seat.pk: seat for seat in seats}
     for membership in memberships.values():
         membership.seat = seats_by_id[membership.seat_id]
-    other_roles = _other_roles(memberships.values(), as_of)
+    employers = employments_on({m.person_id for m in memberships.values()}, as_of)
+    other_roles = _other_roles(memberships.values(), as_of, employers)
     result: dict[int, list[SeatHolding]] = {pk: [] for pk in committee_ids}
     for seat in seats:
         membership = memberships.get(seat.pk)
@@ -114,33 +149,141 @@ def compositions(
         result[seat.committee_id].append(
             SeatHolding(seat=seat, as_of=as_of, membership=membership, other_roles=tuple(roles))
         )
-    return result
+    return result, employers
+
+
+SEAT_HOLDER_FIELDS = (
+    "id",
+    "committee_id",
+    "role",
+    "title",
+    "voting",
+    "participation",
+    "is_chair",
+    "is_deputy_chair",
+    "is_senior_independent_member",
+    "term_length_months",
+    "holder__id",
+    "holder__person_id",
+    "holder__person_name",
+    "holder__start",
+    "holder__end",
+    "holder__status",
+    "holder__on_behalf_of_id",
+)
+
+
+def holder_on(as_of: datetime.date) -> FilteredRelation:
+    """A seat's membership held on ``as_of`` (:func:`held_on`), to join to seats as
+    ``holder``: at most one a seat (the no-overlap constraint), so one row a seat."""
+    return FilteredRelation(
+        "memberships",
+        condition=Q(memberships__start__lte=as_of)
+        & (Q(memberships__end__isnull=True) | Q(memberships__end__gte=as_of)),
+    )
+
+
+def seat_holder_rows(*, committee_ids: Iterable[int], as_of: datetime.date) -> list[dict]:
+    """The seats in force on ``as_of`` of the committees, in order, each with its holder
+    that day (``holder__*`` null when vacant), as plain rows in one query: what a
+    composition shows, without the facts only compliance reads (the nominating
+    organisations and the holders' other roles, which :func:`compositions` gathers)."""
+    return list(
+        Seat.objects.filter(in_force_on(as_of), committee_id__in=list(committee_ids))
+        .annotate(holder=holder_on(as_of))
+        .values(*SEAT_HOLDER_FIELDS)
+    )
 
 
 def composition(*, committee: Committee, as_of: datetime.date) -> list[SeatHolding]:
     return compositions(committees=[committee], as_of=as_of)[committee.pk]
 
 
-def _other_roles(memberships: Iterable[Membership], as_of) -> dict[int, list[OtherRole]]:
+_HELD_FIELDS = (
+    "pk",
+    "person_id",
+    "ics_id",
+    "seat_id",
+    "seat__role",
+    "seat__title",
+    "seat__is_chair",
+    "seat__body_id",
+    "seat__committee__name",
+    "seat__committee__kind",
+    "seat__committee__body__kind",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _HeldBody:
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class _HeldCommittee:
+    name: str
+    kind: str
+    body: _HeldBody
+
+
+@dataclass(frozen=True, slots=True)
+class _HeldSeat:
+    """What :func:`_other_roles` and :func:`_shared_post` read of another seat held."""
+
+    role: str
+    title: str
+    is_chair: bool
+    body_id: int
+    committee: _HeldCommittee
+
+    @property
+    def label(self) -> str:
+        return seat_label(self.title, self.role)
+
+
+class _Held:
+    """Another membership held that day, from one row (:data:`_HELD_FIELDS`)."""
+
+    __slots__ = ("ics_id", "person_id", "pk", "seat", "seat_id")
+
+    def __init__(self, pk, person_id, ics_id, seat_id, role, title, is_chair, body_id, *committee):
+        self.pk, self.person_id, self.ics_id, self.seat_id = pk, person_id, ics_id, seat_id
+        name, kind, body_kind = committee
+        committee = _HeldCommittee(name, kind, _HeldBody(body_kind))
+        self.seat = _HeldSeat(role, title, is_chair, body_id, committee)
+
+
+def _other_roles(
+    memberships: Iterable[Membership], as_of, employers: dict[int, tuple[Employed, ...]]
+) -> dict[int, list[OtherRole]]:
     """For each membership, the holder's other seats and employment in the footprint on
     ``as_of``: the membership's ICS and, when it is clustered that day, every system of
-    its cluster (R2), except the cluster's shared post held on another of its boards."""
+    its cluster (R2), except the cluster's shared post held on another of its boards.
+    ``employers``: the holders' employments that day (:func:`employments_on`)."""
     memberships = list(memberships)
     if not memberships:
         return {}
     person_ids = {m.person_id for m in memberships}
     clusters = clusters_on(systems={m.ics_id for m in memberships}, as_of=as_of)
+    # Every seat the holders hold that day, as rows rather than a membership, seat,
+    # committee and body instance each (issue 13: 20,000 holders on the national overview).
     elsewhere = defaultdict(list)
-    for other in Membership.objects.filter(held_on(as_of), person_id__in=person_ids).select_related(
-        "seat__committee__body"
+    for row in Membership.objects.filter(held_on(as_of), person_id__in=person_ids).values_list(
+        *_HELD_FIELDS
     ):
-        elsewhere[other.person_id].append(other)
-    employers = employments_on(person_ids, as_of)
+        held = _Held(*row)
+        elsewhere[held.person_id].append(held)
     employer_ids = {e.organisation_id for found in employers.values() for e in found}
     employer_systems = defaultdict(set)
-    for org_id, ics_id in OrganisationSystemLink.objects.filter(
-        in_force_on(as_of, "start", "end"), organisation_id__in=employer_ids
-    ).values_list("organisation_id", "integratedcaresystem_id"):
+    # No employer, no query to build (building one that finds nothing was a tenth of a
+    # composition's time: issue 13).
+    for org_id, ics_id in (
+        OrganisationSystemLink.objects.filter(
+            in_force_on(as_of, "start", "end"), organisation_id__in=employer_ids
+        ).values_list("organisation_id", "integratedcaresystem_id")
+        if employer_ids
+        else ()
+    ):
         employer_systems[org_id].add(ics_id)
 
     result: dict[int, list[OtherRole]] = {}
@@ -350,12 +493,16 @@ def body_timeline(*, body: Body) -> list[ChangeOfHolder]:
 
 def compliance_many(*, committees: Iterable[Committee], as_of: datetime.date) -> dict[int, Report]:
     """A compliance report for each committee (keyed by id) on ``as_of``."""
-    committees = list(
-        Committee.objects.filter(pk__in=[c.pk for c in committees]).select_related("body__ics__icb")
-    )
+    committees = list(committees)
+    if not all(Committee.body.is_cached(c) and Body.ics.is_cached(c.body) for c in committees):
+        # Read again with their bodies and systems; committees read with them already (the
+        # API's, committees_in_scope's) are taken as they are (issue 13: a query less).
+        committees = list(
+            Committee.objects.filter(pk__in=[c.pk for c in committees]).select_related("body__ics")
+        )
     if not committees:
         return {}
-    holdings = compositions(committees=committees, as_of=as_of)
+    holdings, employments = _compositions(committees, as_of)
     requirements = applicable_requirements(committees=committees, as_of=as_of)
     bodies = {c.body_id: c.body for c in committees}
     vacated_on = _vacated_on(holdings, as_of)
@@ -365,15 +512,13 @@ def compliance_many(*, committees: Iterable[Committee], as_of: datetime.date) ->
     uncovered = _uncovered_trusts(
         {c.body.ics_id for c in committees if c.body.kind == BodyKind.ICB}, as_of
     )
-    employments = employments_on(
-        {h.membership.person_id for found in holdings.values() for h in found if h.membership},
-        as_of,
-    )
     standing_orders = {
         so.committee_id: so
         for so in StandingOrders.objects.filter(
             in_force_on(as_of, "effective_from", "effective_to"), committee__in=committees
-        ).prefetch_related("conditions")
+        )
+        .order_by()  # keyed by committee: no join to the bodies to order them
+        .prefetch_related("conditions")
     }
 
     reports = {}
@@ -404,26 +549,38 @@ def compliance(*, committee: Committee, as_of: datetime.date) -> Report:
     return compliance_many(committees=[committee], as_of=as_of)[committee.pk]
 
 
-def _vacated_on(holdings: dict[int, list[SeatHolding]], as_of) -> dict[int, datetime.date]:
-    """For each seat, the last day a holder was in it before ``as_of``."""
-    seat_ids = [h.seat.pk for seat_holdings in holdings.values() for h in seat_holdings]
-    return dict(
-        Membership.objects.filter(seat_id__in=seat_ids, end__lt=as_of)
-        .values("seat_id")
+def _vacated_on(holdings_of: dict[int, list[SeatHolding]], as_of) -> dict[int, datetime.date]:
+    """For each seat in force on ``as_of`` of the committees (their holdings that day, by
+    committee id), the last day a holder was in it before ``as_of``."""
+    # By the committees (a membership's committee is its seat's), not by a subquery of
+    # the seats in force: one parameter list of committees, and one query less to build
+    # (issue 13). Seats not in force are left out here.
+    in_force = {h.seat.pk for holdings in holdings_of.values() for h in holdings}
+    # No order: Membership.Meta's would join the seats and committees for nothing.
+    left = Membership.objects.filter(committee_id__in=list(holdings_of), end__lt=as_of).order_by()
+    return {
+        seat_id: last
+        for seat_id, last in left.values("seat_id")
         .annotate(last=Max("end"))
         .values_list("seat_id", "last")
-    )
+        if seat_id in in_force
+    }
 
 
 def _audit_chair_people(bodies, as_of) -> dict[int, set[int]]:
     """People chairing an audit committee of each body on ``as_of`` (R21)."""
     result = defaultdict(set)
-    for body_id, person_id in Membership.objects.filter(
-        held_on(as_of),
-        AUDIT_COMMITTEE.named(prefix="committee__"),
-        seat__is_chair=True,
-        seat__body_id__in=bodies,
-    ).values_list("seat__body_id", "person_id"):
+    # Into sets: no order (Membership.Meta's would join the seats' committees for it).
+    for body_id, person_id in (
+        Membership.objects.filter(
+            held_on(as_of),
+            AUDIT_COMMITTEE.named(prefix="committee__"),
+            seat__is_chair=True,
+            seat__body_id__in=bodies,
+        )
+        .order_by()
+        .values_list("seat__body_id", "person_id")
+    ):
         result[body_id].add(person_id)
     return result
 
@@ -441,6 +598,8 @@ def _convenor_kinds(bodies, as_of) -> dict[int, dict[int, str]]:
 def _accountable_person_seats(bodies, as_of) -> dict[int, list[SeatHolding]]:
     """Single-accountable-person seats of each place on any of its committees (R11)."""
     places = [pk for pk, body in bodies.items() if body.kind == BodyKind.PLACE_PARTNERSHIP]
+    if not places:  # a board's or committee's of no place: no query to build (issue 13)
+        return defaultdict(list)
     seats = list(
         Seat.objects.filter(
             in_force_on(as_of), body_id__in=places, role=Role.SINGLE_ACCOUNTABLE_PERSON
@@ -465,13 +624,13 @@ def _uncovered_trusts(ics_ids: set[int], as_of) -> dict[int, list[str]]:
     collaboratives = Body.objects.filter(
         in_force_on(as_of), ics_id__in=ics_ids, kind=BodyKind.PROVIDER_COLLABORATIVE
     )
-    covered = set(
-        BodyMemberLink.objects.filter(
-            in_force_on(as_of, "start", "end"), body__in=collaboratives
-        ).values_list("organisation_id", flat=True)
-    ) | set(collaboratives.exclude(lead_provider=None).values_list("lead_provider_id", flat=True))
+    members = BodyMemberLink.objects.filter(
+        in_force_on(as_of, "start", "end"), body__in=collaboratives
+    ).values("organisation_id")
+    leads = collaboratives.exclude(lead_provider=None).values("lead_provider_id")
     result = defaultdict(list)
-    for ics_id, org_id, name in (
+    # One query: the trusts covered (members or leads of a collaborative) are subqueries.
+    for ics_id, name in (
         OrganisationSystemLink.objects.filter(
             in_force_on(as_of, "start", "end"),
             integratedcaresystem_id__in=ics_ids,
@@ -479,10 +638,11 @@ def _uncovered_trusts(ics_ids: set[int], as_of) -> dict[int, list[str]]:
             organisation__trust_type__in=COLLABORATIVE_TRUST_TYPES,
         )
         .filter(Q(organisation__closed__isnull=True) | Q(organisation__closed__gte=as_of))
-        .values_list("integratedcaresystem_id", "organisation_id", "organisation__name")
+        .exclude(organisation_id__in=members)
+        .exclude(organisation_id__in=leads)
+        .values_list("integratedcaresystem_id", "organisation__name")
     ):
-        if org_id not in covered:
-            result[ics_id].append(name)
+        result[ics_id].append(name)
     return result
 
 

@@ -21,6 +21,7 @@ from committees.system_rules import SystemReport
 from committees.system_selectors import system_reports
 from core.audit import AuditEntry, word_events
 from core.db import in_force_on
+from core.versioning import remembered
 from decisions.models import (
     AttendanceEvent,
     DecisionEvent,
@@ -135,6 +136,30 @@ class SystemOverview:
     milestones: list[Milestone] | None = None
 
 
+def compliance_counts(*, as_of: datetime.date, systems=None) -> dict[int, tuple]:
+    """For each system (of ``systems``, or all) with boards or committees in force on
+    ``as_of``: how many, how many not compliant, how many compliant with a warning, and
+    their statutory breaches. The overview of the national registry reads the compliance
+    of some 2,200 boards and committees, seconds of work only a committed change or
+    another day alters: kept under the registry's version (issue 13)."""
+    ids = None if systems is None else sorted(systems.values_list("pk", flat=True))
+
+    def counted() -> dict[int, tuple]:
+        committees = list(committees_in_scope(as_of=as_of, systems=systems))
+        reports = compliance_many(committees=committees, as_of=as_of)
+        counts: dict[int, list[int]] = {}
+        for committee in committees:
+            report = reports[committee.pk]
+            row = counts.setdefault(committee.ics_id, [0, 0, 0, 0])
+            row[0] += 1
+            row[1] += not report.compliant
+            row[2] += report.compliant and bool(report.warnings)
+            row[3] += len(report.statutory_breaches)
+        return {ics_id: tuple(row) for ics_id, row in counts.items()}
+
+    return remembered("compliance-counts", counted, as_of.isoformat(), ids)
+
+
 def systems_at_a_glance(
     *,
     as_of: datetime.date,
@@ -148,20 +173,22 @@ def systems_at_a_glance(
     governance recorded on the date as summaries with no committees. Systems whose ids
     are in ``milestones_of`` (those the reader administers) also count their milestones
     due within ``within_days`` or overdue."""
-    committees = list(committees_in_scope(as_of=as_of, systems=systems))
-    reports = compliance_many(committees=committees, as_of=as_of)
+    counts = compliance_counts(as_of=as_of, systems=systems)
     summaries: dict[int, SystemSummary] = {}
     if unrecorded:
         everyone = IntegratedCareSystem.objects.all() if systems is None else systems
         for ics in everyone.select_related("region"):
             summaries[ics.pk] = SystemSummary(ics=ics)
-    for committee in committees:
-        summary = summaries.setdefault(committee.ics_id, SystemSummary(ics=committee.body.ics))
-        report = reports[committee.pk]
-        summary.committees += 1
-        summary.not_compliant += not report.compliant
-        summary.with_warnings += report.compliant and bool(report.warnings)
-        summary.statutory_breaches += len(report.statutory_breaches)
+    missing = set(counts) - set(summaries)
+    if missing:
+        for ics in IntegratedCareSystem.objects.select_related("region").filter(pk__in=missing):
+            summaries[ics.pk] = SystemSummary(ics=ics)
+    for ics_id, (committees, not_compliant, with_warnings, breaches) in counts.items():
+        summary = summaries[ics_id]
+        summary.committees = committees
+        summary.not_compliant = not_compliant
+        summary.with_warnings = with_warnings
+        summary.statutory_breaches = breaches
     vacancies = Counter(vacant_seats(as_of=as_of).values_list("ics_id", flat=True))
     ending = Counter(
         terms_ending(as_of=as_of, within_days=within_days).values_list("ics_id", flat=True)

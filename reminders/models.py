@@ -51,6 +51,9 @@ OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.AT_RISK)
 class ChecklistTemplate(models.Model):
     """A readiness checklist that can be applied to any ICS, e.g. "ICB establishment"."""
 
+    # migrate writes the shipped checklists: an import replaces them (core.registry_export).
+    seeded_by_migration = "reminders 0002 and reorganisations 0002: the shipped checklists"
+
     name = models.CharField(max_length=150, unique=True)
     description = models.TextField(blank=True)
 
@@ -64,6 +67,8 @@ class ChecklistTemplate(models.Model):
 @pghistory.track()
 class ChecklistTemplateItem(models.Model):
     """One milestone of a template, due a number of days before or after the go-live date."""
+
+    seeded_by_migration = "reminders 0002 and reorganisations 0002: the checklists' items"
 
     template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
     title = models.CharField(max_length=250)
@@ -260,6 +265,8 @@ class ReminderPolicy(models.Model):
     """When reminders go out. The row without a system is the default for every system;
     a row for one system replaces it there."""
 
+    seeded_by_migration = "reminders 0002: the default reminder policy"
+
     ics = models.ForeignKey(
         IntegratedCareSystem,
         on_delete=models.CASCADE,
@@ -430,6 +437,9 @@ class OutboxEmail(RegistryUrlMixin, models.Model):
     """One e-mail to send, created once under its idempotency key and sent at most once
     per claim; see ``reminders/delivery.py`` for the guarantees."""
 
+    # The sender writes it every few minutes, and no API answer shows it.
+    registry_version_exempt = "e-mails to send: the sender's work queue, shown by no API answer"
+
     key = models.CharField(
         "idempotency key",
         max_length=200,
@@ -513,6 +523,8 @@ class OutboxEmail(RegistryUrlMixin, models.Model):
 class Reminder(models.Model):
     """One reminder owed to one person, recorded once under its key, and the e-mail
     (one of its own, or a digest) that carries it."""
+
+    registry_version_exempt = "reminders owed: the dispatcher's record, shown by no API answer"
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from core.services import (
@@ -228,7 +229,8 @@ def _new_email(*, key, recipient, cc_addresses, composed, now) -> OutboxEmail:
 
 
 def _record(due: list[selectors.DueReminder]) -> list[Reminder]:
-    """The reminders not recorded before, recorded now (keys already taken are skipped)."""
+    """The reminders not recorded before, recorded now (keys already taken are skipped),
+    with the people they go to (two queries, for the new reminders only)."""
     by_key = {d.key: d for d in due}
     taken = set(Reminder.objects.filter(key__in=list(by_key)).values_list("key", flat=True))
     fresh = [
@@ -237,11 +239,11 @@ def _record(due: list[selectors.DueReminder]) -> list[Reminder]:
             kind=d.kind,
             topic=d.topic,
             frequency=d.frequency,
-            recipient=d.recipient,
-            cc=d.cc,
-            ics=d.ics,
-            milestone=d.milestone,
-            membership=d.membership,
+            recipient_id=d.recipient_id,
+            cc_id=d.cc_id,
+            ics_id=d.ics_id,
+            milestone_id=d.milestone_id,
+            membership_id=d.membership_id,
             title=d.title[:250],
             detail=d.detail,
             due_on=d.due_on,
@@ -250,7 +252,9 @@ def _record(due: list[selectors.DueReminder]) -> list[Reminder]:
         for key, d in by_key.items()
         if key not in taken
     ]
-    return Reminder.objects.bulk_create(fresh)
+    recorded = Reminder.objects.bulk_create(fresh)
+    prefetch_related_objects(recorded, "recipient", "cc")
+    return recorded
 
 
 def _send_one_by_one(reminders: list[Reminder], now) -> list[OutboxEmail]:

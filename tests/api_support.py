@@ -11,10 +11,9 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 from rest_framework.test import APIClient
 
 from appointments.models import Reason
@@ -33,9 +32,9 @@ from decisions.models import (
     Part,
     VoteValue,
 )
-from demo.loader import GOVERNANCE_APPS, system_group_name
 from documents.models import DocumentKind, VersionStatus
 from documents.services import document_version_create, governance_document_create
+from officers.services import GOVERNANCE_APPS, system_officers_group
 from reminders.models import Category
 from reminders.services import milestone_create
 from tests.factories import (
@@ -87,10 +86,7 @@ def make_officer(*systems, username: str):
     """A staff user in the "Officers: <ICS>" group of each system, as load_demo sets up."""
     user = get_user_model().objects.create_user(username, password="pw", is_staff=True)
     user.user_permissions.set(governance_permissions())
-    for ics in systems:
-        group, _ = Group.objects.get_or_create(name=system_group_name(ics))
-        assign_perm("bodies.change_integratedcaresystem", group, ics)
-        user.groups.add(group)
+    user.groups.add(*(system_officers_group(ics) for ics in systems))
     return user
 
 

@@ -2,8 +2,11 @@ from contextlib import contextmanager
 from io import StringIO
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import transaction
+
+from core.versioning import DERIVED_CACHE
 
 
 @pytest.fixture
@@ -56,3 +59,12 @@ def loaded(django_db_setup, django_db_blocker):
 
     with shared_data(django_db_blocker, build) as output:
         yield output
+
+
+@pytest.fixture(autouse=True)
+def _derived_cache_cleared():
+    """Results kept under the registry's version (the "derived" cache) start empty in each
+    test: a test's writes are rolled back, so a later test reaches the same versions with
+    other data."""
+    caches[DERIVED_CACHE].clear()
+    yield

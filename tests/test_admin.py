@@ -7,6 +7,7 @@ import datetime
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import RequestFactory
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django_celery_beat.models import (
     PeriodicTask,
     SolarSchedule,
 )
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bodies.models import (
     Body,
@@ -145,6 +147,9 @@ def registry_rows():
     AccessAttempt.objects.create(**attempt, failures_since_start=5, get_data="", post_data="")
     AccessLog.objects.create(**attempt)
     AccessFailureLog.objects.create(**attempt, path_info="/sign-in/", locked_out=True)
+    # django-otp: an officer's authenticator app, which an administrator removes when lost.
+    holder = get_user_model().objects.create_user("app_holder", is_staff=True)
+    TOTPDevice.objects.create(user=holder, name="Phone")
 
 
 def committees_in_common_rows(body):

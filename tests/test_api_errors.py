@@ -103,6 +103,42 @@ def test_fields_fixed_at_creation_cannot_be_changed(unit, client):
     assert body["errors"] == {"seat": ["This cannot be changed once the record exists."]}
 
 
+def test_a_put_needs_no_field_fixed_at_creation_and_refuses_a_changed_one(unit, client):
+    url = f"{API}/memberships/{unit.membership.pk}/"
+    start = unit.membership.start.isoformat()
+    same = client.put(url, {"start": start, "seat": unit.membership.seat_id}, HTTP_IF_MATCH="*")
+    without = client.put(url, {"start": start}, HTTP_IF_MATCH="*")
+    moved = client.put(url, {"start": start, "seat": unit.vacant_seat.pk}, HTTP_IF_MATCH="*")
+    assert (same.status_code, without.status_code) == (200, 200), without.content
+    assert without.json()["seat"] == unit.membership.seat_id
+    body = assert_error(moved, 400, "invalid")
+    assert body["errors"] == {"seat": ["This cannot be changed once the record exists."]}
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://\u00fcnicode.example.org/",
+        "https://example.org/a\u0007b",
+        "https://" + "a" * 64 + ".example.org/",
+        "https://example.org/100%",
+        "ftp://example.org/terms.pdf",
+    ],
+)
+def test_a_web_address_outside_the_documented_pattern_is_refused(unit, client, address):
+    url = f"{API}/committees/{unit.committee.pk}/"
+    response = client.patch(url, {"terms_of_reference_url": address}, HTTP_IF_MATCH="*")
+    assert list(assert_error(response, 400, "invalid")["errors"]) == ["terms_of_reference_url"]
+
+
+def test_a_web_address_in_the_documented_pattern_is_accepted(unit, client):
+    url = f"{API}/committees/{unit.committee.pk}/"
+    address = "https://www.somerset.icb.nhs.uk:443/terms%20of%20reference.pdf?v=2#p3"
+    response = client.patch(url, {"terms_of_reference_url": address}, HTTP_IF_MATCH="*")
+    assert response.status_code == 200, response.content
+    assert response.json()["terms_of_reference_url"] == address
+
+
 def test_deleting_a_record_others_refer_to_is_a_409_conflict(unit, client):
     response = client.delete(f"{API}/seats/{unit.seat.pk}/", HTTP_IF_MATCH="*")
     body = assert_error(response, 409, "conflict")
@@ -124,6 +160,38 @@ def test_deleting_a_record_others_refer_to_is_a_409_conflict(unit, client):
 )
 def test_malformed_query_parameters_are_400(unit, client, url):
     assert_error(client.get(API + url), 400, "invalid")
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/bodies/?page=0", "page"),
+        ("/bodies/?page=two", "page"),
+        ("/bodies/?page=1&page=2", "page"),
+        ("/bodies/?page_size=0", "page_size"),
+        ("/bodies/?page_size=201", "page_size"),
+        ("/bodies/?page_size=", "page_size"),
+        ("/memberships/?page_size=-5", "page_size"),
+        ("/memberships/?role=", "role"),
+        ("/memberships/?seat=", "seat"),
+        ("/memberships/?seat=1&seat=2", "seat"),
+        ("/memberships/?system=QSL&system=QXX", "system"),
+        ("/milestones/?open=maybe", "open"),
+        ("/milestones/?open=", "open"),
+        ("/systems/?as_of=", "as_of"),
+        ("/systems/?as_of=2023-01-01&as_of=2024-01-01", "as_of"),
+        ("/documents/?as_of=", "as_of"),
+    ],
+)
+def test_a_parameter_the_api_would_otherwise_ignore_is_400_naming_it(unit, client, url, parameter):
+    """page, page_size, filters and as_of are read strictly: a value DRF or django-filter
+    would quietly ignore (and answer rows the client did not ask for) is refused."""
+    assert list(assert_error(client.get(API + url), 400, "invalid")["errors"]) == [parameter]
+
+
+def test_page_sizes_from_1_to_200_and_an_empty_text_filter_are_accepted(unit, client):
+    for url in ("/bodies/?page_size=1", "/bodies/?page_size=200", "/memberships/?system="):
+        assert client.get(API + url).status_code == 200, url
 
 
 @pytest.mark.parametrize(

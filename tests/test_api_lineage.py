@@ -5,6 +5,8 @@ successors, and a system its cluster on the date."""
 import pytest
 from rest_framework.test import APIClient
 
+from bodies.api.serializers import OrganisationSerializer, SystemSerializer
+from committees.api.serializers import BodySerializer
 from tests.api_support import API, api_rates  # noqa: F401
 from tests.factories import OrganisationFactory
 from tests.lineage_builders import LAST_DAY, MERGED, merged_system
@@ -136,3 +138,19 @@ def test_as_of_does_not_hide_a_system_asked_for_by_code(merger, anonymous):
     assert response.status_code == 200
     composition = anonymous.get(f"{API}/systems/QN1/composition/", {"as_of": MERGED})
     assert composition.status_code == 200
+
+
+def test_a_record_read_without_the_lists_rows_shows_the_same_lineage(merger, anonymous):
+    """A record just written is serialised without ``with_lineage_rows``' annotation: its
+    lineage is read from its links, and must read the same as the API's."""
+    for serializer, record, url in (
+        (SystemSerializer, merger.merged, "/systems/QM1/"),
+        (BodySerializer, merger.boards["QM1"], f"/bodies/{merger.boards['QM1'].pk}/"),
+        (OrganisationSerializer, merger.north.icb, f"/organisations/{merger.north.icb.pk}/"),
+    ):
+        record = type(record).objects.get(pk=record.pk)
+        fields = serializer(context={})
+        listed = anonymous.get(f"{API}{url}").json()
+        assert fields.get_predecessors(record) == listed["predecessors"]
+        assert fields.get_successors(record) == listed["successors"]
+        assert listed["predecessors"] or listed["successors"]

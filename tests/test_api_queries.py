@@ -168,6 +168,16 @@ def count_queries(client, url) -> int:
     return len(context.captured_queries)
 
 
+def outcomes_stale():
+    """Every stored decision outcome stale (``decisions.models.outcomes``), so that both
+    counts compute them: a read that finds them stored runs fewer queries."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO decisions_outcomeepoch (id, epoch) VALUES (1, 1) "
+            "ON CONFLICT (id) DO UPDATE SET epoch = decisions_outcomeepoch.epoch + 1"
+        )
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("caller", ["anonymous", "officer"])
 def test_list_endpoints_run_a_fixed_number_of_queries(caller, django_assert_max_num_queries):
@@ -183,11 +193,15 @@ def test_list_endpoints_run_a_fixed_number_of_queries(caller, django_assert_max_
     # A first read warms per-process caches (content types, permissions) out of the count.
     for url in urls:
         count_queries(client, url)
-    small = {url: count_queries(client, url) for url in urls}
+    small = {}
+    for url in urls:
+        outcomes_stale()
+        small[url] = count_queries(client, url)
 
     grow(unit)
 
     for url in urls:
+        outcomes_stale()
         with django_assert_max_num_queries(small[url], info=url):
             response = client.get(API + url)
         assert response.status_code == 200, url

@@ -100,8 +100,17 @@ def test_reminders_importing_reorganisations_breaks_the_layers_contract(copy_of_
 
 def test_reorganisations_sit_between_publishing_and_reminders():
     layers = next(c for c in CONFIG["contracts"] if c["id"] == "layers")["layers"]
-    assert layers.index("publishing | demo") < layers.index("reorganisations")
-    assert layers.index("reorganisations") < layers.index("reminders")
+    (reorganisations,) = [layer for layer in layers if "reorganisations" in layer]
+    assert layers.index("publishing | demo") < layers.index(reorganisations)
+    assert layers.index(reorganisations) < layers.index("reminders")
+
+
+def test_privacy_sits_above_every_app_holding_personal_data():
+    """A person's erasure reaches their reminders, appointments, documents, declarations
+    and memberships; the pages and the API assembly above call it."""
+    layers = next(c for c in CONFIG["contracts"] if c["id"] == "layers")["layers"]
+    (privacy,) = [layer for layer in layers if "privacy" in layer]
+    assert layers.index("web") < layers.index(privacy) < layers.index("reminders")
 
 
 def test_documents_sit_between_reminders_and_decisions():

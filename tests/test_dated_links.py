@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from bodies.models import BodyMemberLink, OrganisationKind, TrustType
-from committees.models import CommitteeKind, SeatNominationLink
+from committees.models import CommitteeKind, Seat, SeatNominationLink
+from core.db import prefetch_links_on
 from core.services import record_update
 from memberships.selectors import compliance
 from tests.api_support import API, governance_unit, make_officer, session_client
@@ -115,3 +116,28 @@ def test_the_api_shows_todays_nominators_and_a_new_list_ends_the_old_ones_yester
     today = timezone.localdate()
     ended = SeatNominationLink.objects.get(seat=seat, organisation=first)
     assert ended.end == today - datetime.timedelta(days=1)
+
+
+def test_prefetched_nominators_are_those_of_the_date_shared_and_in_name_order(
+    icb, django_assert_num_queries
+):
+    """``prefetch_links_on`` (issue 13: one instance per organisation however many seats it
+    nominates): each seat reads its own nominators of the date, in their name order, with
+    no further query; a further filter still reads that seat's links only."""
+    la_seat, _ = icb.la_partner
+    trust_seat, _ = icb.trust_partner
+    record_update(la_seat, nominating_organisations=[icb.trust, icb.council], links_from=CHANGED)
+    seats = list(Seat.objects.filter(pk__in=[la_seat.pk, trust_seat.pk]).order_by("pk"))
+    with django_assert_num_queries(1):
+        prefetch_links_on(seats, field="nominating_organisations", as_of=CHANGED)
+    by_seat = {seat.pk: seat for seat in seats}
+    by_name = sorted([icb.trust, icb.council], key=lambda o: o.name)
+    with django_assert_num_queries(0):
+        after = list(by_seat[la_seat.pk].nominating_organisations.all())
+        trust_only = list(by_seat[trust_seat.pk].nominating_organisations.all())
+    assert after == by_name and trust_only == [icb.trust]
+    assert after[by_name.index(icb.trust)] is trust_only[0]  # one instance, shared
+    assert after[0].name == by_name[0].name and after[0].kind == by_name[0].kind
+    prefetch_links_on(seats, field="nominating_organisations", as_of=LEFT)
+    assert list(by_seat[la_seat.pk].nominating_organisations.all()) == [icb.council]
+    assert list(by_seat[trust_seat.pk].nominating_organisations.filter(pk=icb.council.pk)) == []

@@ -22,7 +22,9 @@ BUILDS_ON = {
     "common": set(),
     "delegations": {"common"},
     "interests": {"common"},
-    "meetings": {"common", "delegations", "interests"},
+    # A decision's outcome is stored (``outcomes``, derived data) and computed by meetings.
+    "outcomes": set(),
+    "meetings": {"common", "delegations", "interests", "outcomes"},
     # A system's structure on a date: its bodies, committees and the delegations between.
     "structure": {"common", "delegations"},
 }

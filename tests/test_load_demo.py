@@ -28,11 +28,11 @@ from bodies.models import (
 from committees.models import Committee, CommitteeKind, Participation, Role, Seat
 from committees.rules import Severity
 from core.dates import add_months, en_gb
-from demo.loader import OFFICERS_GROUP
 from demo.reading import check_demo_data
 from demo.records import terms_of_office
 from memberships.models import EndReason, Membership, MembershipStatus, Person
 from memberships.selectors import compliance
+from officers.services import OFFICERS_GROUP
 from reminders.models import Milestone
 from reorganisations.models import PlanStatus, ReorganisationPlan
 from reorganisations.services import dry_run
@@ -592,9 +592,12 @@ class TestLoadedDemo:
             "memberships.view_membershipevent",
             "pghistory.view_events",
             "bodies.view_integratedcaresystem",
+            # A person's right to erasure (privacy.services.person_erase), not deletion.
+            "memberships.erase_person",
         ):
             assert officer.has_perm(permission), permission
         for permission in (
+            "memberships.delete_person",
             "memberships.delete_membership",
             "memberships.change_membershipevent",
             "bodies.change_integratedcaresystem",

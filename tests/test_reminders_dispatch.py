@@ -131,6 +131,32 @@ def test_moving_a_due_date_arms_the_reminders_again_R31():
     assert len(dispatch(WEDNESDAY).reminders) == 1
 
 
+def scan(day: datetime.date) -> list[selectors.DueReminder]:
+    return selectors.milestone_reminders(
+        today=day,
+        at=selectors.END_OF_DAY,
+        policies=selectors.Policies(),
+        leads=selectors.governance_leads(),
+        frequencies=selectors._Frequencies(),
+    )
+
+
+def test_the_milestone_scan_leaves_out_what_an_earlier_run_recorded_R31():
+    due = MilestoneFactory(due_date=WEDNESDAY + days(7))
+    overdue = MilestoneFactory(due_date=WEDNESDAY - days(3))
+    assert {r.milestone for r in dispatch(WEDNESDAY).reminders} == {due, overdue}
+
+    later = MilestoneFactory(due_date=WEDNESDAY + days(10))
+    owed = scan(WEDNESDAY)
+
+    assert [(r.milestone_id, r.recipient_id, r.ics_id) for r in owed] == [
+        (later.pk, later.owner_id, later.ics_id)
+    ]
+    assert owed[0].link == later.get_absolute_url()
+    # A week on, the overdue one owes its next escalation, under a key not recorded yet.
+    assert overdue.pk in {r.milestone_id for r in scan(WEDNESDAY + days(7))}
+
+
 def test_nothing_goes_out_before_the_policys_time_of_day(policy):
     MilestoneFactory(due_date=WEDNESDAY + days(1))
 
@@ -229,9 +255,9 @@ def test_vacancies_default_to_a_daily_digest_and_a_person_may_choose_one_email_e
     lead = PersonFactory()
     DeliveryPreferenceFactory(person=lead, topic=Topic.VACANCY, frequency=Frequency.IMMEDIATE)
 
-    assert selectors._Frequencies()(lead, Topic.VACANCY) == Frequency.IMMEDIATE
-    assert selectors._Frequencies()(PersonFactory(), Topic.VACANCY) == Frequency.DAILY
-    assert selectors._Frequencies()(lead, Topic.TERM_ENDING) == Frequency.IMMEDIATE
+    assert selectors._Frequencies()(lead.pk, Topic.VACANCY) == Frequency.IMMEDIATE
+    assert selectors._Frequencies()(PersonFactory().pk, Topic.VACANCY) == Frequency.DAILY
+    assert selectors._Frequencies()(lead.pk, Topic.TERM_ENDING) == Frequency.IMMEDIATE
 
 
 # -- terms of office ending (R24) ---------------------------------------------------------

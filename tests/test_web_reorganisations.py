@@ -10,18 +10,18 @@ Northshire (Q9A) and Southshire (Q9B) merge into Northshire and Southshire (Q9M)
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from guardian.shortcuts import assign_perm
 
 from bodies.models import IntegratedCareSystem, SystemStatus
+from officers.services import system_officers_group
 from reminders.models import Milestone
 from reorganisations.models import PlanStatus, ReorganisationPlan
 from reorganisations.services import reorganisation_plan_create, reorganisation_plan_update
-from tests.api_support import make_officer, system_group_name
+from tests.api_support import make_officer
 from tests.factories import IntegratedCareSystemFactory
 from tests.reorganisation_builders import FIXTURE, PLAN_TEXT, merger_ready
 from tests.test_reorganisation_boundary_transfer import TRANSFER
@@ -38,9 +38,7 @@ def with_plan_permissions(user):
 
 
 def officer_of(user, ics):
-    group, _ = Group.objects.get_or_create(name=system_group_name(ics))
-    assign_perm("bodies.change_integratedcaresystem", group, ics)
-    user.groups.add(group)
+    user.groups.add(system_officers_group(ics))
 
 
 @pytest.fixture

@@ -179,6 +179,29 @@ def test_the_overview_queries_do_not_grow_with_systems_or_milestones(client):
     assert counts[0] == counts[1]
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_overview_computes_compliance_again_only_when_the_registry_changes(client):
+    # Committed writes (transaction=True): the registry's version grows at commit; the
+    # built-in rule sets the flush of an earlier committed test wiped are restored first.
+    icb = compliant_icb()
+    url = reverse("web:overview")
+
+    def overview():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"as_of": AS_OF})
+        (row,) = [s for s in response.context["summaries"] if s.ics == icb.ics]
+        return row, len(queries)
+
+    first, cold = overview()
+    again, warm = overview()
+    resign(icb.la_partner, datetime.date(2024, 3, 2))
+    changed, recomputed = overview()
+
+    assert (first.statutory_breaches, again.statutory_breaches) == (0, 0)
+    assert warm < cold
+    assert changed.statutory_breaches == 1 and recomputed == cold
+
+
 # --- a system's page ------------------------------------------------------------------
 
 

@@ -42,12 +42,13 @@ def writable_routes():
 # -- every way in is declared ---------------------------------------------------------------
 
 
-# Django's and the libraries' own admin pages (users, sign-in attempts, periodic tasks,
-# audit events) are not governance data.
+# Django's and the libraries' own admin pages (users, sign-in attempts, authenticator apps,
+# periodic tasks, audit events) are not governance data.
+LIBRARIES = ("auth", "axes", "otp_totp", "django_celery_beat", "pghistory")
 OURS = [
     model_admin
     for model, model_admin in admin.site._registry.items()
-    if model._meta.app_label not in ("auth", "axes", "django_celery_beat", "pghistory")
+    if model._meta.app_label not in LIBRARIES
 ]
 
 

@@ -4,7 +4,9 @@ Pure functions, no database and no JavaScript: ``layout`` places a box for every
 board and committee of a ``SystemStructure`` (``decisions.selectors.system_structure``) in
 layers no wider than ``MAX_WIDTH``, so the diagram fits a 1366 px screen without sideways
 scrolling; ``render_svg`` draws the boxes, each a link to its page, and the delegations
-between them as numbered dashed arrows with a key. All text is escaped.
+between them as numbered dashed arrows with a key. All text is escaped. The SVG carries
+no ``<style>`` (the Content-Security-Policy refuses inline styles): its font, hover and
+focus styles are the ``.ics-structure`` rules in web/static/web/web.css.
 
 The layers: organisations delegating into the system (NHS England, councils) on top; the
 ICB with its board and committees, the ICP beside it; then the place-based partnerships,
@@ -48,7 +50,6 @@ NHS_GREY = "#425563"
 NHS_PALE_GREY = "#e8edee"
 NHS_WHITE = "#ffffff"
 NHS_BLACK = "#212b32"
-NHS_YELLOW = "#ffeb3b"  # focus
 
 
 def wrap(text: str, width: float, size: int = 13) -> list[str]:
@@ -369,14 +370,6 @@ FILL = {
     "organisation": (NHS_WHITE, NHS_BLACK, NHS_GREY),
 }
 
-STYLE = f"""
-.ics-structure text {{ font-family: Frutiger W01, Arial, "Liberation Sans", sans-serif; }}
-.ics-structure a:hover rect {{ stroke-width: 3; }}
-.ics-structure a:focus {{ outline: none; }}
-.ics-structure a:focus rect {{ stroke: {NHS_BLACK}; stroke-width: 4; fill: {NHS_YELLOW}; }}
-.ics-structure a:focus text {{ fill: {NHS_BLACK}; }}
-"""
-
 
 def _el(tag: str, content: str | None = None, /, **attrs) -> str:
     """An SVG element; attribute names in Python spelling (``stroke_width``, ``class_``),
@@ -501,7 +494,6 @@ def render_svg(structure: SystemStructure, plan: Layout) -> str:
     out = [
         _el("title", escape(title), id="structure-title"),
         _el("desc", escape(desc), id="structure-desc"),
-        f"<style>{STYLE}</style>",
         f"<defs>{marker}</defs>",
     ]
     out += [_text(h.x, h.y, h.text, size=15, weight="bold") for h in plan.headings]

@@ -5,13 +5,15 @@ Systems, bodies and organisations each carry their ``predecessors`` and ``succes
 rename, transfer of functions) and from when.
 """
 
-from django.urls import reverse
+from functools import cache
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bodies.models import IntegratedCareSystem, Organisation, Region, SuccessionKind
-from bodies.selectors import cluster_of, predecessors, successors
-from core.api.serializers import LabelledSerializer, RegistrySerializer
+from bodies.selectors import LINEAGE_ROWS, cluster_of, predecessors, successors
+from core.api.serializers import LabelledSerializer, RegistrySerializer, RowsOf, RowWriter
+from core.urls_of import urls_of
 
 
 class RegionSerializer(RegistrySerializer):
@@ -38,30 +40,41 @@ class SuccessionLinkSerializer(LabelledSerializer):
     url = serializers.CharField(help_text="Its address in this API.")
 
 
-def _links(links, url_of) -> list[dict]:
-    return SuccessionLinkSerializer(
-        [
-            {
-                "id": link.other.pk,
-                "name": link.other.name,
-                "kind": link.kind,
-                "effective": link.effective,
-                "url": url_of(link.other),
-            }
-            for link in links
-        ],
-        many=True,
-    ).data
+PREDECESSOR_ROWS, SUCCESSOR_ROWS = LINEAGE_ROWS
+
+
+@cache
+def link_rows(route: str, lookup: str = "id") -> RowWriter:
+    """A predecessor or successor as :class:`SuccessionLinkSerializer` writes it, from a
+    row of :func:`bodies.selectors.with_lineage_rows` (or one made from a link), with
+    its address: the ``route``'s record of the row's ``lookup``."""
+    return RowWriter(
+        SuccessionLinkSerializer,
+        url=lambda row: urls_of(f"api:{route}-detail")(row[lookup]),
+    )
+
+
+def lineage_rows(route: str, lookup: str = "id") -> dict:
+    """``predecessors`` and ``successors`` of a :class:`RowWriter`, from the columns of
+    :func:`bodies.selectors.with_lineage_rows`."""
+    links = link_rows(route, lookup)
+    return {
+        "predecessors": RowsOf(PREDECESSOR_ROWS, links),
+        "successors": RowsOf(SUCCESSOR_ROWS, links),
+    }
 
 
 class LineageFields(serializers.Serializer):
-    """``predecessors`` and ``successors`` read from :func:`bodies.selectors.with_lineage`.
+    """``predecessors`` and ``successors`` read from the rows of
+    :func:`bodies.selectors.with_lineage_rows` when the queryset has them (the API's),
+    else from :func:`bodies.selectors.with_lineage`'s links; each written by
+    :func:`link_rows`.
 
     ``route`` names the resource the links point to; ``lookup`` its lookup field.
     """
 
     route: str
-    lookup = "pk"
+    lookup = "id"
 
     predecessors = serializers.SerializerMethodField(
         help_text="Who this one followed (e.g. the ICBs merged into it), oldest first."
@@ -70,16 +83,28 @@ class LineageFields(serializers.Serializer):
         help_text="Who followed this one (e.g. the ICB it merged into), oldest first."
     )
 
-    def url_of(self, obj) -> str:
-        return reverse(f"api:{self.route}-detail", args=[getattr(obj, self.lookup)])
+    def lineage(self, obj, annotation: str, links) -> list[dict]:
+        rows = getattr(obj, annotation, None)
+        if rows is None:
+            rows = [
+                {
+                    "id": link.other.pk,
+                    "name": link.other.name,
+                    self.lookup: getattr(link.other, self.lookup),
+                    "kind": link.kind,
+                    "effective": link.effective,
+                }
+                for link in links(obj)
+            ]
+        return link_rows(self.route, self.lookup)(rows)
 
     @extend_schema_field(SuccessionLinkSerializer(many=True))
     def get_predecessors(self, obj):
-        return _links(predecessors(obj), self.url_of)
+        return self.lineage(obj, PREDECESSOR_ROWS, predecessors)
 
     @extend_schema_field(SuccessionLinkSerializer(many=True))
     def get_successors(self, obj):
-        return _links(successors(obj), self.url_of)
+        return self.lineage(obj, SUCCESSOR_ROWS, successors)
 
 
 class ClusterMemberSerializer(serializers.Serializer):

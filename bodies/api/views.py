@@ -14,7 +14,7 @@ from bodies.api.serializers import (
 )
 from bodies.filtersets import OrganisationFilterSet, SystemFilterSet
 from bodies.models import IntegratedCareSystem, Organisation, Region
-from bodies.selectors import in_force, with_cluster_on, with_lineage
+from bodies.selectors import in_force, with_cluster_on, with_lineage_rows
 from core.api.pagination import CursorPagination
 from core.api.viewsets import RegistryReadOnlyViewSet
 
@@ -37,7 +37,7 @@ class InForceListMixin:
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        if self.action == "list" and self.request.query_params.get("as_of"):
+        if self.action == "list" and "as_of" in self.request.query_params:
             queryset = in_force(queryset, self.as_of)
         return queryset
 
@@ -64,7 +64,7 @@ class OrganisationViewSet(InForceListMixin, RegistryReadOnlyViewSet):
     Each lists its predecessors and successors (a former CCG's ICB, R30).
     """
 
-    queryset = with_lineage(
+    queryset = with_lineage_rows(
         Organisation.objects.select_related("region").prefetch_related("systems")
     )
     serializer_class = OrganisationSerializer
@@ -116,7 +116,7 @@ class SystemViewSet(InForceListMixin, RegistryReadOnlyViewSet):
     merged into, R30), and its cluster on ``as_of``.
     """
 
-    queryset = with_lineage(IntegratedCareSystem.objects.select_related("region"))
+    queryset = IntegratedCareSystem.objects.select_related("region")
     serializer_class = SystemSerializer
     filterset_class = SystemFilterSet
     lookup_field = "code"
@@ -126,7 +126,13 @@ class SystemViewSet(InForceListMixin, RegistryReadOnlyViewSet):
     ordering = ["name"]
 
     def get_queryset(self):
-        return with_cluster_on(super().get_queryset(), self.as_of)
+        queryset = super().get_queryset()
+        if self.action in ("list", "retrieve"):
+            # Only the system's own representation shows its lineage (in the rows' query)
+            # and cluster (two queries): its actions (composition, compliance, Popolo...)
+            # read the row alone.
+            queryset = with_cluster_on(with_lineage_rows(queryset), self.as_of)
+        return queryset
 
     def get_object(self):
         # Codes are upper case; accept any case (``/systems/qsl/``).

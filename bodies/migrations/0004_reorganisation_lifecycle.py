@@ -7,6 +7,23 @@ import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations, models
 
+# A system already recorded as abolished has no date yet, which the constraints below
+# require: it gets the day its abolition was recorded (from the audit trail, else today),
+# never before its go-live. A database without abolished systems (a new one) has nothing
+# to date, and for it this migration does what it always did; one with them made it fail.
+# Going back drops the dates, so coming forward again dates them this way.
+DATE_ABOLISHED_SYSTEMS = """
+UPDATE "bodies_integratedcaresystem" AS s SET "abolished" = GREATEST(
+    COALESCE(
+        (SELECT min(e."pgh_created_at")::date FROM "bodies_integratedcaresystemevent" AS e
+         WHERE e."pgh_obj_id" = s."id" AND e."status" = 'abolished'),
+        CURRENT_DATE
+    ),
+    s."go_live"
+)
+WHERE s."status" = 'abolished' AND s."abolished" IS NULL
+"""
+
 
 class Migration(migrations.Migration):
 
@@ -204,6 +221,7 @@ class Migration(migrations.Migration):
             model_name='integratedcaresystem',
             trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "bodies_integratedcaresystemevent" ("abolished", "code", "go_live", "icb_id", "id", "name", "ons_code", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "region_id", "status") VALUES (OLD."abolished", OLD."code", OLD."go_live", OLD."icb_id", OLD."id", OLD."name", OLD."ons_code", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."region_id", OLD."status"); RETURN NULL;', hash='ab83259150421ba51e5d9c793c485af238d5398d', operation='DELETE', pgid='pgtrigger_delete_delete_3a023', table='bodies_integratedcaresystem', when='AFTER')),
         ),
+        migrations.RunSQL(DATE_ABOLISHED_SYSTEMS, migrations.RunSQL.noop),
         migrations.AddConstraint(
             model_name='integratedcaresystem',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('abolished__isnull', False), ('status', 'abolished')), models.Q(models.Q(('status', 'abolished'), _negated=True), ('abolished__isnull', True)), _connector='OR'), name='bodies_ics_abolished_has_date', violation_error_message='An abolished system needs the date it was abolished, and only an abolished system has one.'),

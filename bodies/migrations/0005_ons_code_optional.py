@@ -2,6 +2,20 @@
 
 from django.db import migrations, models
 
+# Going back, the ONS code becomes required and unique again, which systems recorded
+# without one would break: each gets a placeholder that no real ONS code can be (those are
+# a letter and eight digits, the letter never X): "X" and the system's id on eight digits.
+# Coming forward again turns the placeholders back into blanks; a database that never went
+# back has none, so for it the forward step is unchanged.
+BLANKS_TO_PLACEHOLDERS = """
+UPDATE "bodies_integratedcaresystem" SET "ons_code" = 'X' || lpad("id"::text, 8, '0')
+WHERE "ons_code" = ''
+"""
+PLACEHOLDERS_TO_BLANKS = """
+UPDATE "bodies_integratedcaresystem" SET "ons_code" = ''
+WHERE "ons_code" ~ '^X[0-9]{8}$'
+"""
+
 
 class Migration(migrations.Migration):
 
@@ -24,4 +38,6 @@ class Migration(migrations.Migration):
             model_name='integratedcaresystem',
             constraint=models.UniqueConstraint(condition=models.Q(('ons_code', ''), _negated=True), fields=('ons_code',), name='bodies_ics_unique_ons_code', violation_error_message='Another system already has this ONS code.'),
         ),
+        # Last, so that going back it runs first, while blanks are still allowed.
+        migrations.RunSQL(PLACEHOLDERS_TO_BLANKS, BLANKS_TO_PLACEHOLDERS),
     ]

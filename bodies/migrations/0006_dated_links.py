@@ -7,6 +7,11 @@ import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations, models
 
+from core.migration_sql import drop_dates, restore_unique_pair
+
+
+# Going back: core.migration_sql says what drop_dates and restore_unique_pair do.
+
 
 class Migration(migrations.Migration):
 
@@ -143,12 +148,12 @@ class Migration(migrations.Migration):
                 ),
             ],
             database_operations=[
-                migrations.RunSQL('ALTER TABLE "bodies_organisation_systems" ADD COLUMN "start" date NULL, ADD COLUMN "end" date NULL;', migrations.RunSQL.noop),
-                migrations.RunSQL('DO $$ DECLARE c text; BEGIN SELECT conname INTO c FROM pg_constraint WHERE conrelid = \'"bodies_organisation_systems"\'::regclass AND contype = \'u\'; IF c IS NOT NULL THEN EXECUTE format(\'ALTER TABLE "bodies_organisation_systems" DROP CONSTRAINT %I\', c); END IF; END $$;', migrations.RunSQL.noop),
-                migrations.RunSQL('ALTER TABLE "bodies_body_member_organisations" ADD COLUMN "start" date NULL, ADD COLUMN "end" date NULL;', migrations.RunSQL.noop),
-                migrations.RunSQL('DO $$ DECLARE c text; BEGIN SELECT conname INTO c FROM pg_constraint WHERE conrelid = \'"bodies_body_member_organisations"\'::regclass AND contype = \'u\'; IF c IS NOT NULL THEN EXECUTE format(\'ALTER TABLE "bodies_body_member_organisations" DROP CONSTRAINT %I\', c); END IF; END $$;', migrations.RunSQL.noop),
-                migrations.RunSQL('ALTER TABLE "bodies_body_convening_organisations" ADD COLUMN "start" date NULL, ADD COLUMN "end" date NULL;', migrations.RunSQL.noop),
-                migrations.RunSQL('DO $$ DECLARE c text; BEGIN SELECT conname INTO c FROM pg_constraint WHERE conrelid = \'"bodies_body_convening_organisations"\'::regclass AND contype = \'u\'; IF c IS NOT NULL THEN EXECUTE format(\'ALTER TABLE "bodies_body_convening_organisations" DROP CONSTRAINT %I\', c); END IF; END $$;', migrations.RunSQL.noop),
+                migrations.RunSQL('ALTER TABLE "bodies_organisation_systems" ADD COLUMN "start" date NULL, ADD COLUMN "end" date NULL;', drop_dates('bodies_organisation_systems')),
+                migrations.RunSQL('DO $$ DECLARE c text; BEGIN SELECT conname INTO c FROM pg_constraint WHERE conrelid = \'"bodies_organisation_systems"\'::regclass AND contype = \'u\'; IF c IS NOT NULL THEN EXECUTE format(\'ALTER TABLE "bodies_organisation_systems" DROP CONSTRAINT %I\', c); END IF; END $$;', restore_unique_pair('bodies_organisation_systems', 'organisation_id', 'integratedcaresystem_id', 'bodies_organisation_syst_organisation_id_integrat_8cb56193_uniq')),
+                migrations.RunSQL('ALTER TABLE "bodies_body_member_organisations" ADD COLUMN "start" date NULL, ADD COLUMN "end" date NULL;', drop_dates('bodies_body_member_organisations')),
+                migrations.RunSQL('DO $$ DECLARE c text; BEGIN SELECT conname INTO c FROM pg_constraint WHERE conrelid = \'"bodies_body_member_organisations"\'::regclass AND contype = \'u\'; IF c IS NOT NULL THEN EXECUTE format(\'ALTER TABLE "bodies_body_member_organisations" DROP CONSTRAINT %I\', c); END IF; END $$;', restore_unique_pair('bodies_body_member_organisations', 'body_id', 'organisation_id', 'bodies_body_member_organ_body_id_organisation_id_417c5ccd_uniq')),
+                migrations.RunSQL('ALTER TABLE "bodies_body_convening_organisations" ADD COLUMN "start" date NULL, ADD COLUMN "end" date NULL;', drop_dates('bodies_body_convening_organisations')),
+                migrations.RunSQL('DO $$ DECLARE c text; BEGIN SELECT conname INTO c FROM pg_constraint WHERE conrelid = \'"bodies_body_convening_organisations"\'::regclass AND contype = \'u\'; IF c IS NOT NULL THEN EXECUTE format(\'ALTER TABLE "bodies_body_convening_organisations" DROP CONSTRAINT %I\', c); END IF; END $$;', restore_unique_pair('bodies_body_convening_organisations', 'body_id', 'organisation_id', 'bodies_body_convening_or_body_id_organisation_id_254f4a54_uniq')),
             ],
         ),
         migrations.AddField(

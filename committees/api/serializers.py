@@ -3,7 +3,7 @@ report's shape (computed by ``memberships``, which knows who holds the seats).""
 
 from rest_framework import serializers
 
-from bodies.api.serializers import LineageFields
+from bodies.api.serializers import LineageFields, lineage_rows
 from bodies.models import Body, IntegratedCareSystem, Organisation
 from committees.models import (
     Committee,
@@ -14,7 +14,13 @@ from committees.models import (
     StandingOrders,
 )
 from committees.rules import Severity
-from core.api.serializers import CurrentLinksField, LabelledSerializer, RegistrySerializer
+from core.api.serializers import (
+    CurrentLinksField,
+    LabelledSerializer,
+    RegistrySerializer,
+    RelatedIdsField,
+    RowWriter,
+)
 
 
 class BodySerializer(LineageFields, RegistrySerializer):
@@ -74,10 +80,9 @@ class CommitteeSerializer(RegistrySerializer):
         queryset=Body.objects.all(), help_text="The body it belongs to; fixed at creation."
     )
     ics = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    joint_bodies = serializers.PrimaryKeyRelatedField(
-        many=True,
+    joint_bodies = RelatedIdsField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=Body.objects.all()),
         required=False,
-        queryset=Body.objects.all(),
         help_text="For a joint committee: the other bodies that established it jointly with "
         "its body.",
     )
@@ -99,6 +104,13 @@ class CommitteeSerializer(RegistrySerializer):
             "abolished",
         ]
         create_only = ["body"]
+
+
+# A page of bodies and one of committees as :class:`BodySerializer` and
+# :class:`CommitteeSerializer` write them, from rows (issue 13);
+# ``tests/test_api_list_rows.py`` holds them equal.
+BODY_ROWS = RowWriter(BodySerializer, **lineage_rows("body"))
+COMMITTEE_ROWS = RowWriter(CommitteeSerializer)
 
 
 class CommitteeInCommonSerializer(serializers.ModelSerializer):
@@ -269,3 +281,33 @@ class ComplianceReportSerializer(LabelledSerializer):
     findings = FindingSerializer(
         many=True, source="worst_first", help_text="Breaches first, then warnings, then met."
     )
+
+
+SEVERITY_LABELS = {key: str(label) for key, label in Severity.choices}
+
+
+def compliance_report_data(*, committee: int, report) -> dict:
+    """What :class:`ComplianceReportSerializer` writes for ``report``
+    (``committees.rules.Report``) of ``committee``, built as plain dicts: the report is
+    the API's answer to a frequent question, and DRF's serialising of each finding field
+    by field cost as much as reading its facts (issue 13).
+    ``tests/test_api_compliance_data.py`` holds this equal to the serializer."""
+    return {
+        "committee": committee,
+        "subject": report.subject,
+        "as_of": report.as_of.isoformat(),
+        "compliant": report.compliant,
+        "findings": [
+            {
+                "requirement": finding.requirement,
+                "rule": finding.rule,
+                "met": finding.met,
+                "severity": finding.severity,
+                "severity_label": SEVERITY_LABELS.get(finding.severity, ""),
+                "message": finding.message,
+                "seat_ids": list(finding.seat_ids),
+                "person_ids": list(finding.person_ids),
+            }
+            for finding in report.worst_first
+        ],
+    }

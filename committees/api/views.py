@@ -10,8 +10,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from bodies.api.views import InForceListMixin, as_of_list
 from bodies.filtersets import BodyFilterSet
 from bodies.models import Body
-from bodies.selectors import with_lineage
+from bodies.selectors import with_lineage_rows
 from committees.api.serializers import (
+    BODY_ROWS,
+    COMMITTEE_ROWS,
     BodySerializer,
     CommitteeSerializer,
     CommitteesInCommonSerializer,
@@ -33,7 +35,7 @@ from committees.models import (
     Requirement,
     StandingOrders,
 )
-from core.api.serializers import links_prefetch
+from core.api.serializers import linked_today, related_ids
 from core.api.viewsets import RegistryViewSet
 
 
@@ -49,13 +51,9 @@ class BodyViewSet(InForceListMixin, RegistryViewSet):
     Each lists its predecessors and successors (R30).
     """
 
-    queryset = with_lineage(
-        Body.objects.select_related("ics").prefetch_related(
-            links_prefetch(Body, "member_organisations"),
-            links_prefetch(Body, "convening_organisations"),
-        )
-    )
+    queryset = with_lineage_rows(Body.objects.select_related("ics"))
     serializer_class = BodySerializer
+    rows = BODY_ROWS
     filterset_class = BodyFilterSet
     search_fields = ["name", "description"]
     ordering_fields = ["name", "established", "id"]
@@ -65,7 +63,14 @@ class BodyViewSet(InForceListMixin, RegistryViewSet):
         board = Committee.objects.filter(
             body=OuterRef("pk"), kind=CommitteeKind.BOARD, abolished__isnull=True
         ).values("pk")[:1]
-        return super().get_queryset().annotate(board_id=Subquery(board))
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                board_id=Subquery(board),
+                **linked_today(Body, "member_organisations", "convening_organisations"),
+            )
+        )
 
     def ics_id_for_new(self, validated_data):
         return validated_data["ics"].pk
@@ -74,12 +79,17 @@ class BodyViewSet(InForceListMixin, RegistryViewSet):
 class CommitteeViewSet(RegistryViewSet):
     """Boards and committees of bodies; a body's own board has kind ``board``."""
 
-    queryset = Committee.objects.select_related("ics").prefetch_related("joint_bodies")
+    queryset = Committee.objects.select_related("ics")
     serializer_class = CommitteeSerializer
+    rows = COMMITTEE_ROWS
     filterset_class = CommitteeFilterSet
     search_fields = ["name", "purpose"]
     ordering_fields = ["name", "established", "id"]
     ordering = ["body__name", "kind", "name"]
+
+    def get_queryset(self):
+        # Only the joint bodies' ids are shown: read from the links, in the page's query.
+        return super().get_queryset().annotate(**related_ids(Committee, "joint_bodies"))
 
     def ics_id_for_new(self, validated_data):
         return validated_data["body"].ics_id

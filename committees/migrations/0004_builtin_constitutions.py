@@ -342,8 +342,15 @@ def load(apps, schema_editor):
 
 
 def unload(apps, schema_editor):
+    """The built-in rule sets and their requirements, deleted row by row in SQL: the ORM's
+    cascade collector mixes this migration's historical models with the audit models'
+    relations to the current ones ("Must be a Constitution instance") and cannot delete."""
     Constitution = apps.get_model("committees", "Constitution")
-    Constitution.objects.filter(is_builtin=True, version=1).delete()
+    Requirement = apps.get_model("committees", "Requirement")
+    ids = list(Constitution.objects.filter(is_builtin=True, version=1).values_list("pk", flat=True))
+    using = schema_editor.connection.alias
+    Requirement.objects.filter(constitution_id__in=ids)._raw_delete(using)
+    Constitution.objects.filter(pk__in=ids)._raw_delete(using)
 
 
 class Migration(migrations.Migration):

@@ -183,15 +183,6 @@ class Migration(migrations.Migration):
             name='in_common_with',
             field=models.ForeignKey(blank=True, db_constraint=False, help_text='For a committee in common: the group of committees, one per body, that meet together.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='committees.committeesincommon', verbose_name='committees in common'),
         ),
-        migrations.RunPython(each_committee_in_common_its_own_group, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name='committee',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('in_common_with__isnull', False), ('kind', 'committee_in_common')), models.Q(models.Q(('kind', 'committee_in_common'), _negated=True), ('in_common_with__isnull', True)), _connector='OR'), name='committees_committee_in_common_iff_kind', violation_error_message='A committee in common belongs to a group of committees in common, and only a committee in common does.'),
-        ),
-        migrations.AddConstraint(
-            model_name='committee',
-            constraint=models.UniqueConstraint(fields=('in_common_with', 'body'), name='committees_committee_one_per_body_in_common', violation_error_message='This body already has a committee in this group of committees in common: each committee in common is of a different body.'),
-        ),
         migrations.AddField(
             model_name='committeesincommonevent',
             name='pgh_context',
@@ -216,6 +207,19 @@ class Migration(migrations.Migration):
             model_name='jointcommitteebodylinkevent',
             name='pgh_context',
             field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+        ),
+        # After the audit table of the groups has all its columns: the groups' audit
+        # trigger, added above, writes them, so a committee in common already recorded
+        # (which a new database does not have) made the migration fail when this came
+        # before them. Where it runs changes nothing else.
+        migrations.RunPython(each_committee_in_common_its_own_group, migrations.RunPython.noop),
+        migrations.AddConstraint(
+            model_name='committee',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('in_common_with__isnull', False), ('kind', 'committee_in_common')), models.Q(models.Q(('kind', 'committee_in_common'), _negated=True), ('in_common_with__isnull', True)), _connector='OR'), name='committees_committee_in_common_iff_kind', violation_error_message='A committee in common belongs to a group of committees in common, and only a committee in common does.'),
+        ),
+        migrations.AddConstraint(
+            model_name='committee',
+            constraint=models.UniqueConstraint(fields=('in_common_with', 'body'), name='committees_committee_one_per_body_in_common', violation_error_message='This body already has a committee in this group of committees in common: each committee in common is of a different body.'),
         ),
         migrations.CreateModel(
             name='JointCommitteeBodyLink',

@@ -7,6 +7,11 @@ import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations, models
 
+from core.migration_sql import drop_dates, restore_unique_pair
+
+
+# Going back: core.migration_sql says what drop_dates and restore_unique_pair do.
+
 
 class Migration(migrations.Migration):
 
@@ -57,8 +62,8 @@ class Migration(migrations.Migration):
                 ),
             ],
             database_operations=[
-                migrations.RunSQL('ALTER TABLE "committees_seat_nominating_organisations" ADD COLUMN "start" date NULL, ADD COLUMN "end" date NULL;', migrations.RunSQL.noop),
-                migrations.RunSQL('DO $$ DECLARE c text; BEGIN SELECT conname INTO c FROM pg_constraint WHERE conrelid = \'"committees_seat_nominating_organisations"\'::regclass AND contype = \'u\'; IF c IS NOT NULL THEN EXECUTE format(\'ALTER TABLE "committees_seat_nominating_organisations" DROP CONSTRAINT %I\', c); END IF; END $$;', migrations.RunSQL.noop),
+                migrations.RunSQL('ALTER TABLE "committees_seat_nominating_organisations" ADD COLUMN "start" date NULL, ADD COLUMN "end" date NULL;', drop_dates('committees_seat_nominating_organisations')),
+                migrations.RunSQL('DO $$ DECLARE c text; BEGIN SELECT conname INTO c FROM pg_constraint WHERE conrelid = \'"committees_seat_nominating_organisations"\'::regclass AND contype = \'u\'; IF c IS NOT NULL THEN EXECUTE format(\'ALTER TABLE "committees_seat_nominating_organisations" DROP CONSTRAINT %I\', c); END IF; END $$;', restore_unique_pair('committees_seat_nominating_organisations', 'seat_id', 'organisation_id', 'committees_seat_nominati_seat_id_organisation_id_cc9d862a_uniq')),
             ],
         ),
         migrations.AddField(

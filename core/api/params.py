@@ -27,8 +27,21 @@ def parse_date(value: str | None, *, name: str = "as_of") -> datetime.date:
         raise ValidationError({name: ["Give a date as YYYY-MM-DD, e.g. 2022-07-01."]}) from None
 
 
+def single_value(request, name: str) -> str | None:
+    """The query parameter ``name``, None when absent; given twice or empty, a 400 naming
+    it (rather than the last value winning, or an empty one meaning the default)."""
+    values = request.query_params.getlist(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise ValidationError({name: ["Give this parameter once."]})
+    if values[0] == "":
+        raise ValidationError({name: ["Give a value, or leave the parameter out."]})
+    return values[0]
+
+
 def as_of_of(request) -> datetime.date:
     """The request's ``as_of`` date, parsed once and kept on the request."""
     if not hasattr(request, "_registry_as_of"):
-        request._registry_as_of = parse_date(request.query_params.get("as_of"))
+        request._registry_as_of = parse_date(single_value(request, "as_of"))
     return request._registry_as_of

@@ -8,9 +8,17 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.permissions import SAFE_METHODS
 
-from core.api.serializers import ErrorSerializer
-from core.api.viewsets import changes_a_record
+from core.api.serializers import (
+    WEB_ADDRESS,
+    WEB_ADDRESS_HELP,
+    ErrorSerializer,
+    RegistrySerializer,
+    StrictSerializer,
+    WebAddressField,
+)
+from core.api.viewsets import MAX_ID, changes_a_record
 
 ETAG = OpenApiParameter(
     "ETag",
@@ -50,6 +58,12 @@ ERRORS_FOR_CHANGES = {
     "428": "If-Match is missing.",
 }
 ERRORS_FOR_DELETES = {"409": "Other records still refer to this one."}
+ERRORS_FOR_BODIES = {
+    "413": "The body is larger than the API accepts (API_MAX_BODY_BYTES, 1 MB by default).",
+}
+
+
+REFUSING_UNKNOWN_FIELDS = (RegistrySerializer, StrictSerializer)
 
 
 class RegistryAutoSchema(AutoSchema):
@@ -61,7 +75,57 @@ class RegistryAutoSchema(AutoSchema):
         # A component is described by its own docstring, never by a base class's.
         if not type(serializer).__dict__.get("__doc__"):
             schema.pop("description", None)
+        if direction == "request" and isinstance(serializer, REFUSING_UNKNOWN_FIELDS):
+            # A field the resource does not have is refused with 400 (reject_unknown_fields).
+            schema["additionalProperties"] = False
         return schema
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and isinstance(field, WebAddressField):
+            # A blank address, where allowed, is drf-spectacular's other oneOf branch.
+            target = schema["oneOf"][0] if "oneOf" in schema else schema
+            target["pattern"] = WEB_ADDRESS
+            schema["description"] = " ".join(
+                filter(None, (schema.get("description"), WEB_ADDRESS_HELP))
+            )
+        return schema
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["schema"].get("type") == "integer":
+                # Any other id is no record's: 404 (core.api.viewsets.is_valid_id).
+                parameter["schema"] |= {"minimum": 1, "maximum": MAX_ID}
+        return parameters
+
+    def get_request_serializer(self):
+        serializer = super().get_request_serializer()
+        if self.method == "PUT" and isinstance(serializer, RegistrySerializer):
+            # A replacement is a change: the fields fixed at creation and the lifecycle
+            # fields are read-only in it (RegistrySerializer), so the schema of a PUT is
+            # its own component, "<name>ChangeRequest", without them.
+            model = serializer.Meta.model
+            return type(serializer)(instance=model(), context=serializer.context)
+        return serializer
+
+    def get_serializer_name(self, serializer, direction):
+        name = super().get_serializer_name(serializer, direction)
+        if (
+            direction == "request"
+            and isinstance(serializer, RegistrySerializer)
+            and serializer.instance is not None
+        ):
+            name = name.removesuffix("Serializer") + "Change"
+        return name
+
+    def get_auth(self):
+        # Reads are open to anyone (``core.api.permissions``): the empty requirement says
+        # a client may call them without credentials; writes need a token or a session.
+        auths = super().get_auth()
+        if self.method in SAFE_METHODS and {} not in auths:
+            auths.append({})
+        return auths
 
     def get_override_parameters(self):
         parameters = [*super().get_override_parameters(), ETAG, RETRY_AFTER]
@@ -78,6 +142,8 @@ class RegistryAutoSchema(AutoSchema):
             errors |= ERRORS_FOR_CHANGES
         if self.method == "DELETE":
             errors |= ERRORS_FOR_DELETES
+        if self.method in ("POST", "PUT", "PATCH"):
+            errors |= ERRORS_FOR_BODIES
         for code, description in sorted(errors.items()):
             if code not in responses:
                 response = self._get_response_for_code(ErrorSerializer, code, direction=direction)

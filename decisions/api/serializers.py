@@ -6,7 +6,14 @@ from rest_framework import serializers
 
 from bodies.models import Organisation
 from committees.models import Committee
-from core.api.serializers import LabelledSerializer, RegistrySerializer, StrictSerializer
+from core.api.serializers import (
+    LabelledSerializer,
+    RegistrySerializer,
+    RelatedIdsField,
+    RowsOf,
+    RowWriter,
+    StrictSerializer,
+)
 from decisions.models import (
     COVER_SHEET_FIELDS,
     Attendance,
@@ -17,9 +24,13 @@ from decisions.models import (
     InterestDeclaration,
     Meeting,
     Vote,
+    conflict_counts,
+    risk_rating,
+    risk_score,
 )
 from decisions.rules import Result
-from decisions.selectors import decision_outcome
+from decisions.selectors import stored_decision_outcomes
+from memberships.models import person_name
 
 
 class MeetingSerializer(RegistrySerializer):
@@ -89,7 +100,8 @@ class TallySerializer(LabelledSerializer):
 
 
 class OutcomeSerializer(LabelledSerializer):
-    """What follows from the facts recorded (R25-R27, R29): computed, never stored."""
+    """What follows from the facts recorded (R25-R27, R29): computed, never typed in (kept
+    as derived data and computed again whenever a fact it follows from changes)."""
 
     quorate = serializers.BooleanField(source="quorum.quorate")
     quorum = serializers.CharField(source="quorum.message")
@@ -114,8 +126,9 @@ class DecisionSerializer(RegistrySerializer):
     meeting = serializers.PrimaryKeyRelatedField(
         queryset=Meeting.objects.all(), help_text="Fixed at creation."
     )
-    concerned_organisations = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Organisation.objects.all()
+    concerned_organisations = RelatedIdsField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all()),
+        required=False,
     )
     conflicts = ConflictSerializer(many=True, read_only=True)
     outcome = serializers.SerializerMethodField()
@@ -154,9 +167,62 @@ class DecisionSerializer(RegistrySerializer):
 
     @extend_schema_field(OutcomeSerializer)
     def get_outcome(self, decision):
-        outcomes = self.context.get("outcomes") or {}
-        outcome = outcomes.get(decision.pk) or decision_outcome(decision)
-        return OutcomeSerializer(outcome, context=self.context).data
+        return outcome_data(stored_decision_outcomes([decision.pk])[decision.pk])
+
+
+def _flattened(data: dict) -> dict:
+    """``data`` with the fields of each finding in it also as ``<finding>__<field>``: the
+    columns a :class:`RowWriter` reads for a source such as ``quorum.quorate``."""
+    flat = dict(data)
+    for key, value in data.items():
+        if isinstance(value, dict):
+            flat |= {f"{key}__{name}": inner for name, inner in value.items()}
+    return flat
+
+
+TALLY_ROWS = RowWriter(TallySerializer)
+OUTCOME_ROWS = RowWriter(OutcomeSerializer, tally=lambda row: TALLY_ROWS.write(row["tally"]))
+
+
+def outcome_data(stored: dict) -> dict:
+    """An outcome as stored (``decisions.selectors.outcome_json``) as
+    :class:`OutcomeSerializer` writes the findings it was made from (a page of 50 went
+    through findings and the serializer in more time than its query took, issue 13);
+    ``tests/test_api_decision_rows.py`` holds the two equal."""
+    return OUTCOME_ROWS.write(_flattened(stored))
+
+
+PERSON_NAME = ("honorific_prefix", "given_name", "family_name", "post_nominals")
+
+# A conflict as :class:`ConflictSerializer` writes it, from a row of its columns
+# (``core.api.serializers.json_rows``: the conflicts of a page of decisions in its query).
+CONFLICT_ROWS = RowWriter(
+    ConflictSerializer,
+    columns=[f"person__{name}" for name in PERSON_NAME],
+    name=lambda row: person_name(*(row[f"person__{name}"] for name in PERSON_NAME)),
+    counts=lambda row: conflict_counts(
+        suggested=row["suggested"],
+        confirmed_by_chair=row["confirmed_by_chair"],
+        dismissed_by_chair=row["dismissed_by_chair"],
+    ),
+)
+CONFLICTS = "conflict_rows"
+
+
+def _risk_score(row: dict) -> int | None:
+    return risk_score(row["risk_consequence"], row["risk_likelihood"])
+
+
+# A page of decisions as :class:`DecisionSerializer` writes them, from rows annotated with
+# their conflicts (``CONFLICTS``) and given their ``outcome`` (``outcome_data``) once read.
+DECISION_ROWS = RowWriter(
+    DecisionSerializer,
+    columns=["risk_consequence", "risk_likelihood"],
+    conflicts=RowsOf(CONFLICTS, CONFLICT_ROWS),
+    outcome=lambda row: row["outcome"],
+    risk_score=_risk_score,
+    risk_rating=lambda row: risk_rating(_risk_score(row)),
+)
 
 
 class VoteSerializer(RegistrySerializer):

@@ -19,8 +19,12 @@ from rest_framework.response import Response
 
 from core.api.pagination import CursorPagination
 from core.api.params import AS_OF
+from core.api.serializers import json_rows, related_ids
 from core.api.viewsets import RegistryViewSet
 from decisions.api.serializers import (
+    CONFLICT_ROWS,
+    CONFLICTS,
+    DECISION_ROWS,
     AttendanceSerializer,
     DecisionSerializer,
     DelegationEndSerializer,
@@ -30,6 +34,7 @@ from decisions.api.serializers import (
     MeetingSerializer,
     PublishedRegisterSerializer,
     VoteSerializer,
+    outcome_data,
 )
 from decisions.filtersets import (
     AttendanceFilterSet,
@@ -41,6 +46,7 @@ from decisions.filtersets import (
 )
 from decisions.models import (
     Attendance,
+    ConflictDeclaration,
     Decision,
     Delegation,
     InterestDeclaration,
@@ -49,10 +55,10 @@ from decisions.models import (
 )
 from decisions.selectors import (
     DELEGATION_RELATIONS,
-    decision_outcomes,
     delegation_systems,
     functions_and_decisions_map,
     published_register,
+    stored_decision_outcomes,
     visible_decisions,
     visible_people,
 )
@@ -131,9 +137,10 @@ class DecisionViewSet(RegistryViewSet):
     quorate for it, the tally, whether it was carried and whether it was validly made."""
 
     queryset = Decision.objects.select_related("meeting__committee").prefetch_related(
-        "concerned_organisations", "conflicts__person"
+        "conflicts__person"
     )
     serializer_class = DecisionSerializer
+    rows = DECISION_ROWS
     filterset_class = DecisionFilterSet
     pagination_class = CursorPagination
     search_fields = ["title", "paper_reference"]
@@ -141,20 +148,29 @@ class DecisionViewSet(RegistryViewSet):
     ordering = ["id"]
     ics_path = "meeting.committee.ics_id"
 
+    def get_queryset(self):
+        queryset = (
+            super().get_queryset().annotate(**related_ids(Decision, "concerned_organisations"))
+        )
+        if self.action == "list":
+            conflicts = ConflictDeclaration.objects.filter(decision=OuterRef("pk"))
+            conflicts = conflicts.order_by("person__family_name", "pk")
+            queryset = queryset.annotate(**{CONFLICTS: json_rows(conflicts, CONFLICT_ROWS)})
+        return queryset
+
     def visible(self, queryset, access):
         return queryset.filter(visible_decisions(access))
 
     def ics_id_for_new(self, validated_data):
         return validated_data["meeting"].committee.ics_id
 
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        # Outcomes of the whole page in a fixed number of queries.
-        self.outcomes = decision_outcomes(page if page is not None else list(queryset))
-        return page
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "outcomes": getattr(self, "outcomes", None)}
+    def completed_rows(self, rows):
+        # The page's outcomes: stored ones in one query, stale ones computed in a fixed
+        # number of queries and stored.
+        outcomes = stored_decision_outcomes(row["id"] for row in rows)
+        for row in rows:
+            row["outcome"] = outcome_data(outcomes[row["id"]])
+        return rows
 
 
 class VoteViewSet(RegistryViewSet):

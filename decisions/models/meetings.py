@@ -194,6 +194,19 @@ IMPACT_NOT_DONE_EXPLAINED = (
 RISK_SCORES = "A risk's consequence and likelihood are each scored from 1 to 5, and given together."
 
 
+def risk_score(consequence: int | None, likelihood: int | None) -> int | None:
+    """Consequence x likelihood, from 1 to 25; None until both are scored."""
+    if consequence is None or likelihood is None:
+        return None
+    return consequence * likelihood
+
+
+def conflict_counts(*, suggested: bool, confirmed_by_chair: bool, dismissed_by_chair: bool) -> bool:
+    """Whether a conflict excludes the member from the item (R27): a member's own
+    declaration does, a suggestion from the register once the chair confirms it."""
+    return not dismissed_by_chair and (confirmed_by_chair or not suggested)
+
+
 def risk_rating(score: int | None) -> str:
     """The rating of a consequence x likelihood score on the NHS 5 x 5 risk matrix."""
     if score is None:
@@ -390,9 +403,7 @@ class Decision(RegistryUrlMixin, models.Model):
     @property
     def risk_score(self) -> int | None:
         """Consequence x likelihood, from 1 to 25."""
-        if self.risk_consequence is None or self.risk_likelihood is None:
-            return None
-        return self.risk_consequence * self.risk_likelihood
+        return risk_score(self.risk_consequence, self.risk_likelihood)
 
     @property
     def risk_rating(self) -> str:
@@ -534,7 +545,11 @@ class ConflictDeclaration(models.Model):
     @property
     def counts(self) -> bool:
         """Whether it excludes the member from the item (R27)."""
-        return not self.dismissed_by_chair and (self.confirmed_by_chair or not self.suggested)
+        return conflict_counts(
+            suggested=self.suggested,
+            confirmed_by_chair=self.confirmed_by_chair,
+            dismissed_by_chair=self.dismissed_by_chair,
+        )
 
     @property
     def awaiting_chair(self) -> bool:

@@ -396,7 +396,8 @@ class DecisionFacts:
 
 @dataclass(frozen=True)
 class DecisionOutcome:
-    """The computed outcome and validity of a decision; stored nowhere."""
+    """The computed outcome and validity of a decision (stored only as derived data,
+    ``decisions.models.outcomes``)."""
 
     quorum: QuorumFinding
     tally: Tally

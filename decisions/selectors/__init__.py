@@ -9,6 +9,8 @@ delegations or people it covers, then hands them to the pure rules in
 - ``delegations``: the delegation graph, and the functions and decisions map (R9, R10,
   R15, R29);
 - ``interests``: the published register of interests (R28);
+- ``outcomes``: each decision's outcome as stored, and storing it again once computed
+  (``meetings.decision_outcomes`` reads through it);
 - ``structure``: a system's bodies, committees and delegations on a date, for its
   governance structure diagram.
 
@@ -43,11 +45,14 @@ from decisions.selectors.interests import (
     published_register,
 )
 from decisions.selectors.meetings import (
+    ATTENDEE_FIELDS,
     DECISION_RELATIONS,
     ConflictSuggestion,
     MeetingRecord,
     attendances_of,
     attendee,
+    attendees_of,
+    computed_outcomes,
     conflict,
     covers,
     decision_facts,
@@ -58,10 +63,19 @@ from decisions.selectors.meetings import (
     facts_of,
     meeting_members,
     meeting_record,
+    outcome_from_json,
+    outcome_json,
     standing_rules,
+    stored_decision_outcomes,
     suggested_conflicts,
     visible_decisions,
     visible_people,
+)
+from decisions.selectors.outcomes import (
+    RULES_VERSION,
+    Stamps,
+    stored_outcomes_read,
+    stored_outcomes_write,
 )
 from decisions.selectors.structure import (
     BODY_ORDER,
@@ -75,9 +89,11 @@ from decisions.selectors.structure import (
 )
 
 __all__ = [
+    "ATTENDEE_FIELDS",
     "BODY_ORDER",
     "DECISION_RELATIONS",
     "DELEGATION_RELATIONS",
+    "RULES_VERSION",
     "ConflictSuggestion",
     "MeetingRecord",
     "Node",
@@ -87,13 +103,16 @@ __all__ = [
     "PublishedInterest",
     "PublishedRegister",
     "RegisterEntry",
+    "Stamps",
     "StructureBody",
     "StructureCommittee",
     "StructureDelegation",
     "SystemStructure",
     "attendances_of",
     "attendee",
+    "attendees_of",
     "build_identity",
+    "computed_outcomes",
     "conflict",
     "covers",
     "decision_facts",
@@ -112,11 +131,16 @@ __all__ = [
     "in_force_on",
     "meeting_members",
     "meeting_record",
+    "outcome_from_json",
+    "outcome_json",
     "person_register",
     "private_register_notes",
     "published_register",
     "standing_rules",
     "step_of",
+    "stored_decision_outcomes",
+    "stored_outcomes_read",
+    "stored_outcomes_write",
     "suggested_conflicts",
     "system_structure",
     "visible_decisions",

@@ -8,6 +8,7 @@ made under a delegation is checked against the delegation graph
 (``decisions.selectors.interests``). Neither of those modules imports this one.
 """
 
+import dataclasses
 import datetime
 import re
 from collections import defaultdict
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
-from committees.models import StandingOrders
+from committees.models import StandingOrders, seat_label
 from core.dates import period_covers
 from decisions.models.interests import InterestDeclaration
 from decisions.models.meetings import (
@@ -36,13 +37,17 @@ from decisions.rules.meetings import (
     DecisionFacts,
     DecisionOutcome,
     QuorumCondition,
+    QuorumFinding,
+    ResultFinding,
     StandingRules,
+    Tally,
     VoteFact,
     evaluate_decision,
 )
 from decisions.selectors.delegations import DELEGATION_RELATIONS, delegation_graph, step_of
 from decisions.selectors.interests import in_force_on
-from memberships.models import Membership, Person
+from decisions.selectors.outcomes import stored_outcomes_read, stored_outcomes_write
+from memberships.models import Membership, Person, person_name
 from memberships.selectors import held_on
 
 # -- who is public ------------------------------------------------------------------------
@@ -122,6 +127,63 @@ def attendances_of(meeting_ids: Iterable[int]):
     )
 
 
+# What :func:`attendee` reads of an attendance, its person and the membership it sat in
+# (its own, else the one it deputised for) with the seat.
+_HELD_FIELDS = ("id", "committee_id", "start", "end", "seat__role", "seat__title")
+_HELD_FIELDS += ("seat__voting", "seat__is_chair", "seat__is_deputy_chair")
+ATTENDEE_FIELDS = (
+    "pk",
+    "meeting_id",
+    "person_id",
+    "person__honorific_prefix",
+    "person__given_name",
+    "person__family_name",
+    "person__post_nominals",
+    "status",
+    "capacity",
+    *(f"membership__{name}" for name in _HELD_FIELDS),
+    *(f"deputising_for__{name}" for name in _HELD_FIELDS),
+)
+
+
+def attendees_of(meetings: dict) -> dict[int, list[Attendee]]:
+    """:func:`attendee` of every attendance at ``meetings`` (by id, each with its
+    ``committee_id`` and ``date``), keyed by meeting, built from rows in one query: a
+    system's export reads thousands, and a model instance for each attendance, person,
+    membership and seat cost more than the rules."""
+    found = defaultdict(list)
+    for row in Attendance.objects.filter(meeting_id__in=list(meetings)).values_list(
+        *ATTENDEE_FIELDS
+    ):
+        pk, meeting_id, person_id, *name, status, capacity = row[:9]
+        size = len(_HELD_FIELDS)
+        held = row[9 : 9 + size] if row[9] is not None else row[9 + size :]
+        membership, committee_id, start, end, role, title, voting, is_chair, deputy = held
+        meeting = meetings[meeting_id]
+        seated = membership is not None
+        found[meeting_id].append(
+            Attendee(
+                attendance_id=pk,
+                person_id=person_id,
+                name=person_name(*name),
+                status=status,
+                capacity=capacity,
+                role=role if seated else "",
+                seat_label=seat_label(title, role) if seated else "",
+                voting_seat=bool(seated and voting),
+                member_on_date=bool(
+                    seated
+                    and committee_id == meeting.committee_id
+                    and start <= meeting.date
+                    and (end is None or meeting.date <= end)
+                ),
+                is_chair=bool(seated and is_chair),
+                is_deputy_chair=bool(seated and deputy),
+            )
+        )
+    return found
+
+
 # The relations the rules read from a decision: its meeting's committee and body, and the
 # parties of the delegation it was made under.
 DECISION_RELATIONS = (
@@ -136,7 +198,8 @@ def decision_facts_many(decisions: Iterable[Decision]) -> dict[int, DecisionFact
     decisions = list(Decision.objects.filter(pk__in=ids).select_related(*DECISION_RELATIONS))
     return facts_of(
         decisions,
-        attendances=attendances_of({d.meeting_id for d in decisions}),
+        attendances=(),
+        built=attendees_of({d.meeting_id: d.meeting for d in decisions}),
         votes=Vote.objects.filter(decision_id__in=ids),
         conflicts=ConflictDeclaration.objects.filter(decision_id__in=ids).select_related("person"),
     )
@@ -148,10 +211,13 @@ def facts_of(
     attendances: Iterable[Attendance],
     votes: Iterable[Vote],
     conflicts: Iterable[ConflictDeclaration],
+    built: dict[int, list[Attendee]] | None = None,
 ) -> dict[int, DecisionFacts]:
     """The facts of ``decisions`` (loaded with ``DECISION_RELATIONS``) from the attendance
     at their meetings (``attendances_of``) and the votes and conflicts (with their person)
-    on them, already read: the standing orders and any delegation graph are read here."""
+    on them, already read: the standing orders and any delegation graph are read here.
+    ``built``: the attendees of each meeting already built (:func:`attendees_of`), with
+    no ``attendances`` then."""
     meetings = {d.meeting_id: d.meeting for d in decisions}
     committees = {m.committee_id: m.committee for m in meetings.values()}
     # Every version of the committees' standing orders: each meeting reads the one in
@@ -161,7 +227,7 @@ def facts_of(
         "conditions"
     ):
         versions[so.committee_id].append(so)
-    attendees = defaultdict(list)
+    attendees = defaultdict(list, built or {})
     for attendance in attendances:
         meeting = meetings[attendance.meeting_id]
         attendees[meeting.pk].append(
@@ -190,7 +256,7 @@ def facts_of(
         committee = meeting.committee
         problems: tuple[str, ...] = ()
         decision_of = committee.body.name
-        if decision.delegation_id:
+        if decision.delegation_id and graph is not None:
             step = step_of(decision.delegation)
             problems = graph.decision_problems(
                 step,
@@ -228,9 +294,48 @@ def decision_facts(decision: Decision) -> DecisionFacts:
     return decision_facts_many([decision])[decision.pk]
 
 
-def decision_outcomes(decisions: Iterable[Decision]) -> dict[int, DecisionOutcome]:
-    """Quorum, result and validity of each decision, keyed by id (R25-R27, R29)."""
+def outcome_json(outcome: DecisionOutcome) -> dict:
+    return dataclasses.asdict(outcome)
+
+
+def outcome_from_json(data: dict) -> DecisionOutcome:
+    quorum = data["quorum"]
+    return DecisionOutcome(
+        quorum=QuorumFinding(**{**quorum, "problems": tuple(quorum["problems"])}),
+        tally=Tally(**data["tally"]),
+        result=ResultFinding(**data["result"]),
+        valid=data["valid"],
+        reasons=tuple(data["reasons"]),
+        warnings=tuple(data["warnings"]),
+        rejected_votes=tuple(data["rejected_votes"]),
+        decision_of=data["decision_of"],
+    )
+
+
+def computed_outcomes(decisions: Iterable[Decision]) -> dict[int, DecisionOutcome]:
+    """Quorum, result and validity of each decision computed from its facts now, keyed by
+    id (R25-R27, R29), in about ten queries in all."""
     return {pk: evaluate_decision(f) for pk, f in decision_facts_many(decisions).items()}
+
+
+def stored_decision_outcomes(ids: Iterable[int]) -> dict[int, dict]:
+    """Quorum, result and validity of each decision, keyed by id (R25-R27, R29), as stored
+    (:func:`outcome_json`): the stored outcome while its inputs are unchanged (one
+    query), otherwise computed again (``computed_outcomes``, one batch for the stale
+    ones) and stored."""
+    stored, stale = stored_outcomes_read(ids)
+    if stale:
+        computed = computed_outcomes([Decision(pk=pk) for pk in stale])
+        computed = {pk: outcome_json(outcome) for pk, outcome in computed.items()}
+        stored_outcomes_write(computed, stale)
+        stored |= computed
+    return stored
+
+
+def decision_outcomes(decisions: Iterable[Decision]) -> dict[int, DecisionOutcome]:
+    """:func:`stored_decision_outcomes` of ``decisions``, as findings."""
+    stored = stored_decision_outcomes(d.pk for d in decisions)
+    return {pk: outcome_from_json(data) for pk, data in stored.items()}
 
 
 def decision_outcome(decision: Decision) -> DecisionOutcome:

@@ -3,7 +3,8 @@
 Every service validates, writes inside a transaction with the audit context, and refuses
 a broken rule with the message an officer can act on. The ``validate_*`` functions are
 the same checks without the write, for the admin's forms to call. Outcomes (quorate,
-carried, valid) are never written: ``decisions.selectors`` computes them. One module per
+carried, valid) are never typed in: ``decisions.selectors`` computes them (and stores
+them as derived data, ``decisions.models.outcomes``). One module per
 concept:
 
 - ``meetings``: meetings, attendance, decisions, votes and conflicts on an item (R25-R27);
@@ -55,6 +56,7 @@ from decisions.services.meetings import (
     meeting_set_status,
     meeting_update,
     member_seat,
+    outcomes_refresh,
     seat_at_meeting,
     validate_attendance,
     validate_conflict,
@@ -100,6 +102,7 @@ __all__ = [
     "meeting_update",
     "member_seat",
     "nil_return_record",
+    "outcomes_refresh",
     "seat_at_meeting",
     "validate_attendance",
     "validate_conflict",

@@ -9,11 +9,11 @@ register entry it arises from; neither ``decisions.services.delegations`` nor
 
 import dataclasses
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from bodies.models import Organisation
 from committees.models import Committee, StandingOrders
@@ -38,7 +38,13 @@ from decisions.models.meetings import (
     VoteValue,
 )
 from decisions.rules.meetings import Tally, casting_vote_refusal, evaluate_decision, vote_refusal
-from decisions.selectors.meetings import covers, decision_facts, suggested_conflicts
+from decisions.selectors.meetings import (
+    covers,
+    decision_facts,
+    decision_outcomes,
+    suggested_conflicts,
+)
+from decisions.selectors.outcomes import RULES_VERSION
 from memberships.models import Membership, Person
 from memberships.selectors import held_on
 
@@ -485,3 +491,39 @@ writes(
     update=conflict_declaration_update,
     delete=conflict_declaration_delete,
 )
+
+
+# -- stored outcomes (derived data, not audited) -------------------------------------------
+
+_STALE = """
+SELECT d.id
+FROM decisions_decision d
+LEFT JOIN decisions_storedoutcome s ON s.decision_id = d.id
+LEFT JOIN decisions_meetingoutcomestamp m ON m.meeting_id = d.meeting_id
+WHERE s.decision_id IS NULL
+   OR s.outcome IS NULL
+   OR s.computed_stamp IS DISTINCT FROM s.stamp
+   OR s.computed_meeting_stamp IS DISTINCT FROM COALESCE(m.stamp, 0)
+   OR s.computed_epoch IS DISTINCT FROM
+      COALESCE((SELECT epoch FROM decisions_outcomeepoch WHERE id = 1), 0)
+   OR s.rules_version <> %s
+ORDER BY d.meeting_id, d.id
+"""
+
+
+def outcomes_refresh(
+    *, batch_size: int = 500, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Compute and store every stale outcome (``decisions.models.outcomes``) ahead of its
+    first read, e.g. after a bulk load, ``batch_size`` decisions at a time (a batch of one
+    meeting's items shares its facts); returns how many were computed. It writes no
+    governance fact, so it records no audit entry."""
+    with connection.cursor() as cursor:
+        cursor.execute(_STALE, [RULES_VERSION])
+        stale = [pk for (pk,) in cursor.fetchall()]
+    for start in range(0, len(stale), batch_size):
+        batch = stale[start : start + batch_size]
+        decision_outcomes([Decision(pk=pk) for pk in batch])
+        if progress:
+            progress(min(start + batch_size, len(stale)), len(stale))
+    return len(stale)

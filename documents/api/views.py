@@ -79,7 +79,7 @@ class GovernanceDocumentViewSet(ApprovalOutcomesMixin, RegistryViewSet):
 
     def get_queryset(self):
         queryset = with_versions(super().get_queryset(), self.access)
-        if self.request.query_params.get("as_of"):
+        if "as_of" in self.request.query_params:
             in_force = DocumentVersion.objects.filter(
                 visible_versions(self.access),
                 versions_in_force(as_of=self.as_of),

@@ -5,17 +5,20 @@ A person's work e-mail is private: it is shown (and may be written) only to offi
 a system in which the person holds or held a seat; everyone else sees ``null``.
 """
 
+from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bodies.models import BodyKind, Organisation
-from committees.models import Committee, CommitteeKind, Participation, Role, Seat
+from committees.models import Committee, CommitteeKind, Participation, Role, Seat, seat_label
 from core.api.serializers import (
     CurrentLinksField,
     LabelledSerializer,
     RegistrySerializer,
+    RowWriter,
     StrictSerializer,
 )
+from core.dates import term_end
 from memberships.models import EndReason, Membership, MembershipStatus, Person
 from memberships.selectors import held_on, membership_term_end
 
@@ -70,7 +73,7 @@ class PersonSerializer(RegistrySerializer):
 class HolderSerializer(LabelledSerializer):
     """The holder of a seat on a date: their membership, in brief."""
 
-    membership = serializers.IntegerField(source="pk", help_text="The membership's id.")
+    membership = serializers.IntegerField(source="id", help_text="The membership's id.")
     person = serializers.IntegerField(source="person_id", help_text="The person's id.")
     name = serializers.CharField(
         source="person_name", help_text="The name as it was on appointment."
@@ -212,7 +215,13 @@ class SeatSerializer(RegistrySerializer):
             return None
         membership = holdings[0]
         membership.seat = seat
-        return HolderSerializer(membership, context=self.context).data
+        return self.holder_serializer.to_representation(membership)
+
+    @cached_property
+    def holder_serializer(self):
+        # One for the whole page: building a serializer's fields for each seat cost more
+        # than the rest of the seat (issue 13).
+        return HolderSerializer(context=self.context)
 
 
 class AbolishSerializer(StrictSerializer):
@@ -267,3 +276,103 @@ class SystemCompositionSerializer(LabelledSerializer):
     system = serializers.CharField(help_text="The system's code.")
     as_of = serializers.DateField()
     committees = CommitteeCompositionSerializer(many=True)
+
+
+def _labels(choices) -> dict:
+    return {key: str(label) for key, label in choices}
+
+
+ROLE_LABELS = _labels(Role.choices)
+PARTICIPATION_LABELS = _labels(Participation.choices)
+STATUS_LABELS = _labels(MembershipStatus.choices)
+COMMITTEE_KIND_LABELS = _labels(CommitteeKind.choices)
+BODY_KIND_LABELS = _labels(BodyKind.choices)
+
+
+def _iso(day):
+    return day.isoformat() if day else None
+
+
+def _term_end(start: str, months: str):
+    """A method field ``term_end`` read from the row's columns ``start`` and ``months``."""
+    return lambda row: _iso(term_end(row[start], row[months]))
+
+
+# The holder of a seat as :class:`HolderSerializer` writes it, from the columns of the
+# membership joined as ``holder`` (``memberships.selectors.holder_on``) and the seat's
+# term length: the rows of ``seat_holder_rows`` and of the seats' list.
+HOLDER_ROWS = RowWriter(
+    HolderSerializer,
+    prefix="holder__",
+    columns=["term_length_months"],
+    term_end=_term_end("holder__start", "term_length_months"),
+)
+
+
+def _seat_holding(row: dict) -> dict:
+    """A row of ``memberships.selectors.seat_holder_rows`` as :class:`SeatHoldingSerializer`
+    writes it."""
+    holder = HOLDER_ROWS.write(row)
+    role, participation = row["role"], row["participation"]
+    return {
+        "seat": row["id"],
+        "role": role,
+        "role_label": ROLE_LABELS.get(role, ""),
+        "label": seat_label(row["title"], role),
+        "voting": row["voting"],
+        "participation": participation,
+        "participation_label": PARTICIPATION_LABELS.get(participation, ""),
+        "is_chair": row["is_chair"],
+        "is_deputy_chair": row["is_deputy_chair"],
+        "is_senior_independent_member": row["is_senior_independent_member"],
+        "vacant": holder is None,
+        "holder": holder,
+    }
+
+
+def system_composition_data(*, system: str, as_of, committees: list[dict], seats) -> dict:
+    """What :class:`SystemCompositionSerializer` writes, built as plain dicts: a national
+    system has about a thousand seats in force, and DRF's field-by-field serialising of
+    them cost several times the queries (issue 13). ``committees`` are rows with ``id``,
+    ``name``, ``kind``, ``parent_id``, ``body_id``, ``body__name`` and ``body__kind``;
+    ``seats`` the rows of ``seat_holder_rows``. ``tests/test_api_composition_data.py``
+    holds this equal to the serializer."""
+    by_committee = {row["id"]: [] for row in committees}
+    for row in seats:
+        by_committee[row["committee_id"]].append(_seat_holding(row))
+    return {
+        "system": system,
+        "as_of": _iso(as_of),
+        "committees": [
+            {
+                "id": row["id"],
+                "name": row["name"],
+                "kind": row["kind"],
+                "kind_label": COMMITTEE_KIND_LABELS.get(row["kind"], ""),
+                "parent": row["parent_id"],
+                "body": {
+                    "id": row["body_id"],
+                    "name": row["body__name"],
+                    "kind": row["body__kind"],
+                    "kind_label": BODY_KIND_LABELS.get(row["body__kind"], ""),
+                },
+                "seats": by_committee[row["id"]],
+            }
+            for row in committees
+        ],
+    }
+
+
+# A page of memberships, and one of seats with their holders (``holder_on``), as
+# :class:`MembershipSerializer` and :class:`SeatSerializer` write them;
+# ``tests/test_api_membership_rows.py`` holds them equal.
+MEMBERSHIP_ROWS = RowWriter(
+    MembershipSerializer,
+    columns=["seat__term_length_months"],
+    term_end=_term_end("start", "seat__term_length_months"),
+)
+SEAT_ROWS = RowWriter(
+    SeatSerializer,
+    label=lambda row: seat_label(row["title"], row["role"]),
+    holder=HOLDER_ROWS,
+)

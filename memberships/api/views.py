@@ -6,7 +6,6 @@ adds them to those apps' viewsets, which cannot import this app.
 """
 
 import datetime
-from types import SimpleNamespace
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -14,26 +13,29 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from committees.api.serializers import ComplianceReportSerializer
+from committees.api.serializers import ComplianceReportSerializer, compliance_report_data
 from committees.filtersets import SeatFilterSet
 from committees.models import Committee, Seat
 from committees.selectors import committees_in_scope
 from core.api.pagination import CursorPagination
 from core.api.params import AS_OF
-from core.api.serializers import links_prefetch
+from core.api.serializers import linked_today
 from core.api.viewsets import RegistryViewSet
 from core.writes import noun_of
 from memberships.api.serializers import (
+    MEMBERSHIP_ROWS,
+    SEAT_ROWS,
     AbolishSerializer,
     MembershipEndSerializer,
     MembershipReplaceSerializer,
     MembershipSerializer,
     SeatSerializer,
     SystemCompositionSerializer,
+    system_composition_data,
 )
 from memberships.filtersets import MembershipFilterSet
 from memberships.models import Membership
-from memberships.selectors import compliance, compositions, held_on
+from memberships.selectors import compliance, held_on, holder_on, seat_holder_rows
 from memberships.services import membership_end, membership_replace, seat_abolish
 
 
@@ -42,11 +44,21 @@ class MembershipViewSet(RegistryViewSet):
 
     queryset = Membership.objects.select_related("seat", "ics")
     serializer_class = MembershipSerializer
+    # A page shows only the seat's term length and the system's code of the joined rows.
+    rows = MEMBERSHIP_ROWS
     filterset_class = MembershipFilterSet
     pagination_class = CursorPagination
     search_fields = ["person_name"]
     ordering_fields = ["start", "person_name", "id"]
     ordering = ["-start", "id"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "retrieve":
+            # A record shows only the seat's term length and the system's code of them.
+            fields = [field.name for field in Membership._meta.concrete_fields]
+            queryset = queryset.only(*fields, "seat__term_length_months", "ics__code")
+        return queryset
 
     def ics_id_for_new(self, validated_data):
         return validated_data["seat"].ics_id
@@ -120,9 +132,7 @@ class AbolishActions:
 class SeatViewSet(AbolishActions, RegistryViewSet):
     """Seats (Popolo posts), each with its holder on ``as_of`` (today by default)."""
 
-    queryset = Seat.objects.select_related("ics").prefetch_related(
-        links_prefetch(Seat, "nominating_organisations")
-    )
+    queryset = Seat.objects.select_related("ics")
     serializer_class = SeatSerializer
     filterset_class = SeatFilterSet
     pagination_class = CursorPagination
@@ -132,11 +142,14 @@ class SeatViewSet(AbolishActions, RegistryViewSet):
     abolish_with = staticmethod(seat_abolish)
 
     def get_queryset(self):
-        holders = Membership.objects.filter(held_on(self.as_of))
+        # No order: a seat has one holder on a date (the no-overlap constraint), and the
+        # memberships' default order joins the seats and committees to sort them.
+        holders = Membership.objects.filter(held_on(self.as_of)).order_by()
         return (
             super()
             .get_queryset()
             .prefetch_related(Prefetch("memberships", queryset=holders, to_attr="holdings_on_date"))
+            .annotate(**linked_today(Seat, "nominating_organisations"))
         )
 
     def get_serializer_context(self):
@@ -145,19 +158,22 @@ class SeatViewSet(AbolishActions, RegistryViewSet):
     def ics_id_for_new(self, validated_data):
         return validated_data["committee"].ics_id
 
+    def list(self, request, *args, **kwargs):
+        # A page is read as rows, each seat's holder joined (as a composition reads them),
+        # and written as plain dicts, as the memberships' list is (issue 13).
+        seats = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        rows = seats.annotate(holder=holder_on(self.as_of)).values(*SEAT_ROWS.columns)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(SEAT_ROWS(page))
+
 
 # -- actions on other apps' resources -----------------------------------------------------
 
 
-def report_data(committee: Committee, as_of: datetime.date):
+def report_data(committee: Committee, as_of: datetime.date) -> dict:
+    """The compliance report of ``committee`` on ``as_of`` as the API writes it."""
     report = compliance(committee=committee, as_of=as_of)
-    return SimpleNamespace(
-        committee=committee.pk,
-        subject=report.subject,
-        as_of=report.as_of,
-        compliant=report.compliant,
-        worst_first=report.worst_first,
-    )
+    return compliance_report_data(committee=committee.pk, report=report)
 
 
 class SystemCompositionActions:
@@ -170,15 +186,16 @@ class SystemCompositionActions:
         and who holds them."""
         ics = self.get_object()
         as_of = self.as_of
-        committees = list(committees_in_scope(ics=ics, as_of=as_of).select_related("body"))
-        holdings = compositions(committees=committees, as_of=as_of)
-        data = SimpleNamespace(
-            system=ics.code,
-            as_of=as_of,
-            committees=[SimpleNamespace(committee=c, seats=holdings[c.pk]) for c in committees],
+        committees = list(
+            committees_in_scope(ics=ics, as_of=as_of).values(
+                "id", "name", "kind", "parent_id", "body_id", "body__name", "body__kind"
+            )
         )
+        seats = seat_holder_rows(committee_ids=[c["id"] for c in committees], as_of=as_of)
         return Response(
-            SystemCompositionSerializer(data, context=self.get_serializer_context()).data
+            system_composition_data(
+                system=ics.code, as_of=as_of, committees=committees, seats=seats
+            )
         )
 
 
@@ -193,21 +210,23 @@ class BodyComplianceActions:
         board = Committee.objects.filter(pk=body.board_id).first() if body.board_id else None
         if board is None:
             raise NotFound("This body has no current board.")
-        data = report_data(board, self.as_of)
-        return Response(
-            ComplianceReportSerializer(data, context=self.get_serializer_context()).data
-        )
+        return Response(report_data(board, self.as_of))
 
 
 class CommitteeComplianceActions:
     """``/committees/<id>/compliance/``."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "compliance":
+            # The report reads what it needs itself, not the committee's joint bodies; its
+            # body and system come with it (compliance_many reads them again otherwise).
+            queryset = queryset.prefetch_related(None).select_related("body__ics")
+        return queryset
 
     @extend_schema(parameters=[AS_OF], responses=ComplianceReportSerializer)
     @action(detail=True)
     def compliance(self, request, pk):
         """The compliance report of this board or committee on ``as_of``."""
         committee = self.get_object()
-        data = report_data(committee, self.as_of)
-        return Response(
-            ComplianceReportSerializer(data, context=self.get_serializer_context()).data
-        )
+        return Response(report_data(committee, self.as_of))

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from bodies.models import Body, IntegratedCareSystem
-from core.api.serializers import RegistrySerializer, StrictSerializer
+from core.api.serializers import RegistrySerializer, StrictSerializer, WebAddressField
 from memberships.models import Person
 from reminders.models import Milestone, Status
 
@@ -64,7 +64,7 @@ class MilestoneCompleteSerializer(StrictSerializer):
     """The day the milestone was done and its evidence, a link or a note (R31)."""
 
     completed_on = serializers.DateField(help_text="The day it was done.")
-    evidence_url = serializers.URLField(
+    evidence_url = WebAddressField(
         required=False, allow_blank=True, help_text="A link to the evidence."
     )
     evidence_note = serializers.CharField(

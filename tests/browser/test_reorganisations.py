@@ -13,13 +13,13 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.db import connection, models, transaction
-from guardian.shortcuts import assign_perm
 from playwright.sync_api import expect
 
 from bodies.models import IntegratedCareSystem, SystemStatus
-from demo.loader import OFFICER_USERNAME, system_group_name
+from demo.loader import OFFICER_USERNAME
+from officers.services import system_officers_group
 from reminders.models import Milestone
 from reorganisations.models import PlanStatus, ReorganisationPlan
 from tests.browser.helpers import assert_accessible, assert_no_sideways_scrolling
@@ -65,10 +65,7 @@ def merger(demo_server, django_db_blocker):
         marks = _high_water_marks()
         ready = merger_ready()
         officer = get_user_model().objects.get(username=OFFICER_USERNAME)
-        for ics in (ready.north.ics, ready.south.ics):
-            group, _ = Group.objects.get_or_create(name=system_group_name(ics))
-            assign_perm("bodies.change_integratedcaresystem", group, ics)
-            officer.groups.add(group)
+        officer.groups.add(*(system_officers_group(i) for i in (ready.north.ics, ready.south.ics)))
         officer.user_permissions.add(
             *Permission.objects.filter(content_type__app_label="reorganisations")
         )

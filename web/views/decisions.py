@@ -26,6 +26,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
 
 from bodies.models import Body, IntegratedCareSystem, Organisation
 from committees.models import Committee
@@ -144,6 +145,7 @@ def _attendance_groups(attendances):
     return groups
 
 
+@require_GET
 def meeting(request, pk):
     meeting = get_object_or_404(
         Meeting.objects.select_related("committee__body", "committee__ics"), pk=pk
@@ -465,6 +467,7 @@ def register_lines(published) -> list[SimpleNamespace]:
     return lines
 
 
+@require_GET
 def register(request, pk):
     body = get_object_or_404(Body.objects.select_related("ics"), pk=pk)
     form = AsOfForm(request.GET or None)
@@ -589,6 +592,7 @@ def declaration_add(request, pk):
 # -- the functions and decisions map ------------------------------------------------------
 
 
+@require_GET
 def functions(request, code):
     ics = get_object_or_404(IntegratedCareSystem, code__iexact=code)
     form = AsOfForm(request.GET or None)

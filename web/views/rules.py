@@ -11,6 +11,7 @@ import functools
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
+from django.views.decorators.http import require_GET
 
 # Imported so that every function that checks a rule has declared it (core.rules_catalogue
 # .checks) before a page asks which checks use a rule.
@@ -34,10 +35,12 @@ def _constraint_messages() -> dict[str, tuple[str, ...]]:
     return {code: tuple(dict.fromkeys(messages)) for code, messages in found.items()}
 
 
+@require_GET
 def rule_list(request):
     return render(request, "web/rules/list.html", {"areas": catalogue().areas})
 
 
+@require_GET
 def rule_detail(request, code):
     rule = catalogue().get(code)
     if rule is None:

@@ -3,6 +3,7 @@ fictional national dataset on top of the reference data, for measuring the regis
 
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.national import AT_SCALE_ONE, HISTORY_END, NationalDataError, Progress, generate_national
@@ -51,6 +52,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         for line in counts.lines():
             self.stdout.write(line)
+        # The decisions' outcomes, stored now so that the first reads need not compute them.
+        call_command("refresh_outcomes", stdout=self.stdout, stderr=self.stderr)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated the national dataset (seed {seed}, scale {scale}) in "

@@ -2,6 +2,7 @@
 
 import os
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.loader import OFFICER_USERNAME, load_demo
@@ -36,5 +37,7 @@ class Command(BaseCommand):
         style = self.style.SUCCESS if report.changed else self.style.NOTICE
         for line in report.lines():
             self.stdout.write(style(line))
+        # The decisions' outcomes, stored now so that the first reads need not compute them.
+        call_command("refresh_outcomes", stdout=self.stdout, stderr=self.stderr)
         shown = "the DEMO_OFFICER_PASSWORD value" if from_environment else f"'{password}'"
         self.stdout.write(f"Sign in at /admin/ as '{report.username}' with password {shown}.")
