@@ -258,6 +258,16 @@ SEAT_OFFICES = (
 )
 
 
+# A role's label, as get_role_display() gives it.
+ROLE_LABELS = {value: str(label) for value, label in Role.choices}
+
+
+def seat_label(title: str, role: str) -> str:
+    """What officers call a seat: its title, or else its role (``Seat.label``), for the
+    reads that have the two columns rather than the seat."""
+    return title or ROLE_LABELS.get(role, role)
+
+
 @pghistory.track()
 class Seat(RegistryUrlMixin, models.Model):
     """One position on a board or committee, held by at most one person at a time.
@@ -393,7 +403,9 @@ class Seat(RegistryUrlMixin, models.Model):
 
     @property
     def label(self) -> str:
-        return self.title or self.get_role_display()
+        # get_role_display() rebuilds its dict of choices on each call: a Popolo export
+        # reads thousands of labels (issue 13).
+        return seat_label(self.title, self.role)
 
     @property
     def unsaid_offices(self) -> list[str]:
@@ -458,6 +470,9 @@ class Constitution(RegistryUrlMixin, models.Model):
     """A versioned set of composition requirements (R19): the law, national policy, or a
     body's own constitution. It applies to one board or committee, or, for the built-in
     sets, to every board or committee of the given kinds."""
+
+    # migrate writes the built-in rule sets: an import replaces them (core.registry_export).
+    seeded_by_migration = "committees 0004: the built-in rule sets"
 
     code = models.SlugField(max_length=60, help_text="Stable name across versions.")
     version = models.PositiveSmallIntegerField(default=1)
@@ -541,6 +556,8 @@ class SeatFlag(models.TextChoices):
 class Requirement(models.Model):
     """One rule of a constitution: e.g. at least one local authority partner member,
     nominated by the local authorities (R20, R4)."""
+
+    seeded_by_migration = "committees 0004: the built-in rule sets' requirements"
 
     constitution = models.ForeignKey(
         Constitution, on_delete=models.CASCADE, related_name="requirements"
@@ -717,6 +734,9 @@ class QuorumCondition(models.Model):
     min_present = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
+        # In the order the standing orders list them, so the quorum sentence, the
+        # findings and a carried-over copy read the same on every run.
+        ordering = ["id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(min_present__gte=1),
