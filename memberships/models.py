@@ -79,7 +79,21 @@ class Person(RegistryUrlMixin, models.Model):
 EMPLOYMENT_ENDS_BEFORE_START = "An employment cannot end before it starts."
 
 
-@pghistory.track()
+@pghistory.track(
+    # The employer may be blanked in the events of an employment that an erasure deletes
+    # (privacy.services.person_erase): those events are the only place left naming it.
+    attrs={
+        "organisation": models.ForeignKey(
+            Organisation,
+            null=True,
+            db_constraint=False,
+            on_delete=models.DO_NOTHING,
+            related_name="+",
+            related_query_name="+",
+            help_text="The employer (empty: erased with the person's employment).",
+        )
+    }
+)
 class Employment(models.Model):
     """A person employed by, or seconded to, an organisation from ``start`` to ``end``
     (both inclusive; no start: since before the registry knew, no end: still employed).

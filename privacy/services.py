@@ -19,7 +19,8 @@ record does not need, in one audited transaction:
   hospitality of a person who never held a seat, were never public: they are deleted.
 - **Employment history**: compliance on past dates reads the employer of a seat holder
   (R2, R3), so the employments that overlap a seat are kept, ended no later than the last
-  seat; the others are deleted.
+  seat; the others are deleted, and their audit events no longer say which organisation
+  employed the person, nor from when to when.
 
 **The audit trail.** The erasure is audited like any change, its events carrying who
 erased and why (``reason``) in their context. The person's earlier events, and those of
@@ -177,7 +178,7 @@ def person_erase(*, person: Person, by=None, reason: str) -> Erasure:
         gift_ids = list(gifts.values_list("pk", flat=True)) if not held_seat else []
         GiftOrHospitality.objects.filter(pk__in=gift_ids).delete()
 
-        employments_deleted = _minimise_employment(person)
+        deleted_employments = _minimise_employment(person)
 
         feeds = list(CalendarFeed.objects.filter(owner=person).values_list("pk", flat=True))
         CalendarFeed.objects.filter(pk__in=feeds).delete()
@@ -205,27 +206,28 @@ def person_erase(*, person: Person, by=None, reason: str) -> Erasure:
         redact_events(InterestDeclaration, private_ids, description=ERASED_TEXT)
         redact_events(GiftOrHospitality, gift_ids, description=ERASED_TEXT)
         redact_events(CalendarFeed, feeds, label="")
+        redact_events(Employment, deleted_employments, organisation=None, start=None, end=None)
     return Erasure(
         person=person,
         name_kept_because=needs_name,
         declarations_deleted=len(private_ids),
         gifts_deleted=len(gift_ids),
-        employments_deleted=employments_deleted,
+        employments_deleted=len(deleted_employments),
         emails_deleted=emails_deleted,
     )
 
 
-def _minimise_employment(person: Person) -> int:
+def _minimise_employment(person: Person) -> list[int]:
     """Keep the employments a seat of the person's needs (R2, R3 on past dates), ended no
-    later than the last seat; delete the others. Returns how many were deleted."""
+    later than the last seat; delete the others. Returns the ids of those deleted."""
     seats = list(Membership.objects.filter(person=person).values_list("start", "end"))
     last_day = max((end for _, end in seats), default=None)
-    deleted = 0
+    deleted = []
     for employment in Employment.objects.filter(person=person):
         start = employment.start or datetime.date.min
         if not any(overlaps(start, employment.end, *seat) for seat in seats):
+            deleted.append(employment.pk)
             record_delete(employment)
-            deleted += 1
         elif last_day is not None and (employment.end or datetime.date.max) > last_day:
             employment.end = last_day
             save_validated(employment)

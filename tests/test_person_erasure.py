@@ -13,10 +13,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from pghistory.models import Event
+from pghistory.models import Event, MiddlewareEvents
 
 from appointments.models import Approval, Party
-from core.audit import AuditTrail
+from core.audit import AuditTrail, word_events
 from decisions.models import (
     Attendance,
     AttendanceStatus,
@@ -315,6 +315,40 @@ def test_the_audit_trail_keeps_no_erased_value_readable(officer):
     assert "Bloggs" not in worded and "example.nhs.uk" not in worded
     # Who changed the person and when is still there: created, corrected, erased.
     assert [e.pgh_label for e in events_of(person)] == ["insert", "update", "update"]
+
+
+def test_the_events_of_a_deleted_employment_no_longer_say_who_employed_the_person(officer):
+    person = private_person()
+    employer = person.employing_organisation
+    events = apps.get_model("memberships", "EmploymentEvent").objects.filter(person_id=person.pk)
+    assert events.filter(organisation=employer, pgh_label="insert").exists()
+
+    person_erase(person=person, by=officer, reason="Their request")
+
+    # Still there: an employment was recorded, then deleted by the erasure.
+    assert list(events.order_by("pgh_id").values_list("pgh_label", flat=True)) == [
+        "insert",
+        "delete",
+    ]
+    assert set(events.values_list("organisation", "start", "end")) == {(None, None, None)}
+    # Worded, as a system's latest changes word them, the events name no employer.
+    across = MiddlewareEvents.objects.across(events.model)
+    worded = word_events(across.filter(pgh_data__person_id=person.pk).order_by("pgh_id"))
+    assert [entry.action for entry in worded] == ["Created", "Deleted"]
+    assert "Northshire" not in repr(worded)
+
+
+def test_a_kept_employment_keeps_its_employer_in_the_audit_trail(officer):
+    person = private_person()
+    MembershipFactory(
+        person=person, start=D(2022, 7, 1), end=D(2024, 3, 31), end_reason=EndReason.RESIGNED
+    )
+    employer = person.employing_organisation
+
+    person_erase(person=person, by=officer, reason="Their request")
+
+    events = apps.get_model("memberships", "EmploymentEvent").objects.filter(person_id=person.pk)
+    assert set(events.values_list("organisation", flat=True)) == {employer.pk}
 
 
 def test_a_kept_name_stays_in_the_audit_trail_but_the_contact_details_do_not(officer):
