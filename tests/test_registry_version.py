@@ -293,6 +293,32 @@ def test_a_committed_change_through_a_service_or_the_api_changes_the_tags():
     assert officer.get(urls[0])["ETag"] != third[len(urls)]
 
 
+@COMMITTED
+def test_a_compliance_report_is_worked_out_again_only_after_a_committed_change():
+    unit = governance_unit(IntegratedCareSystemFactory())
+    url = f"{API}/committees/{unit.board.pk}/compliance/"
+    client = APIClient()
+
+    def report():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"as_of": "2024-06-01"})
+        assert response.status_code == 200, response.content
+        return response.json(), len(queries)
+
+    first, cold = report()
+    again, warm = report()
+    membership_end(
+        membership=unit.membership, end=datetime.date(2024, 1, 31), reason="resigned", by=None
+    )
+    changed, recomputed = report()
+
+    assert again == first and warm < cold
+    # Worked out again (the first request also read what every request reads once).
+    assert changed != first and recomputed > warm
+    # Another date is another report.
+    assert client.get(url, {"as_of": "2023-06-01"}).json()["as_of"] == "2023-06-01"
+
+
 # -- concurrency --------------------------------------------------------------------------
 
 

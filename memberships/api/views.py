@@ -21,6 +21,7 @@ from core.api.pagination import CursorPagination
 from core.api.params import AS_OF
 from core.api.serializers import linked_today
 from core.api.viewsets import RegistryViewSet
+from core.versioning import remembered
 from core.writes import noun_of
 from memberships.api.serializers import (
     MEMBERSHIP_ROWS,
@@ -171,9 +172,15 @@ class SeatViewSet(AbolishActions, RegistryViewSet):
 
 
 def report_data(committee: Committee, as_of: datetime.date) -> dict:
-    """The compliance report of ``committee`` on ``as_of`` as the API writes it."""
-    report = compliance(committee=committee, as_of=as_of)
-    return compliance_report_data(committee=committee.pk, report=report)
+    """The compliance report of ``committee`` on ``as_of`` as the API writes it, the same
+    for every caller: kept under the registry's version (``core.versioning.remembered``),
+    so it is worked out again only after a committed change (issue 13)."""
+
+    def computed():
+        report = compliance(committee=committee, as_of=as_of)
+        return compliance_report_data(committee=committee.pk, report=report)
+
+    return remembered("compliance-report", computed, committee.pk, as_of.isoformat())
 
 
 class SystemCompositionActions:
