@@ -317,7 +317,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Caches, each process its own: "default" (the API's rate limits) and "derived" (results
 # computed from the registry and keyed by its version, e.g. the overview's compliance
-# counts: publishing.selectors.compliance_counts).
+# counts, publishing.selectors.compliance_counts, and the API's compliance reports).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "derived": {
