@@ -199,16 +199,28 @@ def uninstall_before_migrate(sender, using="default", **kwargs) -> None:
 DERIVED_CACHE = "derived"
 
 
-def remembered(name: str, compute: Callable[[], object], *parts, using: str = "default"):
+def remembered(
+    name: str,
+    compute: Callable[[], object],
+    *parts,
+    version: int | None = None,
+    using: str = "default",
+):
     """``compute()``, kept in the "derived" cache under ``name``, the registry's version
-    (read first, so a result is never older than its key) and ``parts`` (e.g. the date):
-    computed again only after a committed change. A transaction that has written neither
-    reads nor keeps a result: its changes reach the version only when it commits."""
-    version = registry_version(using)
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT txid_current_if_assigned() IS NOT NULL")
-        if cursor.fetchone()[0]:
-            return compute()
+    (read first, so a result is never older than its key; ``version``: the one the caller
+    read before anything else, e.g. an API request's, so it is not read twice) and
+    ``parts`` (e.g. the date): computed again only after a committed change. A
+    transaction that has written neither reads nor keeps a result: its changes reach the
+    version only when it commits. Outside a transaction (autocommit, as the API's reads
+    run) nothing is left uncommitted, and that is not asked."""
+    if version is None:
+        version = registry_version(using)
+    connection = connections[using]
+    if connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT txid_current_if_assigned() IS NOT NULL")
+            if cursor.fetchone()[0]:
+                return compute()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     key = f"{name}:{version}:{digest}"
     cache = caches[DERIVED_CACHE]

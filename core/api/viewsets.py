@@ -114,6 +114,7 @@ class RegistryViewSetMixin:
 
     ics_path: str | None = "ics_id"
     version_tag: str | None = None
+    registry_version: int | None = None
     # A list page read as rows and written by this ``RowWriter`` (its serializer's
     # fields), not as model instances serialised field by field (issue 13).
     rows = None
@@ -152,6 +153,8 @@ class RegistryViewSetMixin:
         by_version = self.tagged_by_version(request)
         # Read first, before even the user: the answer is then never older than its tag.
         version = registry_version() if by_version else None
+        # For results kept under the version (core.versioning.remembered): not read again.
+        self.registry_version = version
         super().initial(request, *args, **kwargs)
         if by_version:
             self.version_tag = version_etag(version, request)

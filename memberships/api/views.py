@@ -171,16 +171,19 @@ class SeatViewSet(AbolishActions, RegistryViewSet):
 # -- actions on other apps' resources -----------------------------------------------------
 
 
-def report_data(committee: Committee, as_of: datetime.date) -> dict:
+def report_data(committee: Committee, as_of: datetime.date, *, version: int | None = None) -> dict:
     """The compliance report of ``committee`` on ``as_of`` as the API writes it, the same
-    for every caller: kept under the registry's version (``core.versioning.remembered``),
-    so it is worked out again only after a committed change (issue 13)."""
+    for every caller: kept under the registry's version (``core.versioning.remembered``;
+    ``version``: the one the request read first), so it is worked out again only after a
+    committed change (issue 13)."""
 
     def computed():
         report = compliance(committee=committee, as_of=as_of)
         return compliance_report_data(committee=committee.pk, report=report)
 
-    return remembered("compliance-report", computed, committee.pk, as_of.isoformat())
+    return remembered(
+        "compliance-report", computed, committee.pk, as_of.isoformat(), version=version
+    )
 
 
 class SystemCompositionActions:
@@ -217,7 +220,7 @@ class BodyComplianceActions:
         board = Committee.objects.filter(pk=body.board_id).first() if body.board_id else None
         if board is None:
             raise NotFound("This body has no current board.")
-        return Response(report_data(board, self.as_of))
+        return Response(report_data(board, self.as_of, version=self.registry_version))
 
 
 class CommitteeComplianceActions:
@@ -236,4 +239,4 @@ class CommitteeComplianceActions:
     def compliance(self, request, pk):
         """The compliance report of this board or committee on ``as_of``."""
         committee = self.get_object()
-        return Response(report_data(committee, self.as_of))
+        return Response(report_data(committee, self.as_of, version=self.registry_version))
