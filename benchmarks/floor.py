@@ -5,7 +5,8 @@ Run under the same gunicorn as the API (``benchmarks/api.py`` starts both): what
 costs beyond this is the framework's, the ORM's and our code's share, the figure issue 13
 asks for. It reads ``DATABASE_URL`` and the choice labels the harness writes to
 ``FLOOR_LABELS`` (a JSON file: {field: {value: label}}), so the lists import nothing of
-the project. ``/<resource>/?page_size=N`` answers ``{"next": ..., "previous": null,
+the project but one pure function, the risk matrix's rating (as the reports import the
+rules). ``/<resource>/?page_size=N`` answers ``{"next": ..., "previous": null,
 "results": [...]}``, ``/<resource>/<id>/`` the one record as the API's detail does. The
 reports (a system's composition, a committee's compliance, a system's Popolo export) are
 ``benchmarks/floor_reports.py``'s, which reads the facts with its own SQL and imports only
@@ -20,6 +21,9 @@ from urllib.parse import parse_qs
 import psycopg
 
 from benchmarks import floor_reports
+
+# Django is set up by floor_reports.
+from decisions.models import risk_rating
 
 with open(os.environ["FLOOR_LABELS"], encoding="utf-8") as labels:
     LABELS = json.load(labels)
@@ -164,18 +168,6 @@ QUERIES["decisions"] = (
 )
 
 
-def _risk_rating(score):
-    if score is None:
-        return ""
-    if score <= 3:
-        return "Low (green)"
-    if score <= 6:
-        return "Moderate (yellow)"
-    if score <= 12:
-        return "High (amber)"
-    return "Extreme (red)"
-
-
 def _conflict(c: dict) -> dict:
     name = " ".join(part for part in (c["prefix"], c["given"], c["family"]) if part)
     if c["post"]:
@@ -213,7 +205,7 @@ def _outcome(stored: dict) -> dict:
 def _decision(row: dict) -> dict:
     if row["amount"] is not None:
         row["amount"] = str(row["amount"])
-    row["risk_rating"] = _risk_rating(row["risk_score"])
+    row["risk_rating"] = risk_rating(row["risk_score"])
     row["conflicts"] = [_conflict(c) for c in row["conflicts"] or ()]
     row["outcome"] = _outcome(row["outcome"])
     return row

@@ -774,40 +774,28 @@ def _clean(item: dict) -> dict:
 def _lineage(cursor, table: str, records: str, ids: list, prefix: str) -> dict:
     found = defaultdict(lambda: {"predecessors": [], "successors": []})
     # Each side in the order of ``Succession.Meta.ordering`` (effective date, then id).
-    cursor.execute(
-        f"""
-        SELECT s.successor_id, s.predecessor_id, other.name, s.kind, s.effective
-        FROM {table} s JOIN {records} other ON other.id = s.predecessor_id
-        WHERE s.successor_id = ANY(%(ids)s) ORDER BY s.effective, s.id
-        """,
-        {"ids": ids},
+    sides = (
+        ("predecessors", "successor_id", "predecessor_id"),
+        ("successors", "predecessor_id", "successor_id"),
     )
-    for record, other, name, kind, effective in cursor.fetchall():
-        found[record]["predecessors"].append(
-            {
-                "id": f"{prefix}-{other}",
-                "name": name,
-                "classification": kind,
-                "start_date": _iso(effective),
-            }
+    for side, own, linked in sides:
+        cursor.execute(
+            f"""
+            SELECT s.{own}, s.{linked}, other.name, s.kind, s.effective
+            FROM {table} s JOIN {records} other ON other.id = s.{linked}
+            WHERE s.{own} = ANY(%(ids)s) ORDER BY s.effective, s.id
+            """,
+            {"ids": ids},
         )
-    cursor.execute(
-        f"""
-        SELECT s.predecessor_id, s.successor_id, other.name, s.kind, s.effective
-        FROM {table} s JOIN {records} other ON other.id = s.successor_id
-        WHERE s.predecessor_id = ANY(%(ids)s) ORDER BY s.effective, s.id
-        """,
-        {"ids": ids},
-    )
-    for record, other, name, kind, effective in cursor.fetchall():
-        found[record]["successors"].append(
-            {
-                "id": f"{prefix}-{other}",
-                "name": name,
-                "classification": kind,
-                "start_date": _iso(effective),
-            }
-        )
+        for record, other, name, kind, effective in cursor.fetchall():
+            found[record][side].append(
+                {
+                    "id": f"{prefix}-{other}",
+                    "name": name,
+                    "classification": kind,
+                    "start_date": _iso(effective),
+                }
+            )
     return found
 
 
